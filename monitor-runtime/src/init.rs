@@ -1,0 +1,309 @@
+//! Initialisation: from a [`Config`] to a bound Sentry client and the guard that flushes
+//! it.
+//!
+//! One path builds the client for `init!()`, [`init_with`] and the `testing` capture, so
+//! tests exercise exactly what production runs: filters, scrubbing, sampling and the
+//! transport pipeline, with only the destination swapped.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use sentry::protocol::{Envelope, EnvelopeItem};
+use sentry::{ClientOptions, Hub};
+
+use crate::config::{Config, ConfigError};
+use crate::filter::{EventFilter, FilterStats};
+use crate::integration::MonitorIntegration;
+use crate::sampling::Sampler;
+use crate::scrub::Scrubber;
+use crate::transport::{self, RemoteSettings, TransportFactory, TransportSettings, TransportStats};
+
+/// The DSN a local-mode client runs with: the SDK disables a client without one, and the
+/// local transport never sends anything to it.
+pub(crate) const LOCAL_DSN: &str = "https://local@localhost/0";
+
+/// Where events go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A Sentry (or compatible) server from `SENTRY_DSN`.
+    Remote,
+    /// No DSN: the console, and `MONITOR_EVENTS_FILE` when set.
+    Local,
+}
+
+/// What the running toolkit knows about itself, for the health report.
+#[derive(Debug)]
+pub(crate) struct RuntimeState {
+    pub(crate) config: Config,
+    pub(crate) mode: Mode,
+    pub(crate) transport: Arc<TransportStats>,
+    pub(crate) filter: Arc<FilterStats>,
+    pub(crate) warnings: Vec<String>,
+}
+
+static STATE: RwLock<Option<Arc<RuntimeState>>> = RwLock::new(None);
+
+/// The state of the last `init`, if it is still running.
+pub(crate) fn state() -> Option<Arc<RuntimeState>> {
+    STATE.read().ok().and_then(|s| s.clone())
+}
+
+/// Keeps Sentry running; dropping it flushes what is queued and shuts the transport down
+/// within the configured shutdown timeout, whatever the server does.
+///
+/// Keep it alive for the whole program, typically as the first binding in `main`:
+///
+/// ```no_run
+/// fn main() -> Result<(), monitor_runtime::ConfigError> {
+///     let _monitor = monitor_runtime::init!()?;
+///     // run the application
+///     Ok(())
+/// }
+/// ```
+#[must_use = "dropping the guard shuts Sentry down at once"]
+pub struct MonitorGuard {
+    client: Option<sentry::ClientInitGuard>,
+    state: Arc<RuntimeState>,
+}
+
+impl MonitorGuard {
+    /// Where events go.
+    pub fn mode(&self) -> Mode {
+        self.state.mode
+    }
+
+    /// The resolved configuration.
+    pub fn config(&self) -> &Config {
+        &self.state.config
+    }
+
+    /// Problems found at init that did not stop it, such as sampler rules matching no
+    /// known function.
+    pub fn warnings(&self) -> &[String] {
+        &self.state.warnings
+    }
+
+    /// Sent and dropped envelopes, per destination.
+    pub fn transport_stats(&self) -> &TransportStats {
+        &self.state.transport
+    }
+
+    /// Waits until queued envelopes are sent, for at most `timeout`. `true` when all were.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        match &self.client {
+            Some(guard) => sentry::Hub::current()
+                .client()
+                .map_or(true, |c| c.flush(Some(timeout)))
+                && guard.is_enabled(),
+            None => true,
+        }
+    }
+}
+
+impl Drop for MonitorGuard {
+    fn drop(&mut self) {
+        // The SDK's guard closes the client: flush, then shut the transport down within
+        // `shutdown_timeout`; the toolkit's transport bounds that whatever the server does.
+        drop(self.client.take());
+        if let Ok(mut state) = STATE.write() {
+            if state
+                .as_ref()
+                .is_some_and(|s| Arc::ptr_eq(s, &self.state))
+            {
+                *state = None;
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for MonitorGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitorGuard")
+            .field("mode", &self.state.mode)
+            .field("environment", &self.state.config.environment())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Initialises Sentry from `config` and binds the client to the current hub.
+///
+/// Call it first thing in `main`, before building an async runtime or spawning threads:
+/// threads that touched Sentry before never see the client (research `sentry-rust.md` §5).
+/// Prefer [`init!`](crate::init!), which also sets the default release to your crate's
+/// name and version.
+///
+/// ```
+/// use monitor_runtime::{init_with, Config};
+///
+/// let guard = init_with(Config::default().with_environment("development")).unwrap();
+/// assert_eq!(guard.mode(), monitor_runtime::Mode::Local);
+/// ```
+pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
+    let built = build(config, Destination::Configured)?;
+    let client = sentry::init(built.options);
+    let state = Arc::new(built.state);
+    if let Ok(mut slot) = STATE.write() {
+        *slot = Some(state.clone());
+    }
+    // `sentry::init` binds the client to this thread's hub, which is the process hub when
+    // called from `main`; worker threads created later derive theirs from it.
+    let main = Hub::main();
+    if main.client().is_none() {
+        main.bind_client(Hub::current().client());
+    }
+    Ok(MonitorGuard {
+        client: Some(client),
+        state,
+    })
+}
+
+/// Where a built client sends envelopes.
+pub(crate) enum Destination {
+    /// What the configuration says: remote, or local (console, file, Spotlight).
+    Configured,
+    /// The `testing` capture, and nothing else.
+    #[cfg(feature = "testing")]
+    Capture(Arc<transport::capture::CaptureSink>),
+}
+
+pub(crate) struct Built {
+    pub(crate) options: ClientOptions,
+    pub(crate) state: RuntimeState,
+}
+
+/// Builds the client options for `config`: the one code path of init and testing.
+pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, ConfigError> {
+    config.validate()?;
+    let mode = if config.is_local() {
+        Mode::Local
+    } else {
+        Mode::Remote
+    };
+    let settings = transport_settings(&config, destination);
+    transport::validate(&settings).map_err(|e| ConfigError::transport(e.to_string()))?;
+
+    let transport_stats = Arc::new(TransportStats::default());
+    let filter_stats = Arc::new(FilterStats::default());
+    let scrubber = Arc::new(
+        Scrubber::new(config.send_default_pii()).with_extra_keys(config.scrub_keys().to_vec()),
+    );
+    let hook: transport::EnvelopeHook = {
+        let scrubber = scrubber.clone();
+        Arc::new(move |envelope| Some(scrub_transactions(&scrubber, envelope)))
+    };
+    let factory = TransportFactory::new(settings, Some(hook), transport_stats.clone());
+
+    let dsn = match config.dsn() {
+        Some(dsn) => dsn.to_string(),
+        None => LOCAL_DSN.to_owned(),
+    };
+    let filter = EventFilter {
+        min_level: config.min_event_level(),
+        ignored_types: config.ignored_error_types().to_vec(),
+    };
+
+    let mut options = ClientOptions::new()
+        .dsn(&dsn)
+        .environment(config.environment().to_owned())
+        .maybe_release(config.release().map(str::to_owned))
+        .sample_rate(config.sample_rate())
+        .max_breadcrumbs(config.max_breadcrumbs())
+        .send_default_pii(config.send_default_pii())
+        .debug(config.debug())
+        .shutdown_timeout(config.shutdown_timeout())
+        .transport(factory)
+        .add_integration(MonitorIntegration);
+    if let Some(server_name) = config.server_name() {
+        options = options.server_name(server_name.to_owned());
+    }
+    if config.tracing_enabled() {
+        let sampler = Sampler::new(config.sampler_rules().clone(), config.traces_sample_rate());
+        options = options.traces_sampler(sampler.into_traces_sampler());
+    }
+    {
+        let scrubber = scrubber.clone();
+        let filter_stats = filter_stats.clone();
+        options = options.before_send(move |event| {
+            let mut event = filter.apply(event, &filter_stats)?;
+            scrubber.scrub_event(&mut event);
+            Some(event)
+        });
+    }
+    {
+        let scrubber = scrubber.clone();
+        options = options.before_breadcrumb(move |mut crumb| {
+            scrubber.scrub_breadcrumb(&mut crumb);
+            Some(crumb)
+        });
+    }
+    {
+        let scrubber = scrubber.clone();
+        options = options.before_send_log(move |mut log| {
+            scrubber.scrub_log(&mut log);
+            Some(log)
+        });
+    }
+    {
+        let scrubber = scrubber.clone();
+        options = options.before_send_metric(move |mut metric| {
+            scrubber.scrub_metric(&mut metric);
+            Some(metric)
+        });
+    }
+
+    let mut warnings = config.warnings().to_vec();
+    warnings.extend(crate::registry::unmatched_rules(config.sampler_rules()));
+
+    Ok(Built {
+        options,
+        state: RuntimeState {
+            config,
+            mode,
+            transport: transport_stats,
+            filter: filter_stats,
+            warnings,
+        },
+    })
+}
+
+fn transport_settings(config: &Config, destination: Destination) -> TransportSettings {
+    match destination {
+        Destination::Configured => TransportSettings {
+            remote: config.dsn().map(|dsn| RemoteSettings {
+                dsn: dsn.clone(),
+                connect_timeout: config.connect_timeout(),
+                request_timeout: config.request_timeout(),
+                user_agent: format!("monitor-runtime/{}", env!("CARGO_PKG_VERSION")),
+            }),
+            console: config.is_local(),
+            events_file: config.events_file().map(ToOwned::to_owned),
+            spotlight: config.spotlight().map(str::to_owned),
+            queue_capacity: config.queue_capacity(),
+            #[cfg(feature = "testing")]
+            capture: None,
+        },
+        #[cfg(feature = "testing")]
+        Destination::Capture(sink) => TransportSettings {
+            remote: None,
+            console: false,
+            events_file: None,
+            spotlight: None,
+            queue_capacity: config.queue_capacity(),
+            capture: Some(sink),
+        },
+    }
+}
+
+/// The SDK has no hook for transactions, so their spans, tags and request are scrubbed
+/// here, on their way to the transport. Events, breadcrumbs, logs and metrics were
+/// scrubbed by their own hooks already.
+fn scrub_transactions(scrubber: &Scrubber, envelope: Envelope) -> Envelope {
+    if !envelope
+        .items()
+        .any(|item| matches!(item, EnvelopeItem::Transaction(_) | EnvelopeItem::MonitorCheckIn(_)))
+    {
+        return envelope;
+    }
+    scrubber.scrub_envelope(envelope)
+}

@@ -1,0 +1,42 @@
+//! The toolkit's SDK integration: trace context for events captured inside its spans.
+//!
+//! The toolkit's current span lives in a thread-local, not on the hub's scope (see
+//! [`span`](crate::span)), so the scope would give an event captured inside a monitored
+//! call the trace context of the enclosing transaction. This integration replaces it with
+//! the innermost toolkit span's. `init` installs it; with a plain `sentry::init`, add it
+//! with `.add_integration(monitor_runtime::MonitorIntegration)`.
+
+
+use sentry::protocol::Event;
+use sentry::{ClientOptions, Integration};
+
+use crate::span;
+
+/// Puts the toolkit's current span on captured events; see the [module docs](self).
+///
+/// ```
+/// let options = monitor_runtime::sentry::ClientOptions::new()
+///     .add_integration(monitor_runtime::MonitorIntegration);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MonitorIntegration;
+
+impl Integration for MonitorIntegration {
+    fn name(&self) -> &'static str {
+        "monitor-runtime"
+    }
+
+    fn process_event(
+        &self,
+        mut event: Event<'static>,
+        _options: &ClientOptions,
+    ) -> Option<Event<'static>> {
+        if let Some(trace) = span::current_trace_context() {
+            event
+                .contexts
+                .insert("trace".to_owned(), trace.into());
+        }
+        Some(event)
+    }
+}

@@ -1,0 +1,45 @@
+//! What the attribute macros expand to. Not a public API: the macros name it as
+//! `::monitor_runtime::__private` (or `<crate = path>::__private`), and it may change in
+//! any release.
+//!
+//! Each concern has its own module: [`span`] for `#[monitored]`, [`crumb`] for
+//! `#[breadcrumb]`, [`errors`] for `#[capture_errors]`, [`probe`] for the autoref
+//! specialisation that lets generated code treat `Result`, `ErrorClass`, `anyhow::Error`
+//! and `Debug`-only values differently without knowing their types.
+
+pub mod crumb;
+pub use crate::cron::expansion as check_in;
+pub mod errors;
+pub mod probe;
+pub mod span;
+
+pub use ::inventory;
+pub use ::sentry;
+pub use ::serde_json;
+
+pub use crate::registry::{FnSite, Registration};
+pub use crate::span::{Instrumented, SpanGuard, SpanKind};
+
+pub use crumb::{CrumbCall, CrumbFields, breadcrumb};
+pub use errors::{CaptureOptions, CaptureResult, capture_enter, capture_error};
+pub use probe::{ClassProbe, EventProbe, StatusProbe};
+pub use span::{DataValue, Recorder, Started, TagValue, start};
+
+/// Calls `f` once. The macros pass the function body as a closure to this helper instead
+/// of calling a closure in place: an `FnOnce` bound lets bodies return borrows of their
+/// `&mut` arguments, which an immediately invoked closure (inferred `Fn`/`FnMut`) rejects.
+#[inline(always)]
+pub fn call_once<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// The `type_name` of a function item, used to name the function the item is nested in.
+#[inline]
+pub fn type_name_of<T>(_: T) -> &'static str {
+    ::core::any::type_name::<T>()
+}
+
+/// A new, unresolved name slot for a [`FnSite`].
+pub const fn unresolved() -> std::sync::OnceLock<&'static str> {
+    std::sync::OnceLock::new()
+}

@@ -1,0 +1,119 @@
+//! `#[monitored]`: starting the span, recording its tags and data, entering it.
+
+use std::fmt::Display;
+use std::future::Future;
+
+use sentry::protocol::SpanStatus;
+use serde::Serialize;
+
+use crate::registry::FnSite;
+use crate::span::{ActiveSpan, Instrumented, SpanGuard, SpanKind, SpanSpec};
+
+/// A span started (or not) for one call of a monitored function.
+#[derive(Debug)]
+#[must_use]
+pub struct Started {
+    span: Option<ActiveSpan>,
+}
+
+/// Starts the span of one call: nothing at all when no client is enabled or the current
+/// trace is not sampled.
+#[inline]
+pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
+    Started {
+        span: ActiveSpan::start(SpanSpec {
+            name: site.name(),
+            op: site.op.unwrap_or("function"),
+            kind,
+            sample_rate: site.sample_rate,
+        }),
+    }
+}
+
+impl Started {
+    /// Where `tags(...)` and `data(...)` go; `None` when the span is not recorded, so that
+    /// their expressions are not even evaluated.
+    #[inline]
+    pub fn recorder(&self) -> Option<Recorder<'_>> {
+        let span = self.span.as_ref()?;
+        if !span.is_sampled() {
+            return None;
+        }
+        span.span().map(|span| Recorder { span })
+    }
+
+    /// Makes the span current for a synchronous body.
+    #[inline]
+    pub fn enter(self) -> SpanGuard {
+        match self.span {
+            Some(span) => SpanGuard::enter(Some(span)),
+            None => SpanGuard::inactive(),
+        }
+    }
+
+    /// Makes the span current while `future` is polled; `status` maps its output to the
+    /// span's status.
+    #[inline]
+    pub fn instrument<F, S>(self, future: F, status: S) -> Instrumented<F, S>
+    where
+        F: Future,
+        S: FnOnce(&F::Output) -> Option<SpanStatus>,
+    {
+        Instrumented::new(self.span, future, status)
+    }
+}
+
+/// Records `tags(...)` and `data(...)` on a sampled span.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder<'a> {
+    span: &'a sentry::TransactionOrSpan,
+}
+
+impl Recorder<'_> {
+    /// Sets a span tag.
+    #[inline]
+    pub fn tag<V: TagValue + ?Sized>(&self, key: &str, value: &V) {
+        self.span.set_tag(key, value.to_tag());
+    }
+
+    /// Sets span data.
+    #[inline]
+    pub fn data<V: DataValue + ?Sized>(&self, key: &str, value: &V) {
+        self.span.set_data(key, value.to_data());
+    }
+}
+
+/// A value usable in `tags(...)`: anything `Display`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a span tag",
+    label = "this tag value does not implement `Display`",
+    note = "tags are strings: use a value that implements `std::fmt::Display`, or a field of it"
+)]
+pub trait TagValue {
+    /// The tag's text.
+    fn to_tag(&self) -> String;
+}
+
+impl<T: Display + ?Sized> TagValue for T {
+    fn to_tag(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A value usable in `data(...)`: anything `serde::Serialize`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be recorded as span data",
+    label = "this data value does not implement `serde::Serialize`",
+    note = "record a field of it, or `name = value.to_string()`"
+)]
+pub trait DataValue {
+    /// The value as JSON; a value that fails to serialise is recorded as its error.
+    fn to_data(&self) -> serde_json::Value;
+}
+
+impl<T: Serialize + ?Sized> DataValue for T {
+    fn to_data(&self) -> serde_json::Value {
+        serde_json::to_value(self)
+            .unwrap_or_else(|e| serde_json::Value::String(format!("<unserialisable: {e}>")))
+    }
+}

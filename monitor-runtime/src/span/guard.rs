@@ -1,0 +1,97 @@
+//! Making a span current around synchronous code.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use sentry::Hub;
+use sentry::protocol::SpanStatus;
+
+use super::active::{self, ActiveSpan};
+use super::current::{self, Current};
+
+/// Keeps a toolkit span current on this thread until dropped, then finishes it.
+///
+/// Dropped while unwinding, it marks the span `internal_error`. It is `!Send`: the span
+/// it made current lives in this thread's locals and must be restored on this thread.
+#[must_use = "the span is current only while the guard lives"]
+pub struct SpanGuard {
+    entered: Option<Entered>,
+    _not_send: PhantomData<*const ()>,
+}
+
+#[derive(Debug)]
+struct Entered {
+    previous: Option<Current>,
+    hub: Option<Arc<Hub>>,
+    status: Cell<Option<SpanStatus>>,
+}
+
+impl SpanGuard {
+    /// Enters `span` (if any) on this thread.
+    pub(crate) fn enter(span: Option<ActiveSpan>) -> SpanGuard {
+        let entered = span.and_then(|span| {
+            let ActiveSpan { current, hub } = span;
+            let current = current?;
+            Some(Entered {
+                previous: current::swap(Some(current)),
+                hub,
+                status: Cell::new(None),
+            })
+        });
+        SpanGuard {
+            entered,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// A guard that does nothing: no client, or nothing to record.
+    pub(crate) fn inactive() -> SpanGuard {
+        SpanGuard {
+            entered: None,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Whether a span was entered.
+    pub fn is_recording(&self) -> bool {
+        self.entered.is_some()
+    }
+
+    /// Finishes the span now with `status` (`None` means `ok`).
+    pub fn complete(self, status: Option<SpanStatus>) {
+        self.record(status);
+    }
+
+    /// Sets the status the span finishes with when the guard drops.
+    pub fn record(&self, status: Option<SpanStatus>) {
+        if let Some(entered) = &self.entered {
+            entered.status.set(status);
+        }
+    }
+}
+
+impl Drop for SpanGuard {
+    fn drop(&mut self) {
+        let Some(entered) = self.entered.take() else {
+            return;
+        };
+        let Some(mine) = current::swap(entered.previous) else {
+            return;
+        };
+        if std::thread::panicking() {
+            active::finish(mine, entered.hub, SpanStatus::InternalError, true);
+        } else {
+            let status = entered.status.get().unwrap_or(SpanStatus::Ok);
+            active::finish(mine, entered.hub, status, false);
+        }
+    }
+}
+
+impl std::fmt::Debug for SpanGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpanGuard")
+            .field("recording", &self.is_recording())
+            .finish()
+    }
+}
