@@ -1,76 +1,421 @@
-//! TEMPORARY STUB (replaced by the transport branch at merge).
-#![allow(missing_docs, dead_code)]
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+//! The `sentry::Transport` of the toolkit: where envelopes go once the SDK has built them.
+//!
+//! One `Pipeline` per client fans every envelope out to the configured destinations:
+//!
+//! | destination   | when                           | what it does |
+//! |---------------|--------------------------------|--------------|
+//! | `remote`      | a real DSN is configured       | POSTs to Sentry (reqwest + rustls), honouring rate limits |
+//! | `console`     | local mode                     | one readable line per event / transaction / check-in on stderr |
+//! | `events_file` | an events file is configured   | one JSON line per envelope item, appended |
+//! | `spotlight`   | Spotlight is enabled           | POSTs to the Spotlight sidecar, with backoff when it is down |
+//! | `capture`     | tests (feature `testing`)      | keeps envelopes in memory |
+//!
+//! Guarantees, whatever the server does (refuses, hangs mid-request, answers 500 or 429):
+//!
+//! * `send_envelope` never blocks on delivery: each destination has its own bounded queue
+//!   (capacity `TransportSettings::queue_capacity`, default 100) drained by its own named OS
+//!   thread, and a full queue drops the envelope (`queue_full`).
+//! * `flush(timeout)` and `shutdown(timeout)` return within `timeout` plus a few
+//!   milliseconds. Destinations drain concurrently against one shared deadline; requests in
+//!   flight are cut at that deadline; at a shutdown deadline whatever is left is counted as
+//!   dropped (`shutdown`) and the worker threads are detached, never joined past it.
+//! * Every envelope given to a destination is counted exactly once, as sent or as dropped
+//!   with a reason, in [`TransportStats`]. Losses of the remote destination are also recorded
+//!   for Sentry's client reports.
 
-use sentry::Envelope;
+#![allow(
+    dead_code,
+    reason = "the factory is wired in by `init`, which is written in another change"
+)]
 
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sentry::{Envelope, TransportOptions};
+
+#[cfg(feature = "testing")]
+pub mod capture;
+mod console;
+mod file;
+mod http;
+mod queue;
+mod spotlight;
+mod stats;
+#[cfg(test)]
+mod tests;
+
+use self::queue::Worker;
+pub use self::stats::{DestinationSnapshot, StatsSnapshot, TransportStats};
+
+/// Where the Spotlight sidecar listens unless told otherwise.
+pub(crate) const DEFAULT_SPOTLIGHT_URL: &str = "http://localhost:8969/stream";
+
+/// The default capacity of each destination's queue.
+pub(crate) const DEFAULT_QUEUE_CAPACITY: usize = 100;
+
+/// Where envelopes go; built by `init` from the environment and options.
+#[derive(Debug, Clone)]
 pub(crate) struct TransportSettings {
+    /// Some when a real DSN is configured.
     pub(crate) remote: Option<RemoteSettings>,
+    /// Local mode: one readable line per event/transaction/check-in on stderr.
     pub(crate) console: bool,
-    pub(crate) events_file: Option<std::path::PathBuf>,
+    /// Append every envelope item to this file as one JSON line.
+    pub(crate) events_file: Option<PathBuf>,
+    /// The Spotlight sidecar URL (see [`DEFAULT_SPOTLIGHT_URL`]).
     pub(crate) spotlight: Option<String>,
+    /// Capacity of each destination's queue; default [`DEFAULT_QUEUE_CAPACITY`].
     pub(crate) queue_capacity: usize,
+    /// Keep every envelope in memory, for the toolkit's test helpers.
     #[cfg(feature = "testing")]
     pub(crate) capture: Option<Arc<capture::CaptureSink>>,
 }
+
+impl Default for TransportSettings {
+    /// No destination at all, and the default queue capacity.
+    fn default() -> Self {
+        Self {
+            remote: None,
+            console: false,
+            events_file: None,
+            spotlight: None,
+            queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            #[cfg(feature = "testing")]
+            capture: None,
+        }
+    }
+}
+
+/// How to reach a real Sentry server.
+#[derive(Clone)]
 pub(crate) struct RemoteSettings {
     pub(crate) dsn: sentry::types::Dsn,
+    /// Time allowed to establish a connection (TCP + TLS); default 2 s.
     pub(crate) connect_timeout: Duration,
+    /// Time allowed for one whole request, connection included; default 5 s.
     pub(crate) request_timeout: Duration,
+    /// Sent in `X-Sentry-Auth` as `sentry_client`.
     pub(crate) user_agent: String,
 }
+
+impl RemoteSettings {
+    /// Settings with the default timeouts and the SDK's user agent.
+    pub(crate) fn new(dsn: sentry::types::Dsn) -> Self {
+        Self {
+            dsn,
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(5),
+            user_agent: sentry::ClientOptions::default().user_agent.into_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for RemoteSettings {
+    /// Leaves the DSN keys out, so settings can be logged.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoteSettings")
+            .field("host", &self.dsn.host())
+            .field("project_id", &self.dsn.project_id().to_string())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// Rewrites each envelope before it is queued (the toolkit scrubs transactions here); `None`
+/// discards it. Runs once per envelope on the caller's thread.
 pub(crate) type EnvelopeHook = Arc<dyn Fn(Envelope) -> Option<Envelope> + Send + Sync>;
 
-#[derive(Debug, Default)]
-pub struct TransportError(pub String);
-impl std::fmt::Display for TransportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(&self.0) }
+/// A transport configuration that cannot work.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// The events file cannot be opened for appending.
+    #[error("cannot open the events file {} for appending: {source}", path.display())]
+    EventsFile {
+        /// The configured path.
+        path: PathBuf,
+        /// Why opening failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The Spotlight URL is not an absolute `http`/`https` URL.
+    #[error("invalid Spotlight URL {url:?}: {reason}")]
+    SpotlightUrl {
+        /// The configured URL.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A queue must hold at least one envelope.
+    #[error("the transport queue capacity must be at least 1")]
+    ZeroQueueCapacity,
+    /// A zero timeout would fail every request.
+    #[error("the Sentry {which} timeout must be greater than zero")]
+    ZeroTimeout {
+        /// `connect` or `request`.
+        which: &'static str,
+    },
 }
 
-pub(crate) fn validate(_s: &TransportSettings) -> Result<(), TransportError> { Ok(()) }
-
-#[derive(Debug, Default)]
-pub struct TransportStats;
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct StatsSnapshot;
-impl TransportStats {
-    pub fn snapshot(&self) -> StatsSnapshot { StatsSnapshot }
+/// Checks what can be checked before building the client, so that `init` can report a bad
+/// configuration instead of silently losing every envelope.
+pub(crate) fn validate(settings: &TransportSettings) -> Result<(), TransportError> {
+    if settings.queue_capacity == 0 {
+        return Err(TransportError::ZeroQueueCapacity);
+    }
+    if let Some(remote) = &settings.remote {
+        if remote.connect_timeout.is_zero() {
+            return Err(TransportError::ZeroTimeout { which: "connect" });
+        }
+        if remote.request_timeout.is_zero() {
+            return Err(TransportError::ZeroTimeout { which: "request" });
+        }
+    }
+    if let Some(path) = &settings.events_file {
+        file::open_for_append(path).map_err(|source| TransportError::EventsFile {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    if let Some(url) = &settings.spotlight {
+        let invalid = |reason: String| TransportError::SpotlightUrl {
+            url: url.clone(),
+            reason,
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|err| invalid(err.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid(format!(
+                "scheme {:?} is not http or https",
+                parsed.scheme()
+            )));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(invalid("no host".to_owned()));
+        }
+    }
+    Ok(())
 }
 
+/// Builds the [`Pipeline`] of each client; give it to `ClientOptions::transport`.
 pub(crate) struct TransportFactory {
     settings: TransportSettings,
     hook: Option<EnvelopeHook>,
     stats: Arc<TransportStats>,
 }
+
 impl TransportFactory {
-    pub(crate) fn new(settings: TransportSettings, hook: Option<EnvelopeHook>, stats: Arc<TransportStats>) -> Self {
-        TransportFactory { settings, hook, stats }
-    }
-}
-struct Stub { hook: Option<EnvelopeHook>, #[cfg(feature = "testing")] capture: Option<Arc<capture::CaptureSink>> }
-impl sentry::Transport for Stub {
-    fn send_envelope(&self, envelope: Envelope) {
-        let envelope = match &self.hook { Some(h) => match h(envelope) { Some(e) => e, None => return }, None => envelope };
-        #[cfg(feature = "testing")]
-        if let Some(c) = &self.capture { c.push(envelope); return; }
-        let _ = envelope;
-    }
-}
-impl sentry::TransportFactory for TransportFactory {
-    fn create_transport_with_options(&self, _o: sentry::TransportOptions) -> Arc<dyn sentry::Transport> {
-        Arc::new(Stub { hook: self.hook.clone(), #[cfg(feature = "testing")] capture: self.settings.capture.clone() })
+    /// A factory whose transports count into `stats`.
+    pub(crate) fn new(
+        settings: TransportSettings,
+        hook: Option<EnvelopeHook>,
+        stats: Arc<TransportStats>,
+    ) -> Self {
+        Self {
+            settings,
+            hook,
+            stats,
+        }
     }
 }
 
-#[cfg(feature = "testing")]
-pub(crate) mod capture {
-    use super::*;
-    #[derive(Default)]
-    pub(crate) struct CaptureSink(Mutex<Vec<Envelope>>);
-    impl CaptureSink {
-        pub(crate) fn new() -> Arc<Self> { Arc::new(Self::default()) }
-        pub(crate) fn push(&self, e: Envelope) { self.0.lock().unwrap().push(e) }
-        pub(crate) fn take(&self) -> Vec<Envelope> { std::mem::take(&mut *self.0.lock().unwrap()) }
+impl sentry::TransportFactory for TransportFactory {
+    /// Starts one worker thread per queued destination. The remote destination talks to
+    /// [`TransportSettings::remote`] (not `options.dsn`, which is a placeholder in local
+    /// mode) and takes proxies and certificate checking from `options`. The queue capacity
+    /// comes from the settings; `options.transport_channel_capacity` is ignored.
+    fn create_transport_with_options(
+        &self,
+        options: TransportOptions,
+    ) -> Arc<dyn sentry::Transport> {
+        Arc::new(Pipeline::new(
+            &self.settings,
+            self.hook.clone(),
+            &self.stats,
+            options,
+        ))
+    }
+}
+
+enum Destination {
+    Queued(Worker),
+    #[cfg(feature = "testing")]
+    Capture {
+        sink: Arc<capture::CaptureSink>,
+        stats: Arc<stats::DestinationStats>,
+    },
+}
+
+impl Destination {
+    fn push(&self, envelope: Envelope) {
+        match self {
+            Destination::Queued(worker) => worker.push(envelope),
+            #[cfg(feature = "testing")]
+            Destination::Capture { sink, stats } => {
+                sink.push(envelope);
+                stats.record_sent();
+            }
+        }
+    }
+
+    fn flush(&self, deadline: Instant) -> bool {
+        match self {
+            Destination::Queued(worker) => worker.flush(deadline),
+            #[cfg(feature = "testing")]
+            Destination::Capture { .. } => true,
+        }
+    }
+
+    fn begin_shutdown(&self, deadline: Instant) {
+        match self {
+            Destination::Queued(worker) => worker.begin_shutdown(deadline),
+            #[cfg(feature = "testing")]
+            Destination::Capture { .. } => {}
+        }
+    }
+
+    fn finish_shutdown(&self, deadline: Instant) -> bool {
+        match self {
+            Destination::Queued(worker) => worker.finish_shutdown(deadline),
+            #[cfg(feature = "testing")]
+            Destination::Capture { .. } => true,
+        }
+    }
+}
+
+/// The transport of one client: the envelope hook, then one queue per destination.
+pub(crate) struct Pipeline {
+    hook: Option<EnvelopeHook>,
+    destinations: Vec<Destination>,
+    stats: Arc<TransportStats>,
+}
+
+impl Pipeline {
+    fn new(
+        settings: &TransportSettings,
+        hook: Option<EnvelopeHook>,
+        stats: &Arc<TransportStats>,
+        options: TransportOptions,
+    ) -> Self {
+        let capacity = settings.queue_capacity.max(1);
+        let mut destinations = Vec::new();
+        if let Some(remote) = &settings.remote {
+            let recorder = options.client_report_recorder.clone();
+            let config = http::RemoteConfig {
+                dsn: remote.dsn.clone(),
+                user_agent: remote.user_agent.clone(),
+                connect_timeout: remote.connect_timeout,
+                request_timeout: remote.request_timeout,
+                http_proxy: options.http_proxy.map(|p| p.into_owned()),
+                https_proxy: options.https_proxy.map(|p| p.into_owned()),
+                accept_invalid_certs: options.accept_invalid_certs,
+                recorder: recorder.clone(),
+            };
+            destinations.push(Destination::Queued(Worker::spawn(
+                "sentry-remote",
+                capacity,
+                stats.destination("remote"),
+                Some(recorder),
+                move || http::RemoteSink::new(config),
+            )));
+        }
+        if settings.console {
+            destinations.push(Destination::Queued(Worker::spawn(
+                "sentry-console",
+                capacity,
+                stats.destination("console"),
+                None,
+                console::ConsoleSink::stderr,
+            )));
+        }
+        if let Some(path) = &settings.events_file {
+            let path = path.clone();
+            destinations.push(Destination::Queued(Worker::spawn(
+                "sentry-events-file",
+                capacity,
+                stats.destination("events_file"),
+                None,
+                move || file::FileSink::new(path),
+            )));
+        }
+        if let Some(url) = &settings.spotlight {
+            let url = url.clone();
+            destinations.push(Destination::Queued(Worker::spawn(
+                "sentry-spotlight",
+                capacity,
+                stats.destination("spotlight"),
+                None,
+                move || spotlight::SpotlightSink::new(url),
+            )));
+        }
+        #[cfg(feature = "testing")]
+        if let Some(sink) = &settings.capture {
+            destinations.push(Destination::Capture {
+                sink: Arc::clone(sink),
+                stats: stats.destination("capture"),
+            });
+        }
+        Self {
+            hook,
+            destinations,
+            stats: Arc::clone(stats),
+        }
+    }
+}
+
+/// `now + timeout`, saturating instead of overflowing for "wait forever" timeouts.
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600))
+}
+
+impl sentry::Transport for Pipeline {
+    fn send_envelope(&self, envelope: Envelope) {
+        let envelope = match &self.hook {
+            Some(hook) => match hook(envelope) {
+                Some(envelope) => envelope,
+                None => {
+                    self.stats.record_discarded_by_hook();
+                    return;
+                }
+            },
+            None => envelope,
+        };
+        let Some((last, others)) = self.destinations.split_last() else {
+            return;
+        };
+        for destination in others {
+            destination.push(envelope.clone());
+        }
+        last.push(envelope);
+    }
+
+    fn flush(&self, timeout: Duration) -> bool {
+        let deadline = deadline_after(timeout);
+        // All workers drain in parallel already; waiting on each in turn against the same
+        // deadline bounds the total by `timeout`, not by the sum of per-destination timeouts.
+        let mut all_flushed = true;
+        for destination in &self.destinations {
+            all_flushed &= destination.flush(deadline);
+        }
+        all_flushed
+    }
+
+    fn shutdown(&self, timeout: Duration) -> bool {
+        let deadline = deadline_after(timeout);
+        for destination in &self.destinations {
+            destination.begin_shutdown(deadline);
+        }
+        // No short-circuit: every destination must count its leftovers and let go of its
+        // thread, even after another one missed the deadline.
+        let mut all_drained = true;
+        for destination in &self.destinations {
+            all_drained &= destination.finish_shutdown(deadline);
+        }
+        all_drained
     }
 }

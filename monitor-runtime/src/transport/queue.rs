@@ -1,0 +1,601 @@
+//! A bounded queue drained by one dedicated OS thread, with flush and shutdown deadlines.
+//!
+//! Every destination (remote Sentry, console, events file, Spotlight) gets one [`Worker`]. The
+//! caller's thread only ever takes a short mutex to push or drop an envelope, so the
+//! application never waits for Sentry. The worker hands envelopes one at a time to a [`Sink`].
+//!
+//! Accounting lives here, under the queue lock, so that every accepted envelope is counted
+//! exactly once even when a shutdown deadline races with a delivery in flight: whoever reaches
+//! the envelope first (the worker reporting its outcome, or the shutdown caller giving up on it)
+//! counts it, and the other side sees that it was already counted.
+
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use sentry::Envelope;
+use sentry::client_report::{Reason as TransportLossReason, Recorder};
+
+use super::stats::{DestinationStats, DropReason};
+
+/// How long a worker whose owner was dropped without `shutdown` keeps delivering before it
+/// gives up on what is left. Without this, a hung server would keep a detached thread busy for
+/// `capacity × request_timeout`.
+const DROP_GRACE: Duration = Duration::from_secs(2);
+
+/// The outcome of one delivery attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    Sent,
+    /// Lost for `reason`; `error` (free of DSN keys) becomes the destination's `last_error`.
+    Dropped {
+        reason: DropReason,
+        error: Option<String>,
+    },
+}
+
+impl Delivery {
+    pub(crate) fn dropped(reason: DropReason) -> Self {
+        Delivery::Dropped {
+            reason,
+            error: None,
+        }
+    }
+
+    pub(crate) fn failed(reason: DropReason, error: impl Into<String>) -> Self {
+        Delivery::Dropped {
+            reason,
+            error: Some(error.into()),
+        }
+    }
+}
+
+/// Something that delivers envelopes, called only from its worker thread.
+pub(crate) trait Sink {
+    /// Delivers one envelope. Implementations that block on I/O must give up once `deadline`
+    /// has expired (see [`ShutdownDeadline::expired`]) and return `Dropped(Shutdown)`.
+    fn deliver(&mut self, envelope: Envelope, deadline: &ShutdownDeadline) -> Delivery;
+}
+
+/// The shutdown deadline of one worker, readable by its sink while a request is in flight.
+///
+/// It is set once, by `shutdown` (or by dropping the worker), possibly *after* a request
+/// started; async sinks race their request against [`ShutdownDeadline::expired`] so that such
+/// a request is cut short at the deadline instead of running to its own timeout.
+#[derive(Debug, Default)]
+pub(crate) struct ShutdownDeadline {
+    at: Mutex<Option<Instant>>,
+    changed: tokio::sync::Notify,
+}
+
+impl ShutdownDeadline {
+    /// The deadline, if a shutdown has begun.
+    pub(crate) fn get(&self) -> Option<Instant> {
+        *self.at.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Time left before the deadline: `None` while no shutdown has begun, `Some(ZERO)` once
+    /// it has passed.
+    pub(crate) fn remaining(&self) -> Option<Duration> {
+        self.get()
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
+    /// Sets the deadline; an earlier deadline already in place wins.
+    fn set(&self, deadline: Instant) {
+        {
+            let mut at = self.at.lock().unwrap_or_else(PoisonError::into_inner);
+            match *at {
+                Some(existing) if existing <= deadline => return,
+                _ => *at = Some(deadline),
+            }
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// Completes when the deadline has passed; pends forever while no shutdown has begun.
+    pub(crate) async fn expired(&self) {
+        loop {
+            // Registered before reading the deadline, so a `set` in between is not missed
+            // (`notify_waiters` wakes every `Notified` created before it, polled or not).
+            let changed = self.changed.notified();
+            match self.get() {
+                Some(at) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at.into()) => return,
+                        () = changed => {}
+                    }
+                }
+                None => changed.await,
+            }
+        }
+    }
+}
+
+struct State {
+    queue: VecDeque<Envelope>,
+    capacity: usize,
+    /// Envelopes accepted into the queue so far.
+    accepted: u64,
+    /// Accepted envelopes already counted (sent or dropped); `flush` waits for this.
+    settled: u64,
+    in_flight: bool,
+    /// The in-flight envelope was counted as dropped by a shutdown that gave up on it.
+    in_flight_settled: bool,
+    /// No more envelopes are accepted; the worker exits once the queue is empty.
+    closing: bool,
+    /// The worker must exit without delivering anything more.
+    stop: bool,
+    exited: bool,
+    /// Some envelope was given up on because of the shutdown deadline.
+    gave_up: bool,
+    /// The worker thread could not be started, or its sink could not be built.
+    no_thread: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Signals the worker: new envelope, closing or stop.
+    work: Condvar,
+    /// Signals waiters: an envelope was settled or the worker exited.
+    progress: Condvar,
+    deadline: ShutdownDeadline,
+    stats: Arc<DestinationStats>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Drops everything still queued, and the in-flight envelope, as `shutdown`, and tells the
+    /// worker to stop. Call with the lock held.
+    fn abandon(&self, state: &mut State) {
+        let mut abandoned = state.queue.len() as u64;
+        state.queue.clear();
+        if state.in_flight && !state.in_flight_settled {
+            state.in_flight_settled = true;
+            abandoned += 1;
+            // Otherwise a server that hangs leaves no trace but the `shutdown` count.
+            self.stats.record_error(
+                "a delivery was still in progress at the shutdown deadline".to_owned(),
+            );
+        }
+        state.stop = true;
+        if abandoned > 0 {
+            state.gave_up = true;
+            state.settled += abandoned;
+            self.stats.record_dropped(DropReason::Shutdown, abandoned);
+        }
+        self.work.notify_all();
+        self.progress.notify_all();
+    }
+
+    /// Blocks on `progress` until `done` holds or `deadline` passes; returns the guard and
+    /// whether `done` held.
+    fn wait_until<'a>(
+        &self,
+        mut state: MutexGuard<'a, State>,
+        deadline: Instant,
+        done: impl Fn(&State) -> bool,
+    ) -> (MutexGuard<'a, State>, bool) {
+        loop {
+            if done(&state) {
+                return (state, true);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return (state, false);
+            }
+            state = self
+                .progress
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+}
+
+/// A bounded queue plus the thread that drains it into a [`Sink`].
+pub(crate) struct Worker {
+    shared: Arc<Shared>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    /// Where queue overflows are reported as client reports (the remote destination only:
+    /// losses of local destinations are not Sentry's business).
+    overflow_recorder: Option<Recorder>,
+}
+
+impl Worker {
+    /// Starts a worker thread called `thread_name`. `make_sink` runs on that thread, so
+    /// expensive setup (TLS roots, an async runtime) never delays the caller.
+    pub(crate) fn spawn<S, F>(
+        thread_name: &str,
+        capacity: usize,
+        stats: Arc<DestinationStats>,
+        overflow_recorder: Option<Recorder>,
+        make_sink: F,
+    ) -> Self
+    where
+        S: Sink,
+        F: FnOnce() -> S + Send + 'static,
+    {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                queue: VecDeque::with_capacity(capacity.clamp(1, 1024)),
+                capacity: capacity.max(1),
+                accepted: 0,
+                settled: 0,
+                in_flight: false,
+                in_flight_settled: false,
+                closing: false,
+                stop: false,
+                exited: false,
+                gave_up: false,
+                no_thread: false,
+            }),
+            work: Condvar::new(),
+            progress: Condvar::new(),
+            deadline: ShutdownDeadline::default(),
+            stats,
+        });
+        let worker_shared = Arc::clone(&shared);
+        let spawned = thread::Builder::new()
+            .name(thread_name.to_owned())
+            .spawn(move || run(&worker_shared, make_sink));
+        let thread = match spawned {
+            Ok(handle) => Some(handle),
+            Err(err) => {
+                // Without a thread nothing will ever drain the queue: refuse envelopes
+                // up front (counted as `send_error`) instead of letting them pile up.
+                shared
+                    .stats
+                    .record_error(format!("could not start the {thread_name} thread: {err}"));
+                let mut state = shared.lock();
+                state.closing = true;
+                state.stop = true;
+                state.exited = true;
+                state.no_thread = true;
+                None
+            }
+        };
+        Self {
+            shared,
+            thread: Mutex::new(thread),
+            overflow_recorder,
+        }
+    }
+
+    /// Queues `envelope` without ever blocking on delivery; drops it when full or closed.
+    pub(crate) fn push(&self, envelope: Envelope) {
+        let mut state = self.shared.lock();
+        let reason = if state.no_thread {
+            DropReason::SendError
+        } else if state.closing || state.stop {
+            DropReason::Shutdown
+        } else if state.queue.len() >= state.capacity {
+            DropReason::QueueFull
+        } else {
+            state.queue.push_back(envelope);
+            state.accepted += 1;
+            drop(state);
+            self.shared.work.notify_one();
+            return;
+        };
+        drop(state);
+        self.shared.stats.record_dropped(reason, 1);
+        if reason == DropReason::QueueFull
+            && let Some(recorder) = &self.overflow_recorder
+        {
+            recorder.record_lost_data(&envelope, TransportLossReason::QueueOverflow);
+        }
+    }
+
+    /// Waits until everything queued before this call has been delivered or dropped.
+    /// Returns `false` if `deadline` came first; nothing is cancelled in that case.
+    pub(crate) fn flush(&self, deadline: Instant) -> bool {
+        let state = self.shared.lock();
+        let target = state.accepted;
+        let (_state, done) = self
+            .shared
+            .wait_until(state, deadline, |s| s.settled >= target || s.exited);
+        done
+    }
+
+    /// Stops accepting envelopes and tells the worker (and its sink's in-flight request) about
+    /// `deadline`. Returns at once; pair with [`Worker::finish_shutdown`].
+    pub(crate) fn begin_shutdown(&self, deadline: Instant) {
+        self.shared.deadline.set(deadline);
+        let mut state = self.shared.lock();
+        state.closing = true;
+        drop(state);
+        self.shared.work.notify_all();
+    }
+
+    /// Waits for the worker to drain its queue and exit, until `deadline`. At the deadline,
+    /// whatever is still queued or in flight is counted as dropped (`shutdown`) and the thread
+    /// is detached rather than joined, so this never outlives the deadline by more than a
+    /// lock acquisition. Returns whether everything was drained in time.
+    pub(crate) fn finish_shutdown(&self, deadline: Instant) -> bool {
+        let state = self.shared.lock();
+        let (mut state, exited) = self.shared.wait_until(state, deadline, |s| s.exited);
+        let drained = exited && !state.gave_up && state.settled >= state.accepted;
+        if !exited {
+            self.shared.abandon(&mut state);
+        }
+        drop(state);
+        let handle = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if exited && let Some(handle) = handle {
+            // It has already left its loop, so this join only waits for the thread to unwind
+            // its stack. A panic inside a sink was caught there; nothing to report here.
+            let _ = handle.join();
+        }
+        // Otherwise dropping the handle detaches the thread: its in-flight request was told
+        // about the deadline and it exits on its own as soon as that request returns.
+        drained
+    }
+}
+
+impl Drop for Worker {
+    /// Dropped without `shutdown` (e.g. a client dropped without `close`): let the thread
+    /// finish the queue in the background for a bounded grace period, never block here.
+    fn drop(&mut self) {
+        if !self.shared.lock().closing {
+            self.begin_shutdown(Instant::now() + DROP_GRACE);
+        }
+    }
+}
+
+fn run<S: Sink>(shared: &Shared, make_sink: impl FnOnce() -> S) {
+    let Ok(mut sink) = catch_unwind(AssertUnwindSafe(make_sink)) else {
+        // Same treatment as a thread that could not be started: nothing will ever deliver,
+        // so refuse envelopes now rather than let flush and shutdown wait for nothing.
+        shared
+            .stats
+            .record_error("internal error: destination setup panicked".to_owned());
+        let mut state = shared.lock();
+        let refused = state.queue.len() as u64;
+        state.queue.clear();
+        state.settled += refused;
+        shared.stats.record_dropped(DropReason::SendError, refused);
+        state.no_thread = true;
+        state.stop = true;
+        state.exited = true;
+        drop(state);
+        shared.progress.notify_all();
+        return;
+    };
+    loop {
+        let envelope = {
+            let mut state = shared.lock();
+            loop {
+                if state.stop {
+                    break None;
+                }
+                if state.closing && shared.deadline.remaining().is_some_and(|l| l.is_zero()) {
+                    // Nobody may be waiting any more (dropped without shutdown): account for
+                    // the leftovers ourselves.
+                    shared.abandon(&mut state);
+                    break None;
+                }
+                if let Some(envelope) = state.queue.pop_front() {
+                    state.in_flight = true;
+                    state.in_flight_settled = false;
+                    break Some(envelope);
+                }
+                if state.closing {
+                    break None;
+                }
+                state = shared
+                    .work
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        let Some(envelope) = envelope else { break };
+
+        let delivery = catch_unwind(AssertUnwindSafe(|| {
+            sink.deliver(envelope, &shared.deadline)
+        }))
+        .unwrap_or_else(|_| {
+            Delivery::failed(DropReason::SendError, "internal error: sink panicked")
+        });
+
+        let mut state = shared.lock();
+        state.in_flight = false;
+        if !state.in_flight_settled {
+            state.settled += 1;
+            match delivery {
+                Delivery::Sent => shared.stats.record_sent(),
+                Delivery::Dropped { reason, error } => {
+                    state.gave_up |= reason == DropReason::Shutdown;
+                    shared.stats.record_dropped(reason, 1);
+                    if let Some(error) = error {
+                        shared.stats.record_error(error);
+                    }
+                }
+            }
+        }
+        drop(state);
+        shared.progress.notify_all();
+    }
+    let mut state = shared.lock();
+    state.exited = true;
+    drop(state);
+    shared.progress.notify_all();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::stats::TransportStats;
+    use std::sync::mpsc;
+
+    /// A sink whose deliveries block until the test releases them (or the deadline passes).
+    struct GatedSink {
+        gate: mpsc::Receiver<Delivery>,
+    }
+
+    impl Sink for GatedSink {
+        fn deliver(&mut self, _envelope: Envelope, deadline: &ShutdownDeadline) -> Delivery {
+            loop {
+                match self.gate.recv_timeout(Duration::from_millis(5)) {
+                    Ok(delivery) => return delivery,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Delivery::Sent,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if deadline.remaining().is_some_and(|l| l.is_zero()) {
+                            return Delivery::dropped(DropReason::Shutdown);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn gated(capacity: usize) -> (Worker, mpsc::Sender<Delivery>, Arc<TransportStats>) {
+        let stats = Arc::new(TransportStats::new());
+        let (tx, rx) = mpsc::channel();
+        let worker = Worker::spawn(
+            "test-worker",
+            capacity,
+            stats.destination("remote"),
+            None,
+            move || GatedSink { gate: rx },
+        );
+        (worker, tx, stats)
+    }
+
+    #[test]
+    fn full_queue_drops_without_blocking_and_flush_waits_for_deliveries() {
+        let (worker, gate, stats) = gated(2);
+        let start = Instant::now();
+        for _ in 0..10 {
+            worker.push(Envelope::new());
+        }
+        assert!(start.elapsed() < Duration::from_millis(200));
+        // One in flight (maybe), two queued, the rest dropped: exact split depends on timing.
+        assert!(!worker.flush(Instant::now() + Duration::from_millis(50)));
+        for _ in 0..3 {
+            gate.send(Delivery::Sent).unwrap();
+        }
+        assert!(worker.flush(Instant::now() + Duration::from_secs(2)));
+        let snap = stats.snapshot();
+        let remote = snap.get("remote").unwrap();
+        assert_eq!(remote.sent + remote.total_dropped(), 10);
+        assert!(remote.dropped_count("queue_full") >= 7);
+        assert!(worker.finish_shutdown_now());
+    }
+
+    #[test]
+    fn shutdown_deadline_counts_queued_and_in_flight_as_dropped() {
+        let (worker, _gate, stats) = gated(5);
+        for _ in 0..4 {
+            worker.push(Envelope::new());
+        }
+        let start = Instant::now();
+        let deadline = start + Duration::from_millis(150);
+        worker.begin_shutdown(deadline);
+        assert!(!worker.finish_shutdown(deadline));
+        assert!(start.elapsed() < Duration::from_millis(300));
+        // The sink may return its own `Shutdown` verdict just before the caller gives up;
+        // either way each envelope is counted once.
+        std::thread::sleep(Duration::from_millis(50));
+        let snap = stats.snapshot();
+        assert_eq!(snap.get("remote").unwrap().dropped_count("shutdown"), 4);
+        assert_eq!(snap.total_sent(), 0);
+        worker.push(Envelope::new());
+        assert_eq!(
+            stats
+                .snapshot()
+                .get("remote")
+                .unwrap()
+                .dropped_count("shutdown"),
+            5
+        );
+    }
+
+    #[test]
+    fn dropped_worker_gives_up_after_the_grace_period_on_its_own() {
+        let (worker, _gate, stats) = gated(5);
+        worker.push(Envelope::new());
+        worker.push(Envelope::new());
+        let start = Instant::now();
+        drop(worker);
+        assert!(start.elapsed() < Duration::from_millis(100));
+        std::thread::sleep(DROP_GRACE + Duration::from_millis(200));
+        let snap = stats.snapshot();
+        assert_eq!(snap.get("remote").unwrap().dropped_count("shutdown"), 2);
+    }
+
+    #[test]
+    fn deadline_wakes_async_waiters_set_after_they_started() {
+        let deadline = Arc::new(ShutdownDeadline::default());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let setter = Arc::clone(&deadline);
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            setter.set(Instant::now() + Duration::from_millis(20));
+        });
+        let start = Instant::now();
+        rt.block_on(async {
+            tokio::time::timeout(Duration::from_secs(2), deadline.expired())
+                .await
+                .expect("expired() must complete once a deadline is set and passes");
+        });
+        assert!(start.elapsed() >= Duration::from_millis(45));
+        t.join().unwrap();
+    }
+
+    struct NeverBuilt;
+
+    impl Sink for NeverBuilt {
+        fn deliver(&mut self, _: Envelope, _: &ShutdownDeadline) -> Delivery {
+            Delivery::Sent
+        }
+    }
+
+    #[test]
+    fn a_sink_that_cannot_be_built_refuses_envelopes_instead_of_hanging() {
+        let stats = Arc::new(TransportStats::new());
+        let worker = Worker::spawn("test-broken", 5, stats.destination("remote"), None, || {
+            if true {
+                panic!("setup failed");
+            }
+            NeverBuilt
+        });
+        // Setup runs on the worker thread; give it a moment to fail.
+        let start = Instant::now();
+        while !worker.shared.lock().exited && start.elapsed() < Duration::from_secs(2) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        worker.push(Envelope::new());
+        assert!(worker.flush(Instant::now() + Duration::from_millis(100)));
+        let snap = stats.snapshot();
+        let remote = snap.get("remote").unwrap();
+        assert_eq!(remote.dropped_count("send_error"), 1);
+        assert!(
+            remote
+                .last_error
+                .as_deref()
+                .unwrap()
+                .contains("setup panicked")
+        );
+        assert!(worker.finish_shutdown_now());
+    }
+
+    impl Worker {
+        fn finish_shutdown_now(&self) -> bool {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            self.begin_shutdown(deadline);
+            self.finish_shutdown(deadline)
+        }
+    }
+}
