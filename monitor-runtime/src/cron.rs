@@ -19,7 +19,7 @@ use sentry::protocol::{
 use sentry::types::Uuid;
 
 /// How often a job is expected to run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Schedule {
     /// A crontab expression, such as `0 3 * * *`.
     Crontab(String),
@@ -36,7 +36,7 @@ pub enum Schedule {
 /// let result: Result<u32, String> = nightly.run(|| Ok(120));
 /// assert_eq!(result, Ok(120));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CronMonitor {
     slug: String,
     schedule: Option<Schedule>,
@@ -125,7 +125,6 @@ impl CronMonitor {
 }
 
 /// One run of a monitored job, between its `in_progress` and its closing check-in.
-#[derive(Debug)]
 #[must_use = "dropping the run reports it as failed"]
 pub struct CheckIn {
     pending: Cell<Option<Pending>>,
@@ -147,7 +146,7 @@ impl CheckIn {
             };
         }
         let pending = Pending {
-            id: Uuid::new_v4(),
+            id: sentry::types::random_uuid(),
             slug: slug.to_owned(),
             config,
             started: Instant::now(),
@@ -193,6 +192,12 @@ impl CheckIn {
     #[doc(hidden)]
     pub fn complete(&self, is_err: bool) {
         self.finish(!is_err);
+    }
+}
+
+impl std::fmt::Debug for CheckIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckIn").field("id", &self.id()).finish()
     }
 }
 

@@ -270,10 +270,10 @@ impl Gen<'_> {
                     #[allow(unused_imports)]
                     use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
                     #[allow(unused_imports)]
-                    use #p::probe::{EventViaAny as _, EventViaBoxedError as _, EventViaDebug as _, EventViaError as _};
+                    use #p::probe::{EventViaAny as _, EventViaAnyhow as _, EventViaBoxedError as _, EventViaDebug as _, EventViaDisplay as _, EventViaError as _};
                     #p::capture_error(
                         #site,
-                        (&&&&&#p::EventProbe(#err)).__monitor_event(),
+                        (&&&&&&#p::EventProbe(#err)).__monitor_event(),
                         (&&#p::ClassProbe(#err)).__monitor_classify(),
                         &#options_expr,
                     );

@@ -71,7 +71,6 @@ pub fn breadcrumb(
 
 /// The outcome crumb still to record; recorded as `panic` or `cancelled` if dropped
 /// before [`CrumbCall::complete`].
-#[derive(Debug)]
 #[must_use]
 pub struct CrumbCall {
     pending: Cell<Option<Pending>>,
@@ -93,6 +92,12 @@ impl CrumbCall {
         if let Some(pending) = self.pending.take() {
             pending.record(if is_err { "error" } else { "ok" });
         }
+    }
+}
+
+impl std::fmt::Debug for CrumbCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CrumbCall").finish_non_exhaustive()
     }
 }
 

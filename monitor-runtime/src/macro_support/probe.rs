@@ -9,7 +9,7 @@
 //! `(&&&StatusProbe(&ret)).__monitor_status()`.
 
 use std::error::Error;
-use std::fmt::Debug;
+use std::fmt::{Debug, Display};
 
 use sentry::protocol::{Event, SpanStatus};
 
@@ -115,14 +115,15 @@ impl<E: ?Sized> ClassViaAny for ClassProbe<'_, E> {
 pub struct EventProbe<'a, E: ?Sized>(pub &'a E);
 
 /// The event for an `anyhow::Error`: its chain, and its backtrace when one was captured.
-#[cfg(feature = "anyhow")]
+/// (Implemented only with the `anyhow` feature; the trait always exists so that generated
+/// code can import it either way.)
 pub trait EventViaAnyhow {
     /// Builds the event.
     fn __monitor_event(&self) -> Event<'static>;
 }
 
 #[cfg(feature = "anyhow")]
-impl EventViaAnyhow for &&&&EventProbe<'_, anyhow::Error> {
+impl EventViaAnyhow for &&&&&EventProbe<'_, anyhow::Error> {
     fn __monitor_event(&self) -> Event<'static> {
         sentry::integrations::anyhow::event_from_error(self.0)
     }
@@ -134,19 +135,19 @@ pub trait EventViaBoxedError {
     fn __monitor_event(&self) -> Event<'static>;
 }
 
-impl EventViaBoxedError for &&&EventProbe<'_, Box<dyn Error + Send + Sync + 'static>> {
+impl EventViaBoxedError for &&&&EventProbe<'_, Box<dyn Error + Send + Sync + 'static>> {
     fn __monitor_event(&self) -> Event<'static> {
         exception_event(&**self.0)
     }
 }
 
-impl EventViaBoxedError for &&&EventProbe<'_, Box<dyn Error + Send + 'static>> {
+impl EventViaBoxedError for &&&&EventProbe<'_, Box<dyn Error + Send + 'static>> {
     fn __monitor_event(&self) -> Event<'static> {
         exception_event(&**self.0)
     }
 }
 
-impl EventViaBoxedError for &&&EventProbe<'_, Box<dyn Error + 'static>> {
+impl EventViaBoxedError for &&&&EventProbe<'_, Box<dyn Error + 'static>> {
     fn __monitor_event(&self) -> Event<'static> {
         exception_event(&**self.0)
     }
@@ -159,13 +160,29 @@ pub trait EventViaError {
     fn __monitor_event(&self) -> Event<'static>;
 }
 
-impl<E: Error> EventViaError for &&EventProbe<'_, E> {
+impl<E: Error> EventViaError for &&&EventProbe<'_, E> {
     fn __monitor_event(&self) -> Event<'static> {
         let mut event = exception_event(self.0);
         if let Some(outer) = event.exception.values.last_mut() {
             outer.ty = short_type_name(std::any::type_name::<E>()).into_owned();
         }
         event
+    }
+}
+
+/// The event for a value that implements `Display` but not `Error`, such as `String` or
+/// `&str`: its text, not its quoted `Debug` form.
+pub trait EventViaDisplay {
+    /// Builds the event.
+    fn __monitor_event(&self) -> Event<'static>;
+}
+
+impl<E: Display + ?Sized> EventViaDisplay for &&EventProbe<'_, E> {
+    fn __monitor_event(&self) -> Event<'static> {
+        debug_event(
+            &short_type_name(std::any::type_name::<E>()),
+            self.0.to_string(),
+        )
     }
 }
 
@@ -252,21 +269,24 @@ mod tests {
     #[test]
     fn events_specialise_on_error_kind() {
         let parse = "x".parse::<u32>().unwrap_err();
-        let e = (&&&&&EventProbe(&parse)).__monitor_event();
+        let e = (&&&&&&EventProbe(&parse)).__monitor_event();
         assert_eq!(e.exception.values.last().map(|e| e.ty.as_str()), Some("ParseIntError"));
 
         let boxed: Box<dyn Error + Send + Sync> = Box::new(parse.clone());
-        let e = (&&&&&EventProbe(&boxed)).__monitor_event();
+        let e = (&&&&&&EventProbe(&boxed)).__monitor_event();
         assert_eq!(
             e.exception.values.last().and_then(|e| e.value.as_deref()),
             Some("invalid digit found in string")
         );
 
-        let e = (&&&&&EventProbe(&DebugOnly(7))).__monitor_event();
+        let e = (&&&&&&EventProbe(&DebugOnly(7))).__monitor_event();
         assert_eq!(e.exception.values[0].ty, "DebugOnly");
         assert_eq!(e.exception.values[0].value.as_deref(), Some("DebugOnly(7)"));
 
-        let e = (&&&&&EventProbe(&Opaque)).__monitor_event();
+        let e = (&&&&&&EventProbe(&String::from("division by zero"))).__monitor_event();
+        assert_eq!(e.exception.values[0].value.as_deref(), Some("division by zero"));
+
+        let e = (&&&&&&EventProbe(&Opaque)).__monitor_event();
         assert_eq!(e.exception.values[0].ty, "Opaque");
     }
 
@@ -275,7 +295,7 @@ mod tests {
     fn anyhow_keeps_its_chain() {
         let inner = "x".parse::<u32>().unwrap_err();
         let err = anyhow::Error::new(inner).context("reading config");
-        let e = (&&&&&EventProbe(&err)).__monitor_event();
+        let e = (&&&&&&EventProbe(&err)).__monitor_event();
         let values: Vec<_> = e.exception.values.iter().filter_map(|e| e.value.as_deref()).collect();
         assert_eq!(values, ["invalid digit found in string", "reading config"]);
     }

@@ -23,10 +23,6 @@
 //!   with a reason, in [`TransportStats`]. Losses of the remote destination are also recorded
 //!   for Sentry's client reports.
 
-#![allow(
-    dead_code,
-    reason = "the factory is wired in by `init`, which is written in another change"
-)]
 
 use std::fmt;
 use std::path::PathBuf;
