@@ -251,13 +251,25 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> (Args
         let value = option.value;
         match (kind, key.as_str()) {
             (_, "crate") => krate = assign_path(&key, span, value, errors),
-            (MacroKind::Monitored, "name") => monitored.name = assign_str(&key, span, value, errors, true),
-            (MacroKind::Monitored, "op") => monitored.op = assign_str(&key, span, value, errors, true),
+            (MacroKind::Monitored, "name") => {
+                monitored.name = assign_str(&key, span, value, errors, true)
+            }
+            (MacroKind::Monitored, "op") => {
+                monitored.op = assign_str(&key, span, value, errors, true)
+            }
             (MacroKind::Monitored, "transaction" | "span") => {
-                let new_kind = if key == "transaction" { Kind::Transaction } else { Kind::Span };
+                let new_kind = if key == "transaction" {
+                    Kind::Transaction
+                } else {
+                    Kind::Span
+                };
                 flag(&key, span, value, errors);
                 if let Some((previous, _)) = kind_span {
-                    let previous = if previous == Kind::Transaction { "transaction" } else { "span" };
+                    let previous = if previous == Kind::Transaction {
+                        "transaction"
+                    } else {
+                        "span"
+                    };
                     errors.push(syn::Error::new(
                         span,
                         format!(
@@ -272,20 +284,36 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> (Args
             }
             (MacroKind::Monitored, "tags") => monitored.tags = list(&key, span, value, errors),
             (MacroKind::Monitored, "data") => monitored.data = list(&key, span, value, errors),
-            (MacroKind::Monitored, "sample_rate") => monitored.sample_rate = assign_rate(span, value, errors),
-            (MacroKind::Monitored, "check_in") => monitored.check_in = check_in(span, value, errors),
-            (MacroKind::Breadcrumb, "message") => breadcrumb.message = assign_str(&key, span, value, errors, true),
-            (MacroKind::Breadcrumb, "category") => breadcrumb.category = assign_str(&key, span, value, errors, true),
-            (MacroKind::Breadcrumb, "level") => breadcrumb.level = assign_level(span, value, errors),
+            (MacroKind::Monitored, "sample_rate") => {
+                monitored.sample_rate = assign_rate(span, value, errors)
+            }
+            (MacroKind::Monitored, "check_in") => {
+                monitored.check_in = check_in(span, value, errors)
+            }
+            (MacroKind::Breadcrumb, "message") => {
+                breadcrumb.message = assign_str(&key, span, value, errors, true)
+            }
+            (MacroKind::Breadcrumb, "category") => {
+                breadcrumb.category = assign_str(&key, span, value, errors, true)
+            }
+            (MacroKind::Breadcrumb, "level") => {
+                breadcrumb.level = assign_level(span, value, errors)
+            }
             (MacroKind::Breadcrumb, "data") => breadcrumb.data = list(&key, span, value, errors),
-            (MacroKind::Breadcrumb, "outcome") => breadcrumb.outcome = flag(&key, span, value, errors),
+            (MacroKind::Breadcrumb, "outcome") => {
+                breadcrumb.outcome = flag(&key, span, value, errors)
+            }
             (MacroKind::CaptureErrors, "error_type") => {
                 capture.error_type = assign_str(&key, span, value, errors, true)
             }
             (MacroKind::CaptureErrors, "tags") => capture.tags = list(&key, span, value, errors),
-            (MacroKind::CaptureErrors, "level") => capture.level = assign_level(span, value, errors),
+            (MacroKind::CaptureErrors, "level") => {
+                capture.level = assign_level(span, value, errors)
+            }
             (MacroKind::CaptureErrors, "data") => capture.data = list(&key, span, value, errors),
-            (MacroKind::CaptureErrors, "skip_if") => capture.skip_if = assign_expr(&key, span, value, errors),
+            (MacroKind::CaptureErrors, "skip_if") => {
+                capture.skip_if = assign_expr(&key, span, value, errors)
+            }
             _ => {}
         }
     }
@@ -323,7 +351,10 @@ fn assign_expr(key: &str, span: Span, value: RawValue, errors: &mut Errors) -> O
     match value {
         RawValue::Assign(expr) => Some(expr),
         _ => {
-            errors.push(syn::Error::new(span, format!("`{key}` needs a value: `{key} = …`")));
+            errors.push(syn::Error::new(
+                span,
+                format!("`{key}` needs a value: `{key} = …`"),
+            ));
             None
         }
     }
@@ -338,9 +369,14 @@ fn assign_str(
 ) -> Option<LitStr> {
     let expr = assign_expr(key, span, value, errors)?;
     match expr {
-        Expr::Lit(syn::ExprLit { lit: Lit::Str(lit), .. }) => {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => {
             if non_empty && lit.value().trim().is_empty() {
-                errors.push(syn::Error::new(lit.span(), format!("`{key}` cannot be empty")));
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    format!("`{key}` cannot be empty"),
+                ));
                 return None;
             }
             Some(lit)
@@ -372,8 +408,12 @@ fn assign_path(key: &str, span: Span, value: RawValue, errors: &mut Errors) -> O
 fn assign_rate(span: Span, value: RawValue, errors: &mut Errors) -> Option<f64> {
     let expr = assign_expr("sample_rate", span, value, errors)?;
     let (rate, lit_span) = match &expr {
-        Expr::Lit(syn::ExprLit { lit: Lit::Float(f), .. }) => (f.base10_parse::<f64>().ok(), f.span()),
-        Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. }) => (i.base10_parse::<f64>().ok(), i.span()),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Float(f), ..
+        }) => (f.base10_parse::<f64>().ok(), f.span()),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(i), ..
+        }) => (i.base10_parse::<f64>().ok(), i.span()),
         other => {
             errors.push(syn::Error::new_spanned(
                 other,
@@ -447,16 +487,17 @@ fn list(key: &str, span: Span, value: RawValue, errors: &mut Errors) -> Vec<Fiel
 
 fn check_in(span: Span, value: RawValue, errors: &mut Errors) -> Option<CheckIn> {
     match value {
-        RawValue::Assign(Expr::Lit(syn::ExprLit { lit: Lit::Str(slug), .. })) => {
-            valid_slug(&slug, errors).then_some(CheckIn {
-                slug,
-                schedule: None,
-                interval: None,
-                checkin_margin: None,
-                max_runtime: None,
-                timezone: None,
-            })
-        }
+        RawValue::Assign(Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(slug),
+            ..
+        })) => valid_slug(&slug, errors).then_some(CheckIn {
+            slug,
+            schedule: None,
+            interval: None,
+            checkin_margin: None,
+            max_runtime: None,
+            timezone: None,
+        }),
         RawValue::List(tokens, list_span) => check_in_list(tokens, list_span, errors),
         RawValue::Assign(other) => {
             errors.push(syn::Error::new_spanned(
@@ -493,7 +534,14 @@ fn valid_slug(slug: &LitStr, errors: &mut Errors) -> bool {
 }
 
 fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> Option<CheckIn> {
-    const KEYS: &[&str] = &["slug", "schedule", "interval", "checkin_margin", "max_runtime", "timezone"];
+    const KEYS: &[&str] = &[
+        "slug",
+        "schedule",
+        "interval",
+        "checkin_margin",
+        "max_runtime",
+        "timezone",
+    ];
     let options = match Punctuated::<RawOption, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(options) => options,
         Err(e) => {
@@ -517,12 +565,18 @@ fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> O
         if !KEYS.contains(&key.as_str()) {
             errors.push(syn::Error::new(
                 span,
-                format!("unknown option `{key}` in `check_in(...)`; expected one of: {}", KEYS.join(", ")),
+                format!(
+                    "unknown option `{key}` in `check_in(...)`; expected one of: {}",
+                    KEYS.join(", ")
+                ),
             ));
             continue;
         }
         if seen.contains(&key) {
-            errors.push(syn::Error::new(span, format!("duplicate option `{key}` in `check_in(...)`")));
+            errors.push(syn::Error::new(
+                span,
+                format!("duplicate option `{key}` in `check_in(...)`"),
+            ));
             continue;
         }
         seen.push(key.clone());
@@ -533,7 +587,9 @@ fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> O
             "timezone" => out.timezone = assign_str(&key, span, option.value, errors, true),
             _ => {
                 let minutes = match assign_expr(&key, span, option.value, errors) {
-                    Some(Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. })) => i.base10_parse::<u64>().ok(),
+                    Some(Expr::Lit(syn::ExprLit {
+                        lit: Lit::Int(i), ..
+                    })) => i.base10_parse::<u64>().ok(),
                     Some(other) => {
                         errors.push(syn::Error::new_spanned(
                             other,
@@ -582,7 +638,10 @@ fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> O
         }
         Some(_) => None,
         None => {
-            errors.push(syn::Error::new(list_span, "`check_in(...)` needs `slug = \"…\"`"));
+            errors.push(syn::Error::new(
+                list_span,
+                "`check_in(...)` needs `slug = \"…\"`",
+            ));
             None
         }
     }

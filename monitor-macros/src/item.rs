@@ -112,10 +112,7 @@ pub fn take_stacked(function: &mut ItemFn) -> Vec<Stacked> {
 }
 
 /// The arguments of a stacked attribute.
-pub fn stacked_args(
-    stacked: &Stacked,
-    errors: &mut Errors,
-) -> (Args, Option<syn::Path>) {
+pub fn stacked_args(stacked: &Stacked, errors: &mut Errors) -> (Args, Option<syn::Path>) {
     match &stacked.attr.meta {
         syn::Meta::Path(_) => args::parse(stacked.kind, TokenStream::new(), errors),
         syn::Meta::List(list) => args::parse(stacked.kind, list.tokens.clone(), errors),

@@ -114,7 +114,14 @@ const NOT_RESULT: &[&str] = &[
 
 fn may_be_result(ty: &Type) -> bool {
     match ty {
-        Type::Path(path) => path.qself.is_some() || !path.path.segments.last().is_some_and(|last| NOT_RESULT.contains(&last.ident.to_string().as_str())),
+        Type::Path(path) => {
+            path.qself.is_some()
+                || !path
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| NOT_RESULT.contains(&last.ident.to_string().as_str()))
+        }
         Type::Paren(p) => may_be_result(&p.elem),
         Type::Group(g) => may_be_result(&g.elem),
         Type::Macro(_) => true,

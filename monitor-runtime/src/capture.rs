@@ -140,7 +140,10 @@ pub(crate) fn short_type_name(full: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(full.len());
     let mut segment_start = 0;
     for (i, c) in full.char_indices() {
-        if matches!(c, '<' | '>' | ',' | ' ' | '(' | ')' | '[' | ']' | ';' | '&' | '*') {
+        if matches!(
+            c,
+            '<' | '>' | ',' | ' ' | '(' | ')' | '[' | ']' | ';' | '&' | '*'
+        ) {
             out.push_str(last_path_segment(&full[segment_start..i]));
             out.push(c);
             segment_start = i + c.len_utf8();

@@ -183,7 +183,11 @@ impl CheckIn {
             } else {
                 MonitorCheckInStatus::Error
             };
-            send(&pending, status, Some(pending.started.elapsed().as_secs_f64()));
+            send(
+                &pending,
+                status,
+                Some(pending.started.elapsed().as_secs_f64()),
+            );
         }
     }
 

@@ -85,7 +85,11 @@ impl EventFilter {
     }
 
     /// Applies the filter and counts what it drops.
-    pub(crate) fn apply(&self, event: Event<'static>, stats: &FilterStats) -> Option<Event<'static>> {
+    pub(crate) fn apply(
+        &self,
+        event: Event<'static>,
+        stats: &FilterStats,
+    ) -> Option<Event<'static>> {
         match self.check(&event) {
             Some(reason) => {
                 stats.count(reason);
@@ -132,15 +136,27 @@ mod tests {
 
     #[test]
     fn level_floor() {
-        assert_eq!(filter().check(&event(Level::Info)), Some(DropReason::BelowLevel));
-        assert_eq!(filter().check(&event(Level::Warning)), Some(DropReason::BelowLevel));
+        assert_eq!(
+            filter().check(&event(Level::Info)),
+            Some(DropReason::BelowLevel)
+        );
+        assert_eq!(
+            filter().check(&event(Level::Warning)),
+            Some(DropReason::BelowLevel)
+        );
         assert_eq!(filter().check(&event(Level::Error)), None);
         assert_eq!(filter().check(&event(Level::Fatal)), None);
     }
 
     #[test]
     fn http_4xx_dropped_5xx_kept() {
-        for (status, dropped) in [("404", true), ("403", true), ("422", true), ("500", false), ("503", false)] {
+        for (status, dropped) in [
+            ("404", true),
+            ("403", true),
+            ("422", true),
+            ("500", false),
+            ("503", false),
+        ] {
             let mut e = event(Level::Error);
             e.tags.insert("status_code".into(), status.into());
             assert_eq!(filter().check(&e).is_some(), dropped, "status {status}");

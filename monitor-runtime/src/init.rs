@@ -92,10 +92,12 @@ impl MonitorGuard {
     /// Waits until queued envelopes are sent, for at most `timeout`. `true` when all were.
     pub fn flush(&self, timeout: Duration) -> bool {
         match &self.client {
-            Some(guard) => sentry::Hub::current()
-                .client()
-                .map_or(true, |c| c.flush(Some(timeout)))
-                && guard.is_enabled(),
+            Some(guard) => {
+                sentry::Hub::current()
+                    .client()
+                    .map_or(true, |c| c.flush(Some(timeout)))
+                    && guard.is_enabled()
+            }
             None => true,
         }
     }
@@ -107,10 +109,7 @@ impl Drop for MonitorGuard {
         // `shutdown_timeout`; the toolkit's transport bounds that whatever the server does.
         drop(self.client.take());
         if let Ok(mut state) = STATE.write() {
-            if state
-                .as_ref()
-                .is_some_and(|s| Arc::ptr_eq(s, &self.state))
-            {
+            if state.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state)) {
                 *state = None;
             }
         }
@@ -299,10 +298,12 @@ fn transport_settings(config: &Config, destination: Destination) -> TransportSet
 /// here, on their way to the transport. Events, breadcrumbs, logs and metrics were
 /// scrubbed by their own hooks already.
 fn scrub_transactions(scrubber: &Scrubber, envelope: Envelope) -> Envelope {
-    if !envelope
-        .items()
-        .any(|item| matches!(item, EnvelopeItem::Transaction(_) | EnvelopeItem::MonitorCheckIn(_)))
-    {
+    if !envelope.items().any(|item| {
+        matches!(
+            item,
+            EnvelopeItem::Transaction(_) | EnvelopeItem::MonitorCheckIn(_)
+        )
+    }) {
         return envelope;
     }
     scrubber.scrub_envelope(envelope)

@@ -6,7 +6,6 @@
 //! the innermost toolkit span's. `init` installs it; with a plain `sentry::init`, add it
 //! with `.add_integration(monitor_runtime::MonitorIntegration)`.
 
-
 use sentry::protocol::Event;
 use sentry::{ClientOptions, Integration};
 
@@ -33,9 +32,7 @@ impl Integration for MonitorIntegration {
         _options: &ClientOptions,
     ) -> Option<Event<'static>> {
         if let Some(trace) = span::current_trace_context() {
-            event
-                .contexts
-                .insert("trace".to_owned(), trace.into());
+            event.contexts.insert("trace".to_owned(), trace.into());
         }
         Some(event)
     }

@@ -15,6 +15,9 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "macro_support/mod.rs"]
+pub mod __private;
 pub mod capture;
 pub mod config;
 pub mod cron;
@@ -23,9 +26,6 @@ pub mod error_class;
 pub mod filter;
 mod init;
 pub mod integration;
-#[doc(hidden)]
-#[path = "macro_support/mod.rs"]
-pub mod __private;
 pub mod monitor;
 pub mod registry;
 pub mod sampling;
@@ -67,9 +67,9 @@ macro_rules! init {
     ($config:expr) => {{
         let config: $crate::Config = $config;
         match ::core::option_env!("CARGO_PKG_NAME").zip(::core::option_env!("CARGO_PKG_VERSION")) {
-            ::core::option::Option::Some((name, version)) => $crate::init_with(
-                config.default_release(::std::format!("{}@{}", name, version)),
-            ),
+            ::core::option::Option::Some((name, version)) => {
+                $crate::init_with(config.default_release(::std::format!("{}@{}", name, version)))
+            }
             ::core::option::Option::None => $crate::init_with(config),
         }
     }};

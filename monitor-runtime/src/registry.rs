@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn function_paths() {
-        assert_eq!(function_path("app::shop::Cart::checkout::__site"), "app::shop::Cart::checkout");
+        assert_eq!(
+            function_path("app::shop::Cart::checkout::__site"),
+            "app::shop::Cart::checkout"
+        );
         assert_eq!(
             function_path("<app::Cart as app::Checkout>::pay::{{closure}}::__site"),
             "<app::Cart as app::Checkout>::pay"

@@ -295,7 +295,9 @@ impl<'a> CapturedTransaction<'a> {
 
     /// The transaction's trace id.
     pub fn trace_id(&self) -> String {
-        self.trace().map(|t| t.trace_id.to_string()).unwrap_or_default()
+        self.trace()
+            .map(|t| t.trace_id.to_string())
+            .unwrap_or_default()
     }
 
     /// The transaction's status.

@@ -36,7 +36,10 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         options,
         function: &function,
     };
-    let track_caller = function.attrs.iter().any(|a| a.path().is_ident("track_caller"));
+    let track_caller = function
+        .attrs
+        .iter()
+        .any(|a| a.path().is_ident("track_caller"));
     let body = match shape::of(&function) {
         Shape::AsyncFn => async_fn(&cg, &function.block),
         Shape::AsyncTail(kind) => async_tail(&cg, &function.block, kind),
@@ -45,7 +48,9 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         Shape::Sync if track_caller => inline_observed(&cg, &function),
         Shape::Sync => sync(&cg, &function),
     };
-    let ItemFn { attrs, vis, sig, .. } = &function;
+    let ItemFn {
+        attrs, vis, sig, ..
+    } = &function;
     quote! {
         #(#attrs)*
         #vis #sig {

@@ -26,7 +26,10 @@ pub fn fake_return(output: &ReturnType) -> TokenStream {
             (quote!(#erased), ty.span())
         }
     };
-    let binding = proc_macro2::Ident::new("monitor_fake_return", span.resolved_at(proc_macro2::Span::mixed_site()));
+    let binding = proc_macro2::Ident::new(
+        "monitor_fake_return",
+        span.resolved_at(proc_macro2::Span::mixed_site()),
+    );
     quote_spanned! {span=>
         #[allow(
             unreachable_code,
@@ -65,7 +68,8 @@ mod tests {
 
     #[test]
     fn impl_trait_is_erased_at_any_depth() {
-        let mut ty: Type = syn::parse_quote!(Result<impl Iterator<Item = u8>, impl std::error::Error>);
+        let mut ty: Type =
+            syn::parse_quote!(Result<impl Iterator<Item = u8>, impl std::error::Error>);
         ImplTraitEraser.visit_type_mut(&mut ty);
         assert_eq!(quote!(#ty).to_string(), quote!(Result<_, _>).to_string());
     }

@@ -49,9 +49,7 @@ pub fn breadcrumb(
     };
     let mut fields = CrumbFields::default();
     fill(&mut fields);
-    let message = fields
-        .message
-        .unwrap_or_else(|| site.name().to_owned());
+    let message = fields.message.unwrap_or_else(|| site.name().to_owned());
     hub.add_breadcrumb(Breadcrumb {
         category: Some(category.to_owned()),
         message: Some(message),

@@ -133,9 +133,13 @@ pub fn capture_error(
         .or_else(|| event.exception.values.last().map(|e| e.ty.clone()))
         .unwrap_or_else(|| "unknown".to_owned());
     event.tags.insert("error_type".to_owned(), error_type);
-    event.tags.insert("function".to_owned(), site.name().to_owned());
+    event
+        .tags
+        .insert("function".to_owned(), site.name().to_owned());
     if let Some(status) = class.http_status {
-        event.tags.insert("status_code".to_owned(), status.to_string());
+        event
+            .tags
+            .insert("status_code".to_owned(), status.to_string());
     }
     for (key, value) in &options.tags {
         event.tags.insert((*key).to_owned(), value.clone());

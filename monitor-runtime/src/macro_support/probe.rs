@@ -210,7 +210,10 @@ pub trait EventViaAny {
 impl<E: ?Sized> EventViaAny for EventProbe<'_, E> {
     fn __monitor_event(&self) -> Event<'static> {
         let name = short_type_name(std::any::type_name::<E>());
-        debug_event(&name, format!("{name} (no Debug or Display implementation)"))
+        debug_event(
+            &name,
+            format!("{name} (no Debug or Display implementation)"),
+        )
     }
 }
 
@@ -270,7 +273,10 @@ mod tests {
     fn events_specialise_on_error_kind() {
         let parse = "x".parse::<u32>().unwrap_err();
         let e = (&&&&&&EventProbe(&parse)).__monitor_event();
-        assert_eq!(e.exception.values.last().map(|e| e.ty.as_str()), Some("ParseIntError"));
+        assert_eq!(
+            e.exception.values.last().map(|e| e.ty.as_str()),
+            Some("ParseIntError")
+        );
 
         let boxed: Box<dyn Error + Send + Sync> = Box::new(parse.clone());
         let e = (&&&&&&EventProbe(&boxed)).__monitor_event();
@@ -284,7 +290,10 @@ mod tests {
         assert_eq!(e.exception.values[0].value.as_deref(), Some("DebugOnly(7)"));
 
         let e = (&&&&&&EventProbe(&String::from("division by zero"))).__monitor_event();
-        assert_eq!(e.exception.values[0].value.as_deref(), Some("division by zero"));
+        assert_eq!(
+            e.exception.values[0].value.as_deref(),
+            Some("division by zero")
+        );
 
         let e = (&&&&&&EventProbe(&Opaque)).__monitor_event();
         assert_eq!(e.exception.values[0].ty, "Opaque");
@@ -296,7 +305,12 @@ mod tests {
         let inner = "x".parse::<u32>().unwrap_err();
         let err = anyhow::Error::new(inner).context("reading config");
         let e = (&&&&&&EventProbe(&err)).__monitor_event();
-        let values: Vec<_> = e.exception.values.iter().filter_map(|e| e.value.as_deref()).collect();
+        let values: Vec<_> = e
+            .exception
+            .values
+            .iter()
+            .filter_map(|e| e.value.as_deref())
+            .collect();
         assert_eq!(values, ["invalid digit found in string", "reading config"]);
     }
 }

@@ -80,7 +80,8 @@ impl ActiveSpan {
     fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
         // `with_active` is the SDK's cheapest "is a client enabled here" check; reading the
         // scope's span needs `configure_scope`, the only public accessor.
-        let scope_span = Hub::with_active(|hub| Some(hub.configure_scope(|scope| scope.get_span())))?;
+        let scope_span =
+            Hub::with_active(|hub| Some(hub.configure_scope(|scope| scope.get_span())))?;
         match (spec.kind, scope_span) {
             (SpanKind::Transaction, parent) => Some(ActiveSpan::root(spec, parent)),
             (SpanKind::Auto, None) => Some(ActiveSpan::root(spec, None)),
@@ -106,11 +107,16 @@ impl ActiveSpan {
 
     fn root(spec: SpanSpec<'_>, parent: Option<TransactionOrSpan>) -> ActiveSpan {
         let mut ctx = match parent {
-            Some(parent) => TransactionContext::continue_from_span(spec.name, spec.op, Some(parent)),
+            Some(parent) => {
+                TransactionContext::continue_from_span(spec.name, spec.op, Some(parent))
+            }
             None => TransactionContext::new(spec.name, spec.op),
         };
         if let Some(rate) = spec.sample_rate {
-            ctx.custom_insert(FUNCTION_SAMPLE_RATE_KEY.to_owned(), Value::from(f64::from(rate)));
+            ctx.custom_insert(
+                FUNCTION_SAMPLE_RATE_KEY.to_owned(),
+                Value::from(f64::from(rate)),
+            );
         }
         let hub = Hub::current();
         let transaction = hub.start_transaction(ctx);

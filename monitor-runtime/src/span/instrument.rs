@@ -87,7 +87,12 @@ where
         if let Poll::Ready(output) = &poll {
             if let Some(span) = this.span.take() {
                 let status = this.status.take().and_then(|f| f(output));
-                active::finish(span, this.hub.take(), status.unwrap_or(SpanStatus::Ok), false);
+                active::finish(
+                    span,
+                    this.hub.take(),
+                    status.unwrap_or(SpanStatus::Ok),
+                    false,
+                );
             }
         }
         poll

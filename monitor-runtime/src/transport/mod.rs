@@ -23,7 +23,6 @@
 //!   with a reason, in [`TransportStats`]. Losses of the remote destination are also recorded
 //!   for Sentry's client reports.
 
-
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
