@@ -1,48 +1,625 @@
-//! TEMPORARY STUB (replaced by the config branch at merge).
-#![allow(missing_docs, dead_code)]
+//! Which transactions are recorded: [`SamplerRules`] (`SENTRY_TRACES_SAMPLER`) and the
+//! [`Sampler`] installed as the SDK's `traces_sampler`.
+//!
+//! A transaction's rate is decided in this order, the first that applies winning:
+//! 1. the parent's decision carried by an incoming `sentry-trace` header (`-1`: record,
+//!    `-0`: drop), so a distributed trace is kept or dropped as a whole;
+//! 2. the first `SENTRY_TRACES_SAMPLER` rule whose pattern matches the transaction name;
+//! 3. the `sample_rate` of the `#[monitored]` function that started the transaction
+//!    (passed as custom data under [`FUNCTION_SAMPLE_RATE_KEY`]);
+//! 4. the configured `SENTRY_TRACES_SAMPLE_RATE`, else the profile's rate.
+
+use std::fmt;
+use std::str::FromStr;
+
+use sentry::TransactionContext;
+
+use crate::config::{Config, ConfigError, ConfigProblem};
+
+/// Custom-data key under which `#[monitored(sample_rate = …)]` passes its rate in the
+/// [`TransactionContext`] (a JSON number in `0.0..=1.0`).
+///
+/// ```
+/// use monitor_runtime::sampling::{Sampler, SamplerRules, FUNCTION_SAMPLE_RATE_KEY};
+/// use sentry::TransactionContext;
+///
+/// let mut ctx = TransactionContext::new("nightly_import", "job");
+/// ctx.custom_insert(FUNCTION_SAMPLE_RATE_KEY.into(), serde_json::json!(0.25));
+/// assert_eq!(Sampler::new(SamplerRules::default(), 1.0).rate(&ctx), 0.25);
+/// ```
 pub const FUNCTION_SAMPLE_RATE_KEY: &str = "monitor.sample_rate";
-#[derive(Debug, Clone, Default)]
-pub struct SamplerRules;
-pub struct Sampler {
+
+const VARIABLE: &str = "SENTRY_TRACES_SAMPLER";
+const EXPECTED: &str = "pattern=rate;pattern=rate with a non-empty pattern and a rate from \
+     0.0 to 1.0 (for example GET /api/v1/projects/*=1.0;*=0.1)";
+
+/// One `pattern=rate` rule. In the pattern, `*` matches any run of characters (`/`
+/// included, possibly none); every other character matches itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplerRule {
+    pattern: String,
     rate: f32,
 }
-impl Sampler {
-    pub fn new(_rules: SamplerRules, rate: f32) -> Self {
-        Sampler { rate }
+
+impl SamplerRule {
+    /// The pattern, trimmed, as written.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
     }
-    pub fn rate(&self, ctx: &sentry::TransactionContext) -> f32 {
-        if let Some(s) = ctx.sampled() {
-            return if s { 1.0 } else { 0.0 };
-        }
-        if let Some(r) = ctx
-            .custom()
-            .and_then(|c| c.get(FUNCTION_SAMPLE_RATE_KEY))
-            .and_then(|v| v.as_f64())
-        {
-            return r as f32;
-        }
+
+    /// The rate for matching transactions, in `0.0..=1.0`.
+    pub fn rate(&self) -> f32 {
         self.rate
     }
+
+    /// Whether the pattern matches the whole of `name`. Does not allocate, and runs in
+    /// O(pattern × name) at worst, however many `*` the pattern has.
+    ///
+    /// ```
+    /// use monitor_runtime::sampling::SamplerRules;
+    ///
+    /// let rules = SamplerRules::parse("GET /api/*/projects/*=1.0")?;
+    /// let rule = &rules.rules()[0];
+    /// assert!(rule.matches("GET /api/v1/projects/42"));
+    /// assert!(rule.matches("GET /api/v1/projects/"));
+    /// assert!(!rule.matches("POST /api/v1/projects/42"));
+    /// # Ok::<(), monitor_runtime::config::ConfigError>(())
+    /// ```
+    pub fn matches(&self, name: &str) -> bool {
+        wildcard_match(self.pattern.as_bytes(), name.as_bytes())
+    }
+
+    /// Whether the pattern matches at least one of `names`. Init uses it to warn about
+    /// rules that match no known function or route (most likely a typo).
+    pub fn matches_any<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> bool {
+        names.into_iter().any(|name| self.matches(name))
+    }
+}
+
+impl fmt::Display for SamplerRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.pattern, self.rate)
+    }
+}
+
+/// Classic greedy wildcard matching: on a mismatch, retry from just after the most recent
+/// `*`, letting it swallow one more byte. Only the latest `*` needs revisiting, so there is
+/// no exponential backtracking. Comparing bytes is sound for UTF-8: a literal multi-byte
+/// character can only match at a character boundary.
+fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    // Position in the pattern after the latest `*`, and where in the name it resumed.
+    let mut retry: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                p += 1;
+                retry = Some((p, n));
+            }
+            Some(&c) if c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match retry {
+                Some((after_star, resumed)) => {
+                    p = after_star;
+                    n = resumed + 1;
+                    retry = Some((after_star, n));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+/// Rules read from `SENTRY_TRACES_SAMPLER`: `pattern=rate` pairs separated by `;`, the
+/// first matching pattern deciding. Empty by default.
+///
+/// ```
+/// use monitor_runtime::sampling::SamplerRules;
+///
+/// let rules: SamplerRules = "GET /api/v1/projects/*=1.0; *=0.1;".parse()?;
+/// assert_eq!(rules.rate_for("GET /api/v1/projects/7"), Some(1.0));
+/// assert_eq!(rules.rate_for("GET /health"), Some(0.1));
+/// assert_eq!(rules.to_string(), "GET /api/v1/projects/*=1;*=0.1");
+/// # Ok::<(), monitor_runtime::config::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SamplerRules {
+    rules: Vec<SamplerRule>,
+}
+
+impl SamplerRules {
+    /// Parses `pattern=rate;pattern=rate`. Each rule is split on its *last* `=`, so
+    /// patterns may contain `=` (`GET /search?q=*=0.5`). Whitespace around patterns and
+    /// rates is ignored, as are empty segments (a trailing `;`). Every bad rule (no `=`,
+    /// empty pattern, rate not in `0.0..=1.0`) is reported, each naming
+    /// `SENTRY_TRACES_SAMPLER` and showing the rule.
+    ///
+    /// ```
+    /// use monitor_runtime::sampling::SamplerRules;
+    ///
+    /// let err = SamplerRules::parse("GET /a=1.0;oops;*=2").unwrap_err();
+    /// assert_eq!(err.problems().len(), 2);
+    /// assert_eq!(err.problems()[0].value(), "oops");
+    /// assert_eq!(err.problems()[1].value(), "*=2");
+    /// ```
+    pub fn parse(rules: &str) -> Result<Self, ConfigError> {
+        let mut parsed = Vec::new();
+        let mut problems = Vec::new();
+        for segment in rules.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            match parse_rule(segment) {
+                Some(rule) => parsed.push(rule),
+                None => problems.push(ConfigProblem::env(VARIABLE, segment, EXPECTED)),
+            }
+        }
+        match ConfigError::from_problems(problems) {
+            Some(err) => Err(err),
+            None => Ok(Self { rules: parsed }),
+        }
+    }
+
+    /// The rules in order.
+    pub fn rules(&self) -> &[SamplerRule] {
+        &self.rules
+    }
+
+    /// True when there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The first rule matching `name`.
+    pub fn find(&self, name: &str) -> Option<&SamplerRule> {
+        self.rules.iter().find(|rule| rule.matches(name))
+    }
+
+    /// The rate of the first rule matching `name`.
+    pub fn rate_for(&self, name: &str) -> Option<f32> {
+        self.find(name).map(SamplerRule::rate)
+    }
+
+    /// The rules that match none of `names`, in order.
+    ///
+    /// ```
+    /// use monitor_runtime::sampling::SamplerRules;
+    ///
+    /// let rules = SamplerRules::parse("GET /users/*=1.0;GET /typo/*=1.0")?;
+    /// let unmatched = rules.unmatched(["GET /users/{id}", "POST /orders"]);
+    /// assert_eq!(unmatched.len(), 1);
+    /// assert_eq!(unmatched[0].pattern(), "GET /typo/*");
+    /// # Ok::<(), monitor_runtime::config::ConfigError>(())
+    /// ```
+    pub fn unmatched<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> Vec<&SamplerRule> {
+        let names: Vec<&str> = names.into_iter().collect();
+        self.rules
+            .iter()
+            .filter(|rule| !rule.matches_any(names.iter().copied()))
+            .collect()
+    }
+}
+
+fn parse_rule(segment: &str) -> Option<SamplerRule> {
+    let (pattern, rate) = segment.rsplit_once('=')?;
+    let pattern = pattern.trim();
+    let rate = rate.trim().parse::<f32>().ok()?;
+    (!pattern.is_empty() && rate.is_finite() && (0.0..=1.0).contains(&rate)).then(|| SamplerRule {
+        pattern: pattern.to_owned(),
+        rate,
+    })
+}
+
+impl FromStr for SamplerRules {
+    type Err = ConfigError;
+
+    fn from_str(rules: &str) -> Result<Self, Self::Err> {
+        Self::parse(rules)
+    }
+}
+
+/// Writes the rules back in `SENTRY_TRACES_SAMPLER` form.
+impl fmt::Display for SamplerRules {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, rule) in self.rules.iter().enumerate() {
+            if index > 0 {
+                f.write_str(";")?;
+            }
+            fmt::Display::fmt(rule, f)?;
+        }
+        Ok(())
+    }
+}
+
+/// Decides each transaction's sample rate in the [documented order](self).
+///
+/// ```
+/// use monitor_runtime::sampling::{Sampler, SamplerRules};
+/// use sentry::TransactionContext;
+///
+/// let rules = SamplerRules::parse("GET /api/v1/projects/*=1.0;*=0.1")?;
+/// let sampler = Sampler::new(rules, 0.5);
+/// assert_eq!(sampler.rate(&TransactionContext::new("GET /api/v1/projects/3", "http.server")), 1.0);
+/// assert_eq!(sampler.rate(&TransactionContext::new("GET /health", "http.server")), 0.1);
+///
+/// let options = sentry::ClientOptions::new().traces_sampler(sampler.into_traces_sampler());
+/// # drop(options);
+/// # Ok::<(), monitor_runtime::config::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sampler {
+    rules: SamplerRules,
+    default_rate: f32,
+}
+
+impl Sampler {
+    /// A sampler with `rules` and a fallback `default_rate` (the configured rate, or the
+    /// profile's). The rate is clamped into `0.0..=1.0`; NaN becomes 0.0.
+    pub fn new(rules: SamplerRules, default_rate: f32) -> Self {
+        Self {
+            rules,
+            default_rate: clamp_rate(default_rate),
+        }
+    }
+
+    /// The sampler a [`Config`] describes: its rules and its resolved traces rate.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    /// use monitor_runtime::sampling::Sampler;
+    /// use sentry::TransactionContext;
+    ///
+    /// let sampler = Sampler::from_config(&Config::default().traces_sample_rate(0.3));
+    /// assert_eq!(sampler.rate(&TransactionContext::new("job", "task")), 0.3);
+    /// ```
+    pub fn from_config(config: &Config) -> Self {
+        let resolved = config.resolved();
+        Self::new(
+            resolved.sampler_rules().clone(),
+            resolved.traces_sample_rate(),
+        )
+    }
+
+    /// The probability that the transaction described by `ctx` is recorded.
+    ///
+    /// A function rate that is not a number in `0.0..=1.0` is ignored (the macros check
+    /// it at compile time, so this only guards hand-made contexts).
+    pub fn rate(&self, ctx: &TransactionContext) -> f32 {
+        if let Some(parent_sampled) = ctx.sampled() {
+            return if parent_sampled { 1.0 } else { 0.0 };
+        }
+        if let Some(rate) = self.rules.rate_for(ctx.name()) {
+            return rate;
+        }
+        function_rate(ctx).unwrap_or(self.default_rate)
+    }
+
+    /// The sampler as the closure `sentry::ClientOptions::traces_sampler` takes.
     pub fn into_traces_sampler(
         self,
-    ) -> impl Fn(&sentry::TransactionContext) -> f32 + Send + Sync + 'static {
-        move |c| self.rate(c)
+    ) -> impl Fn(&TransactionContext) -> f32 + Send + Sync + 'static {
+        move |ctx| self.rate(ctx)
     }
 }
-pub struct SamplerRule;
-impl SamplerRule {
-    pub fn matches(&self, _n: &str) -> bool {
-        true
-    }
-    pub fn pattern(&self) -> &str {
-        ""
-    }
-    pub fn rate(&self) -> f32 {
+
+fn function_rate(ctx: &TransactionContext) -> Option<f32> {
+    let rate = ctx.custom()?.get(FUNCTION_SAMPLE_RATE_KEY)?.as_f64()?;
+    (0.0..=1.0).contains(&rate).then_some(rate as f32)
+}
+
+fn clamp_rate(rate: f32) -> f32 {
+    if rate.is_nan() {
         0.0
+    } else {
+        rate.clamp(0.0, 1.0)
     }
 }
-impl SamplerRules {
-    pub fn rules(&self) -> &[SamplerRule] {
-        &[]
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use sentry::protocol::EnvelopeItem;
+    use sentry::{ClientOptions, Envelope, Hub, Scope, Transport};
+    use serde_json::json;
+
+    use super::*;
+
+    const SEED_RULES: &str = "GET /api/v1/projects/*=1.0;*=0.1";
+
+    fn rule(pattern: &str) -> SamplerRule {
+        SamplerRule {
+            pattern: pattern.to_owned(),
+            rate: 1.0,
+        }
+    }
+
+    #[test]
+    fn parses_good_rules() {
+        let rules = SamplerRules::parse(" GET /a = 0.5 ;;*=1; ").expect("valid rules");
+        let parsed: Vec<_> = rules
+            .rules()
+            .iter()
+            .map(|r| (r.pattern(), r.rate()))
+            .collect();
+        assert_eq!(parsed, [("GET /a", 0.5), ("*", 1.0)]);
+
+        let with_equals = SamplerRules::parse("GET /search?q=*=0.25").expect("valid rules");
+        assert_eq!(with_equals.rules()[0].pattern(), "GET /search?q=*");
+        assert_eq!(with_equals.rules()[0].rate(), 0.25);
+
+        assert!(SamplerRules::parse("").is_ok_and(|r| r.is_empty()));
+        assert!(SamplerRules::parse(" ; ;").is_ok_and(|r| r.is_empty()));
+        assert!(SamplerRules::parse(SEED_RULES).is_ok_and(|r| r.rules().len() == 2));
+    }
+
+    #[test]
+    fn reports_every_bad_rule_exactly() {
+        let cases = [
+            ("GET /a", "GET /a"),
+            ("=0.5", "=0.5"),
+            ("  =0.5", "=0.5"),
+            ("*=abc", "*=abc"),
+            ("*=1.5", "*=1.5"),
+            ("*=-0.1", "*=-0.1"),
+            ("*=NaN", "*=NaN"),
+            ("*=inf", "*=inf"),
+            ("*=", "*="),
+            ("GET /a=0.5=", "GET /a=0.5="),
+        ];
+        for (input, shown) in cases {
+            let err = SamplerRules::parse(input).expect_err(input);
+            assert_eq!(
+                err.to_string(),
+                format!("SENTRY_TRACES_SAMPLER={shown:?} is invalid: expected {EXPECTED}"),
+            );
+        }
+        let several = SamplerRules::parse("a=1;b;c=2;d=0").expect_err("two bad rules");
+        let shown: Vec<_> = several.problems().iter().map(|p| p.value()).collect();
+        assert_eq!(shown, ["b", "c=2"]);
+        assert_eq!(several.to_string().lines().count(), 2);
+    }
+
+    #[test]
+    fn wildcard_edge_cases() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("*", "", true),
+            ("*", "anything/at/all", true),
+            ("", "", true),
+            ("", "x", false),
+            ("abc", "abc", true),
+            ("abc", "abcd", false),
+            ("abc", "ab", false),
+            ("a*", "a", true),
+            ("*c", "abc", true),
+            ("*c", "abd", false),
+            ("a*c", "ac", true),
+            ("a*c", "abbbc", true),
+            ("a*c", "abcb", false),
+            ("a**c", "abc", true),
+            ("a*b*c", "aXbYbZc", true),
+            ("a*b*c", "aXcYb", false),
+            (
+                "GET /api/v1/projects/*",
+                "GET /api/v1/projects/42/tasks",
+                true,
+            ),
+            ("GET /api/v1/projects/*", "GET /api/v1/projects", false),
+            ("GET /api/v1/projects/*", "get /api/v1/projects/1", false),
+            ("*/projects/*", "POST /api/v1/projects/1", true),
+            ("?", "x", false),
+            ("?", "?", true),
+            ("é*ü", "éàü", true),
+            ("*ü", "u", false),
+            ("a*a*a*a*a*a*a*b", &"a".repeat(64), false),
+        ];
+        for &(pattern, name, expected) in cases {
+            assert_eq!(
+                rule(pattern).matches(name),
+                expected,
+                "{pattern:?} vs {name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn pathological_patterns_stay_fast() {
+        let pattern = "*a".repeat(200) + "b";
+        let name = "a".repeat(10_000);
+        let start = std::time::Instant::now();
+        assert!(!rule(&pattern).matches(&name));
+        // Exponential backtracking would never finish; quadratic takes milliseconds.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn first_matching_rule_wins_and_unmatched_rules_are_listed() {
+        let rules =
+            SamplerRules::parse("GET /a/*=0.2;GET /*=0.7;GET /never=1").expect("valid rules");
+        assert_eq!(rules.rate_for("GET /a/1"), Some(0.2));
+        assert_eq!(rules.rate_for("GET /b"), Some(0.7));
+        assert_eq!(rules.rate_for("POST /b"), None);
+        let unmatched: Vec<_> = rules
+            .unmatched(["GET /a/{id}", "GET /b"])
+            .into_iter()
+            .map(SamplerRule::pattern)
+            .collect();
+        assert_eq!(unmatched, ["GET /never"]);
+        assert!(rules.rules()[0].matches_any(["x", "GET /a/"]));
+    }
+
+    fn ctx(
+        name: &str,
+        parent: Option<bool>,
+        function_rate: Option<serde_json::Value>,
+    ) -> TransactionContext {
+        let mut ctx = TransactionContext::new(name, "test");
+        ctx.set_sampled(parent);
+        if let Some(rate) = function_rate {
+            ctx.custom_insert(FUNCTION_SAMPLE_RATE_KEY.to_owned(), rate);
+        }
+        ctx
+    }
+
+    #[test]
+    fn order_is_parent_then_rule_then_function_then_default() {
+        let rules = SamplerRules::parse("ruled*=0.3").expect("valid rules");
+        let sampler = Sampler::new(rules, 0.05);
+
+        // Parent beats everything.
+        assert_eq!(
+            sampler.rate(&ctx("ruled", Some(true), Some(json!(0.0)))),
+            1.0
+        );
+        assert_eq!(
+            sampler.rate(&ctx("ruled", Some(false), Some(json!(1.0)))),
+            0.0
+        );
+        assert_eq!(sampler.rate(&ctx("free", Some(false), None)), 0.0);
+        // Rule beats the function's rate.
+        assert_eq!(sampler.rate(&ctx("ruled", None, Some(json!(0.9)))), 0.3);
+        // Function rate beats the default.
+        assert_eq!(sampler.rate(&ctx("free", None, Some(json!(0.9)))), 0.9);
+        assert_eq!(sampler.rate(&ctx("free", None, Some(json!(0)))), 0.0);
+        // Default last; malformed function rates are ignored.
+        assert_eq!(sampler.rate(&ctx("free", None, None)), 0.05);
+        for bad in [
+            json!(1.5),
+            json!(-1),
+            json!("0.5"),
+            json!(null),
+            json!([0.5]),
+        ] {
+            assert_eq!(sampler.rate(&ctx("free", None, Some(bad))), 0.05);
+        }
+    }
+
+    #[test]
+    fn default_rate_is_clamped() {
+        let free = ctx("free", None, None);
+        assert_eq!(Sampler::new(SamplerRules::default(), 7.0).rate(&free), 1.0);
+        assert_eq!(Sampler::new(SamplerRules::default(), -1.0).rate(&free), 0.0);
+        assert_eq!(
+            Sampler::new(SamplerRules::default(), f32::NAN).rate(&free),
+            0.0
+        );
+    }
+
+    #[test]
+    fn from_config_uses_rules_and_profile_rate() {
+        let config = Config::default()
+            .environment("production")
+            .traces_sampler(SamplerRules::parse("a=0.7").unwrap_or_default());
+        let sampler = Sampler::from_config(&config);
+        assert_eq!(sampler.rate(&ctx("a", None, None)), 0.7);
+        assert_eq!(sampler.rate(&ctx("b", None, None)), 0.1);
+    }
+
+    /// Counts sent transactions by name.
+    #[derive(Default)]
+    struct CountingTransport {
+        sent: Mutex<HashMap<String, usize>>,
+    }
+
+    impl CountingTransport {
+        fn count(&self, name_prefix: &str) -> usize {
+            let sent = self
+                .sent
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            sent.iter()
+                .filter(|(name, _)| name.starts_with(name_prefix))
+                .map(|(_, count)| count)
+                .sum()
+        }
+
+        fn total(&self) -> usize {
+            self.count("")
+        }
+    }
+
+    impl Transport for CountingTransport {
+        fn send_envelope(&self, envelope: Envelope) {
+            let mut sent = self
+                .sent
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            for item in envelope.items() {
+                if let EnvelopeItem::Transaction(transaction) = item {
+                    let name = transaction.name.clone().expect("valid rules");
+                    *sent.entry(name).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// A real client whose `traces_sampler` is `sampler`, sending into a counter.
+    fn hub_with(sampler: Sampler) -> (Arc<Hub>, Arc<CountingTransport>) {
+        let transport = Arc::new(CountingTransport::default());
+        let options = ClientOptions::new()
+            .dsn("https://public@example.invalid/1")
+            .traces_sampler(sampler.into_traces_sampler())
+            .transport(Arc::clone(&transport));
+        let client = Arc::new(sentry::Client::from(options));
+        (
+            Arc::new(Hub::new(Some(client), Arc::new(Scope::default()))),
+            transport,
+        )
+    }
+
+    #[test]
+    fn statistical_seed_rules_in_a_real_client() {
+        let rules = SamplerRules::parse(SEED_RULES).expect("valid rules");
+        let (hub, transport) = hub_with(Sampler::new(rules, 0.5));
+        const TOTAL: usize = 10_000;
+        let others = [
+            "GET /api/v1/apps",
+            "POST /api/v1/apps/deploy",
+            "DELETE /api/v1/apps/",
+        ];
+        for n in 0..TOTAL {
+            let name = if n % 2 == 0 {
+                format!("GET /api/v1/projects/{n}")
+            } else {
+                format!("{}{n}", others[n % others.len()])
+            };
+            hub.start_transaction(TransactionContext::new(&name, "http.server"))
+                .finish();
+        }
+        let projects = transport.count("GET /api/v1/projects/");
+        let rest = transport.total() - projects;
+        assert_eq!(projects, TOTAL / 2, "every project transaction is kept");
+        let share = rest as f64 / (TOTAL / 2) as f64;
+        assert!(
+            (share - 0.1).abs() <= 0.02,
+            "kept {share} of the others, expected 0.1 ± 0.02"
+        );
+    }
+
+    fn continued(name: &str, flag: char) -> TransactionContext {
+        let header = format!("{}-{}-{flag}", "a".repeat(32), "b".repeat(16));
+        TransactionContext::continue_from_headers(
+            name,
+            "http.server",
+            [("sentry-trace", header.as_str())],
+        )
+    }
+
+    #[test]
+    fn parent_decisions_are_honoured_in_a_real_client() {
+        let (hub, transport) = hub_with(Sampler::new(SamplerRules::default(), 0.0));
+        for _ in 0..100 {
+            hub.start_transaction(continued("kept by parent", '1'))
+                .finish();
+        }
+        assert_eq!(transport.total(), 100);
+
+        let (hub, transport) = hub_with(Sampler::new(SamplerRules::default(), 1.0));
+        for _ in 0..100 {
+            hub.start_transaction(continued("dropped by parent", '0'))
+                .finish();
+        }
+        assert_eq!(transport.total(), 0);
     }
 }

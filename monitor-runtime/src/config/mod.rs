@@ -1,0 +1,1750 @@
+//! [`Config`]: every setting of the toolkit, read from the environment or built in code.
+//!
+//! Values come from three layers, the later winning:
+//! 1. the [profile](crate::environment::Profile) of the environment (development or
+//!    production defaults),
+//! 2. environment variables, read by [`Config::from_env`] / [`Config::from_source`],
+//! 3. builder methods called on the result (`Config::from_env()?.traces_sample_rate(0.5)`).
+//!
+//! Environment values are validated when read, and every bad variable is reported at once
+//! in one [`ConfigError`]. Builder methods never fail; [`Config::validate`] checks the values
+//! they supplied (init calls it) and names the method in its errors. The values in effect
+//! (explicit setting, else profile default) are read through [`Config::resolved`], because
+//! the builder methods already use the plain names.
+//!
+//! | Variable | Accepted values | Default |
+//! |---|---|---|
+//! | `SENTRY_DSN` | a DSN; unset or empty: local mode | local mode |
+//! | `SENTRY_ENVIRONMENT` | a Sentry environment name; empty: detect | detected, see [`crate::environment`] |
+//! | `SENTRY_RELEASE` | a Sentry release name; empty: unset | `<crate>@<version>` from `init!()` |
+//! | `SENTRY_TRACES_SAMPLE_RATE` | `0.0..=1.0` | profile: 1.0 / 0.1 |
+//! | `SENTRY_SAMPLE_RATE` | `0.0..=1.0` (errors) | 1.0 |
+//! | `SENTRY_ENABLE_TRACING` | boolean | true |
+//! | `SENTRY_PROFILES_SAMPLE_RATE` | `0.0..=1.0`; accepted but ignored (warning) | none |
+//! | `SENTRY_DEBUG` | boolean | profile: on / off |
+//! | `SENTRY_SEND_DEFAULT_PII` | boolean | false |
+//! | `SENTRY_MAX_BREADCRUMBS` | `0..=1000` | 50 |
+//! | `SENTRY_TRACES_SAMPLER` | `pattern=rate;…`, see [`SamplerRules`] | no rules |
+//! | `SENTRY_SPOTLIGHT` | `1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`/empty, or an http(s) URL | off |
+//! | `LOG_LEVEL` | `trace`, `debug`, `info`, `warn`/`warning`, `error`, `off` | profile: debug / info |
+//! | `RUST_LOG` | `tracing-subscriber` directives (wins over `LOG_LEVEL`); empty: unset | unset |
+//! | `LOG_FORMAT` | `json`, `pretty` | profile: pretty / json |
+//! | `MONITOR_EVENTS_FILE` | a path for JSON-lines events in local mode; empty: none | none |
+//! | `SENTRY_SERVER_NAME` | any text; empty: unset | unset (the SDK's default) |
+//!
+//! Booleans accept `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` in any case. Every value is
+//! trimmed before use. An empty value is "unset" only where the table says so; an empty
+//! rate, boolean, count, level or format is an error, because it usually means a template
+//! failed to substitute.
+
+mod env;
+mod error;
+mod parse;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sentry::Level;
+use sentry::types::Dsn;
+
+pub use self::env::{EnvSource, MapEnv, ProcessEnv};
+pub use self::error::{ConfigError, ConfigProblem};
+use self::parse::Expected;
+use crate::environment::{self, Profile};
+use crate::sampling::SamplerRules;
+
+const DEFAULT_MAX_BREADCRUMBS: usize = 50;
+const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+const DEFAULT_QUEUE_CAPACITY: usize = 100;
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+const PROFILING_WARNING: &str = "a profiles sample rate is set (SENTRY_PROFILES_SAMPLE_RATE or \
+     Config::profiles_sample_rate), but the Sentry Rust SDK does not support profiling: \
+     the value is ignored";
+
+/// Verbosity of the toolkit's log output, as set by `LOG_LEVEL` or [`Config::log_level`].
+///
+/// ```
+/// use monitor_runtime::config::LogLevel;
+///
+/// assert_eq!(LogLevel::parse("WARNING"), Some(LogLevel::Warn));
+/// assert_eq!(LogLevel::from(tracing::Level::DEBUG).as_directive(), "debug");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Everything.
+    Trace,
+    /// Debugging detail and up.
+    Debug,
+    /// Informational messages and up.
+    Info,
+    /// Warnings and errors.
+    Warn,
+    /// Errors only.
+    Error,
+    /// No log output.
+    Off,
+}
+
+impl LogLevel {
+    /// Reads `trace`, `debug`, `info`, `warn` or `warning`, `error`, `off` (any case,
+    /// surrounding whitespace ignored).
+    pub fn parse(value: &str) -> Option<Self> {
+        const NAMES: [(&str, LogLevel); 7] = [
+            ("trace", LogLevel::Trace),
+            ("debug", LogLevel::Debug),
+            ("info", LogLevel::Info),
+            ("warn", LogLevel::Warn),
+            ("warning", LogLevel::Warn),
+            ("error", LogLevel::Error),
+            ("off", LogLevel::Off),
+        ];
+        let value = value.trim();
+        NAMES
+            .iter()
+            .find(|(name, _)| value.eq_ignore_ascii_case(name))
+            .map(|(_, level)| *level)
+    }
+
+    /// The level as a `tracing-subscriber` filter directive (`"warn"`, `"off"`, …).
+    pub fn as_directive(self) -> &'static str {
+        match self {
+            Self::Trace => "trace",
+            Self::Debug => "debug",
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+            Self::Off => "off",
+        }
+    }
+}
+
+impl From<tracing::Level> for LogLevel {
+    fn from(level: tracing::Level) -> Self {
+        match level {
+            tracing::Level::TRACE => Self::Trace,
+            tracing::Level::DEBUG => Self::Debug,
+            tracing::Level::INFO => Self::Info,
+            tracing::Level::WARN => Self::Warn,
+            tracing::Level::ERROR => Self::Error,
+        }
+    }
+}
+
+impl fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_directive())
+    }
+}
+
+/// Shape of the toolkit's log lines, as set by `LOG_FORMAT` or [`Config::log_format`].
+///
+/// ```
+/// use monitor_runtime::config::LogFormat;
+///
+/// assert_eq!(LogFormat::parse("JSON"), Some(LogFormat::Json));
+/// assert_eq!(LogFormat::Pretty.as_str(), "pretty");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line, for log collectors.
+    Json,
+    /// Human-readable, coloured lines for a terminal.
+    Pretty,
+}
+
+impl LogFormat {
+    /// Reads `json` or `pretty` (any case, surrounding whitespace ignored).
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        if value.eq_ignore_ascii_case("json") {
+            Some(Self::Json)
+        } else if value.eq_ignore_ascii_case("pretty") {
+            Some(Self::Pretty)
+        } else {
+            None
+        }
+    }
+
+    /// `"json"` or `"pretty"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Pretty => "pretty",
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The DSN as given. A bad builder value is kept (redacted) so `validate` can report it,
+/// because builder methods must not fail.
+#[derive(Clone)]
+enum DsnSetting {
+    Local,
+    Valid(Dsn),
+    Invalid { shown: String, expected: Expected },
+}
+
+impl fmt::Debug for DsnSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Local => f.write_str("Local"),
+            Self::Valid(dsn) => f
+                .debug_tuple("Valid")
+                .field(&parse::redact_dsn(&dsn.to_string()))
+                .finish(),
+            Self::Invalid { shown, .. } => f.debug_tuple("Invalid").field(shown).finish(),
+        }
+    }
+}
+
+/// `RUST_LOG`-style directives and `LOG_LEVEL` are one setting: whichever was given last
+/// (environment, then builder) decides, and `RUST_LOG` beats `LOG_LEVEL` within the
+/// environment.
+#[derive(Debug, Clone)]
+enum LogSetting {
+    Level(LogLevel),
+    Filter(String),
+}
+
+/// Every setting of the toolkit. See the [module documentation](self) for variables and
+/// precedence.
+///
+/// ```
+/// use std::time::Duration;
+/// use monitor_runtime::config::{Config, MapEnv};
+/// use monitor_runtime::environment::Profile;
+///
+/// let env = MapEnv::new()
+///     .var("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42")
+///     .var("SENTRY_ENVIRONMENT", "staging")
+///     .var("SENTRY_TRACES_SAMPLER", "GET /api/v1/projects/*=1.0;*=0.1");
+/// let config = Config::from_source(&env)?
+///     .default_release("shop@1.2.0")
+///     .shutdown_timeout(Duration::from_secs(5));
+/// config.validate()?;
+///
+/// assert!(!config.resolved().is_local());
+/// assert_eq!(config.resolved().profile(), Profile::Production);
+/// assert_eq!(config.resolved().traces_sample_rate(), 0.1);
+/// assert_eq!(config.resolved().release(), Some("shop@1.2.0"));
+/// assert_eq!(config.resolved().sampler_rules().rules().len(), 2);
+/// # Ok::<(), monitor_runtime::config::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    dsn: DsnSetting,
+    environment: String,
+    release: Option<String>,
+    default_release: Option<String>,
+    traces_sample_rate: Option<f32>,
+    sample_rate: Option<f32>,
+    enable_tracing: Option<bool>,
+    profiles_sample_rate: Option<f32>,
+    debug: Option<bool>,
+    send_default_pii: bool,
+    max_breadcrumbs: usize,
+    sampler_rules: SamplerRules,
+    spotlight: Option<String>,
+    log: Option<LogSetting>,
+    log_format: Option<LogFormat>,
+    events_file: Option<PathBuf>,
+    server_name: Option<String>,
+    shutdown_timeout: Duration,
+    queue_capacity: usize,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    ignored_error_types: Vec<String>,
+    min_event_level: Option<Level>,
+    scrub_keys: Vec<String>,
+    install_logging: bool,
+    warnings: Vec<String>,
+}
+
+/// Nothing read: local mode, environment `development` (so the development profile), and
+/// the documented defaults for everything else. No detection happens here; use
+/// [`Config::from_env`] for that.
+///
+/// ```
+/// use monitor_runtime::config::Config;
+///
+/// let config = Config::default();
+/// assert!(config.resolved().is_local());
+/// assert_eq!(config.resolved().environment(), "development");
+/// assert_eq!(config.resolved().max_breadcrumbs(), 50);
+/// ```
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            dsn: DsnSetting::Local,
+            environment: environment::DEVELOPMENT.to_owned(),
+            release: None,
+            default_release: None,
+            traces_sample_rate: None,
+            sample_rate: None,
+            enable_tracing: None,
+            profiles_sample_rate: None,
+            debug: None,
+            send_default_pii: false,
+            max_breadcrumbs: DEFAULT_MAX_BREADCRUMBS,
+            sampler_rules: SamplerRules::default(),
+            spotlight: None,
+            log: None,
+            log_format: None,
+            events_file: None,
+            server_name: None,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            ignored_error_types: Vec::new(),
+            min_event_level: None,
+            scrub_keys: Vec::new(),
+            install_logging: true,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Reads variables from a source, trimming them and collecting every problem.
+struct Reader<'a> {
+    source: &'a dyn EnvSource,
+    problems: Vec<ConfigProblem>,
+}
+
+impl Reader<'_> {
+    /// The trimmed value of `name`; `None` when unset.
+    fn raw(&self, name: &str) -> Option<String> {
+        self.source.var(name).map(|value| value.trim().to_owned())
+    }
+
+    /// The trimmed value of `name`, unless unset or empty.
+    fn non_empty(&self, name: &str) -> Option<String> {
+        self.raw(name).filter(|value| !value.is_empty())
+    }
+
+    /// Parses `name` if set; records a problem (showing the value) if it is invalid.
+    fn parse<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, Expected>,
+    ) -> Option<T> {
+        let value = self.raw(name)?;
+        self.check(name, &value, parse(&value))
+    }
+
+    fn check<T>(&mut self, name: &str, shown: &str, result: Result<T, Expected>) -> Option<T> {
+        match result {
+            Ok(parsed) => Some(parsed),
+            Err(expected) => {
+                self.problems
+                    .push(ConfigProblem::env(name, shown, expected));
+                None
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment (see [`ProcessEnv`] for how
+    /// the host name and test runs are detected).
+    ///
+    /// ```no_run
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::from_env()?;
+    /// println!("reporting to {} as {}", config.resolved().environment(), config.resolved().release().unwrap_or("?"));
+    /// # Ok::<(), monitor_runtime::config::ConfigError>(())
+    /// ```
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&ProcessEnv)
+    }
+
+    /// Reads the configuration from `source`. Every variable in the
+    /// [module table](self) is read; all invalid ones are reported together.
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, MapEnv};
+    ///
+    /// let env = MapEnv::new()
+    ///     .var("SENTRY_DSN", "https://public:hunter2@o1.ingest.sentry.io/")
+    ///     .var("SENTRY_SAMPLE_RATE", "1.5");
+    /// let message = Config::from_source(&env).unwrap_err().to_string();
+    /// assert_eq!(message.lines().count(), 2);
+    /// assert!(!message.contains("hunter2"));
+    /// ```
+    pub fn from_source(source: &dyn EnvSource) -> Result<Self, ConfigError> {
+        let mut config = Self::default();
+        let mut reader = Reader {
+            source,
+            problems: Vec::new(),
+        };
+
+        if let Some(value) = reader.raw("SENTRY_DSN") {
+            let shown = parse::redact_dsn(&value);
+            let parsed = parse::dsn(&value);
+            if let Some(dsn) = reader.check("SENTRY_DSN", &shown, parsed) {
+                config.dsn = dsn.map_or(DsnSetting::Local, DsnSetting::Valid);
+            }
+        }
+
+        config.environment = match reader.non_empty("SENTRY_ENVIRONMENT") {
+            Some(explicit) => {
+                let checked = parse::environment(&explicit);
+                match reader.check("SENTRY_ENVIRONMENT", &explicit, checked) {
+                    Some(()) => explicit,
+                    // Keep going with detection so later checks still run; the error
+                    // is returned anyway.
+                    None => environment::detect_environment(source),
+                }
+            }
+            None => environment::detect_environment(source),
+        };
+
+        if let Some(release) = reader.non_empty("SENTRY_RELEASE") {
+            let checked = parse::release(&release);
+            if reader.check("SENTRY_RELEASE", &release, checked).is_some() {
+                config.release = Some(release);
+            }
+        }
+
+        config.traces_sample_rate = reader.parse("SENTRY_TRACES_SAMPLE_RATE", parse::rate);
+        config.sample_rate = reader.parse("SENTRY_SAMPLE_RATE", parse::rate);
+        config.enable_tracing = reader.parse("SENTRY_ENABLE_TRACING", parse::boolean);
+        if let Some(rate) = reader.parse("SENTRY_PROFILES_SAMPLE_RATE", parse::rate) {
+            config = config.profiles_sample_rate(rate);
+        }
+        config.debug = reader.parse("SENTRY_DEBUG", parse::boolean);
+        if let Some(pii) = reader.parse("SENTRY_SEND_DEFAULT_PII", parse::boolean) {
+            config.send_default_pii = pii;
+        }
+        if let Some(count) = reader.parse("SENTRY_MAX_BREADCRUMBS", parse::max_breadcrumbs) {
+            config.max_breadcrumbs = count;
+        }
+
+        if let Some(rules) = reader.raw("SENTRY_TRACES_SAMPLER") {
+            match SamplerRules::parse(&rules) {
+                Ok(rules) => config.sampler_rules = rules,
+                Err(err) => reader.problems.extend(err.problems().iter().cloned()),
+            }
+        }
+
+        if let Some(value) = reader.raw("SENTRY_SPOTLIGHT") {
+            let shown = parse::redact_dsn(&value);
+            let parsed = parse::spotlight(&value);
+            if let Some(spotlight) = reader.check("SENTRY_SPOTLIGHT", &shown, parsed) {
+                config.spotlight = spotlight;
+            }
+        }
+
+        // Both are validated even though RUST_LOG wins, so a broken LOG_LEVEL does not
+        // lie in wait for the day RUST_LOG is removed.
+        let level = reader.parse("LOG_LEVEL", parse::log_level);
+        let filter = reader.non_empty("RUST_LOG").and_then(|filter| {
+            let checked = parse::log_filter(&filter);
+            reader.check("RUST_LOG", &filter, checked).map(|()| filter)
+        });
+        config.log = filter
+            .map(LogSetting::Filter)
+            .or(level.map(LogSetting::Level));
+        config.log_format = reader.parse("LOG_FORMAT", parse::log_format);
+
+        config.events_file = reader.non_empty("MONITOR_EVENTS_FILE").map(PathBuf::from);
+        config.server_name = reader.non_empty("SENTRY_SERVER_NAME");
+
+        match ConfigError::from_problems(reader.problems) {
+            Some(err) => Err(err),
+            None => Ok(config),
+        }
+    }
+
+    /// Checks the values given through builder methods; errors name the method
+    /// (`Config::traces_sample_rate(1.5) is invalid: …`). Values read by
+    /// [`Config::from_source`] were checked there and always pass.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let err = Config::default().traces_sample_rate(1.5).validate().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "Config::traces_sample_rate(1.5) is invalid: expected a number from 0.0 to 1.0 (for example 0.25)"
+    /// );
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        let mut text = |method: &str, value: &str, check: Result<(), Expected>| {
+            if let Err(expected) = check {
+                problems.push(ConfigProblem::builder_text(method, value, expected));
+            }
+        };
+
+        if let DsnSetting::Invalid { shown, expected } = &self.dsn {
+            text("Config::dsn", shown, Err(expected.clone()));
+        }
+        text(
+            "Config::environment",
+            &self.environment,
+            parse::environment(&self.environment),
+        );
+        if let Some(release) = &self.release {
+            text("Config::release", release, parse::release(release));
+        }
+        if let Some(release) = &self.default_release {
+            text("Config::default_release", release, parse::release(release));
+        }
+        if let Some(url) = &self.spotlight {
+            let check = if parse::is_http_url(url) {
+                Ok(())
+            } else {
+                Err(Expected::Borrowed(parse::SPOTLIGHT_URL))
+            };
+            text("Config::spotlight", &parse::redact_dsn(url), check);
+        }
+        if let Some(LogSetting::Filter(filter)) = &self.log {
+            text("Config::log_filter", filter, parse::log_filter(filter));
+        }
+        if let Some(name) = &self.server_name {
+            text("Config::server_name", name, non_empty_name(name));
+        }
+        for name in &self.ignored_error_types {
+            text("Config::ignore_error_type", name, non_empty_name(name));
+        }
+        for key in &self.scrub_keys {
+            text("Config::scrub_key", key, non_empty_name(key));
+        }
+
+        let mut value =
+            |method: &str, value: &dyn fmt::Display, valid: bool, expected: &'static str| {
+                if !valid {
+                    problems.push(ConfigProblem::builder_value(method, value, expected));
+                }
+            };
+        let rates = [
+            ("Config::traces_sample_rate", self.traces_sample_rate),
+            ("Config::sample_rate", self.sample_rate),
+            ("Config::profiles_sample_rate", self.profiles_sample_rate),
+        ];
+        for (method, rate) in rates {
+            if let Some(rate) = rate {
+                value(method, &rate, parse::is_valid_rate(rate), parse::RATE);
+            }
+        }
+        value(
+            "Config::max_breadcrumbs",
+            &self.max_breadcrumbs,
+            self.max_breadcrumbs <= parse::MAX_BREADCRUMBS_LIMIT,
+            parse::MAX_BREADCRUMBS,
+        );
+        value(
+            "Config::queue_capacity",
+            &self.queue_capacity,
+            self.queue_capacity > 0,
+            parse::NON_ZERO_CAPACITY,
+        );
+        let durations = [
+            ("Config::connect_timeout", self.connect_timeout),
+            ("Config::request_timeout", self.request_timeout),
+        ];
+        for (method, duration) in durations {
+            value(
+                method,
+                &format_args!("{duration:?}"),
+                !duration.is_zero(),
+                parse::NON_ZERO_DURATION,
+            );
+        }
+
+        match ConfigError::from_problems(problems) {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    // ----- builder methods: consume `self`, never fail; `validate` checks them -----
+
+    /// Sets the DSN. An empty string means local mode; a malformed one is reported by
+    /// [`Config::validate`] (with its secret redacted).
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().dsn("https://public@o1.ingest.sentry.io/42");
+    /// assert_eq!(config.resolved().dsn().map(|d| d.project_id().to_string()), Some("42".into()));
+    /// ```
+    pub fn dsn(mut self, dsn: impl Into<String>) -> Self {
+        let dsn = dsn.into();
+        let dsn = dsn.trim();
+        self.dsn = match parse::dsn(dsn) {
+            Ok(None) => DsnSetting::Local,
+            Ok(Some(dsn)) => DsnSetting::Valid(dsn),
+            Err(expected) => DsnSetting::Invalid {
+                shown: parse::redact_dsn(dsn).into_owned(),
+                expected,
+            },
+        };
+        self
+    }
+
+    /// Sets the environment name (which also picks the [`Profile`]).
+    pub fn environment(mut self, environment: impl Into<String>) -> Self {
+        self.environment = environment.into();
+        self
+    }
+
+    /// Sets the release, overriding `SENTRY_RELEASE` and [`Config::default_release`].
+    pub fn release(mut self, release: impl Into<String>) -> Self {
+        self.release = Some(release.into());
+        self
+    }
+
+    /// Sets the fallback release used when neither `SENTRY_RELEASE` nor
+    /// [`Config::release`] gives one. `init!()` passes `<caller crate>@<version>`.
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, MapEnv};
+    ///
+    /// let env = MapEnv::new().var("SENTRY_RELEASE", "shop@deadbeef");
+    /// let config = Config::from_source(&env).unwrap().default_release("shop@1.0.0");
+    /// assert_eq!(config.resolved().release(), Some("shop@deadbeef"));
+    /// ```
+    pub fn default_release(mut self, release: impl Into<String>) -> Self {
+        self.default_release = Some(release.into());
+        self
+    }
+
+    /// Sets the share of transactions to record, `0.0..=1.0` (the profile's otherwise).
+    pub fn traces_sample_rate(mut self, rate: f32) -> Self {
+        self.traces_sample_rate = Some(rate);
+        self
+    }
+
+    /// Sets the share of error events to send, `0.0..=1.0` (1.0 otherwise).
+    pub fn sample_rate(mut self, rate: f32) -> Self {
+        self.sample_rate = Some(rate);
+        self
+    }
+
+    /// Turns performance tracing on or off altogether (on by default).
+    pub fn enable_tracing(mut self, enabled: bool) -> Self {
+        self.enable_tracing = Some(enabled);
+        self
+    }
+
+    /// Accepted for parity with other SDKs; the Rust SDK has no profiling, so this only
+    /// adds a [warning](Resolved::warnings).
+    pub fn profiles_sample_rate(mut self, rate: f32) -> Self {
+        self.profiles_sample_rate = Some(rate);
+        if !self.warnings.iter().any(|w| w == PROFILING_WARNING) {
+            self.warnings.push(PROFILING_WARNING.to_owned());
+        }
+        self
+    }
+
+    /// Turns the SDK's own debug output (`[sentry] …` on stderr) on or off.
+    pub fn debug(mut self, debug: bool) -> Self {
+        self.debug = Some(debug);
+        self
+    }
+
+    /// Whether integrations may attach personal data such as IP addresses and cookies.
+    pub fn send_default_pii(mut self, send: bool) -> Self {
+        self.send_default_pii = send;
+        self
+    }
+
+    /// How many breadcrumbs to keep per scope, `0..=1000`.
+    pub fn max_breadcrumbs(mut self, count: usize) -> Self {
+        self.max_breadcrumbs = count;
+        self
+    }
+
+    /// Per-transaction-name sampling rules (what `SENTRY_TRACES_SAMPLER` holds).
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    /// use monitor_runtime::sampling::SamplerRules;
+    ///
+    /// let rules = SamplerRules::parse("GET /health=0.0;*=0.2")?;
+    /// let config = Config::default().traces_sampler(rules);
+    /// assert_eq!(config.resolved().sampler_rules().rate_for("GET /health"), Some(0.0));
+    /// # Ok::<(), monitor_runtime::config::ConfigError>(())
+    /// ```
+    pub fn traces_sampler(mut self, rules: SamplerRules) -> Self {
+        self.sampler_rules = rules;
+        self
+    }
+
+    /// Sends every envelope to a Spotlight sidecar at this URL too (`None`: off).
+    pub fn spotlight(mut self, url: Option<String>) -> Self {
+        self.spotlight = url;
+        self
+    }
+
+    /// Sets the log level, replacing `LOG_LEVEL`, `RUST_LOG` and any earlier
+    /// [`Config::log_filter`].
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, LogLevel};
+    ///
+    /// assert_eq!(Config::default().log_level(LogLevel::Warn).resolved().log_filter(), "warn");
+    /// assert_eq!(Config::default().log_level(tracing::Level::ERROR).resolved().log_filter(), "error");
+    /// ```
+    pub fn log_level(mut self, level: impl Into<LogLevel>) -> Self {
+        self.log = Some(LogSetting::Level(level.into()));
+        self
+    }
+
+    /// Sets `tracing-subscriber` filter directives, replacing `LOG_LEVEL`, `RUST_LOG` and
+    /// any earlier [`Config::log_level`].
+    pub fn log_filter(mut self, directives: String) -> Self {
+        self.log = Some(LogSetting::Filter(directives));
+        self
+    }
+
+    /// Sets the log line format.
+    pub fn log_format(mut self, format: LogFormat) -> Self {
+        self.log_format = Some(format);
+        self
+    }
+
+    /// In local mode, also append every event and transaction as a JSON line to this file.
+    pub fn events_file(mut self, path: PathBuf) -> Self {
+        self.events_file = Some(path);
+        self
+    }
+
+    /// Sets the server name reported with events.
+    pub fn server_name(mut self, name: impl Into<String>) -> Self {
+        self.server_name = Some(name.into());
+        self
+    }
+
+    /// How long shutdown may wait to flush queued envelopes (2 s by default).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// How many envelopes may wait for the transport before new ones are dropped (100).
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue_capacity = capacity;
+        self
+    }
+
+    /// Time allowed to connect to Sentry (2 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request to Sentry (5 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Drops events whose exception type is `type_name` (may be called repeatedly).
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default()
+    ///     .ignore_error_type("NotFound")
+    ///     .ignore_error_type("Cancelled");
+    /// assert_eq!(config.resolved().ignored_error_types(), ["NotFound", "Cancelled"]);
+    /// ```
+    pub fn ignore_error_type(mut self, type_name: impl Into<String>) -> Self {
+        self.ignored_error_types.push(type_name.into());
+        self
+    }
+
+    /// Drops events below `level`, overriding the profile's floor.
+    pub fn min_event_level(mut self, level: Level) -> Self {
+        self.min_event_level = Some(level);
+        self
+    }
+
+    /// Adds a key stem to treat as sensitive when scrubbing (may be called repeatedly).
+    pub fn scrub_key(mut self, key: impl Into<String>) -> Self {
+        self.scrub_keys.push(key.into());
+        self
+    }
+
+    /// Whether init installs the `tracing` subscriber (true by default). Turn it off when
+    /// the application installs its own.
+    pub fn install_logging(mut self, install: bool) -> Self {
+        self.install_logging = install;
+        self
+    }
+
+    /// The values the toolkit runs with: each explicit setting, else the profile's default.
+    ///
+    /// The getters live on a separate view because the builder methods already use the
+    /// plain names (`Config::dsn(..)` sets, `config.resolved().dsn()` reads).
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, LogFormat};
+    ///
+    /// let config = Config::default().environment("production").debug(true);
+    /// let resolved = config.resolved();
+    /// assert!(resolved.debug());
+    /// assert_eq!(resolved.traces_sample_rate(), 0.1);
+    /// assert_eq!(resolved.log_format(), LogFormat::Json);
+    /// ```
+    pub fn resolved(&self) -> Resolved<'_> {
+        Resolved { config: self }
+    }
+}
+
+/// Read-only view of a [`Config`]'s resolved values, from [`Config::resolved`].
+#[derive(Clone, Copy)]
+pub struct Resolved<'a> {
+    config: &'a Config,
+}
+
+impl fmt::Debug for Resolved<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.config, f)
+    }
+}
+
+impl<'a> Resolved<'a> {
+    /// The parsed DSN; `None` in local mode (or if [`Config::dsn`] got a bad value).
+    pub fn dsn(&self) -> Option<&'a Dsn> {
+        match &self.config.dsn {
+            DsnSetting::Valid(dsn) => Some(dsn),
+            DsnSetting::Local | DsnSetting::Invalid { .. } => None,
+        }
+    }
+
+    /// True without a DSN: events go to the console (and the events file) instead of Sentry.
+    pub fn is_local(&self) -> bool {
+        self.dsn().is_none()
+    }
+
+    /// The environment name, explicit or detected.
+    pub fn environment(&self) -> &'a str {
+        &self.config.environment
+    }
+
+    /// The profile that supplies defaults, derived from [`Resolved::environment`].
+    pub fn profile(&self) -> Profile {
+        Profile::from_environment(&self.config.environment)
+    }
+
+    /// `SENTRY_RELEASE` or [`Config::release`], else [`Config::default_release`].
+    pub fn release(&self) -> Option<&'a str> {
+        self.config
+            .release
+            .as_deref()
+            .or(self.config.default_release.as_deref())
+    }
+
+    /// The share of transactions to record. Clamped into `0.0..=1.0` (NaN becomes 0.0)
+    /// so an unvalidated builder value can never reach the SDK's panicking setters.
+    pub fn traces_sample_rate(&self) -> f32 {
+        clamp_rate(
+            self.config
+                .traces_sample_rate
+                .unwrap_or(self.profile().traces_sample_rate()),
+        )
+    }
+
+    /// The share of error events to send, clamped like [`Resolved::traces_sample_rate`].
+    pub fn sample_rate(&self) -> f32 {
+        clamp_rate(
+            self.config
+                .sample_rate
+                .unwrap_or(self.profile().sample_rate()),
+        )
+    }
+
+    /// The profiles sample rate, if one was given. Only reported (for example by a health
+    /// check): the Rust SDK cannot profile, see [`Resolved::warnings`].
+    pub fn profiles_sample_rate(&self) -> Option<f32> {
+        self.config.profiles_sample_rate
+    }
+
+    /// Whether performance tracing is on (default true; the rate still applies).
+    pub fn tracing_enabled(&self) -> bool {
+        self.config.enable_tracing.unwrap_or(true)
+    }
+
+    /// Whether the SDK's debug output is on.
+    pub fn debug(&self) -> bool {
+        self.config.debug.unwrap_or(self.profile().debug())
+    }
+
+    /// Whether personal data may be attached (default false).
+    pub fn send_default_pii(&self) -> bool {
+        self.config.send_default_pii
+    }
+
+    /// Breadcrumbs kept per scope, capped at 1000 even if the builder asked for more.
+    pub fn max_breadcrumbs(&self) -> usize {
+        self.config
+            .max_breadcrumbs
+            .min(parse::MAX_BREADCRUMBS_LIMIT)
+    }
+
+    /// Per-transaction-name sampling rules (possibly none).
+    pub fn sampler_rules(&self) -> &'a SamplerRules {
+        &self.config.sampler_rules
+    }
+
+    /// The Spotlight sidecar URL, if enabled.
+    pub fn spotlight(&self) -> Option<&'a str> {
+        self.config.spotlight.as_deref()
+    }
+
+    /// `tracing-subscriber` filter directives: `RUST_LOG` (or [`Config::log_filter`]) if
+    /// set, else `LOG_LEVEL` (or [`Config::log_level`]), else `debug` in development and
+    /// `info` in production.
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, MapEnv};
+    ///
+    /// let env = MapEnv::new()
+    ///     .var("LOG_LEVEL", "warning")
+    ///     .var("RUST_LOG", "info,sqlx=warn");
+    /// assert_eq!(Config::from_source(&env).unwrap().resolved().log_filter(), "info,sqlx=warn");
+    /// ```
+    pub fn log_filter(&self) -> String {
+        match &self.config.log {
+            Some(LogSetting::Filter(directives)) => directives.clone(),
+            Some(LogSetting::Level(level)) => level.as_directive().to_owned(),
+            None => self.profile().log_level().as_directive().to_owned(),
+        }
+    }
+
+    /// The log line format: explicit, else `pretty` in development and `json` in production.
+    pub fn log_format(&self) -> LogFormat {
+        self.config
+            .log_format
+            .unwrap_or(self.profile().log_format())
+    }
+
+    /// The JSON-lines events file for local mode, if any.
+    pub fn events_file(&self) -> Option<&'a Path> {
+        self.config.events_file.as_deref()
+    }
+
+    /// The server name to report, if set (otherwise the SDK's own default applies).
+    pub fn server_name(&self) -> Option<&'a str> {
+        self.config.server_name.as_deref()
+    }
+
+    /// How long shutdown may wait to flush.
+    pub fn shutdown_timeout(&self) -> Duration {
+        self.config.shutdown_timeout
+    }
+
+    /// Capacity of the transport queue (at least 1, even if the builder asked for 0).
+    pub fn queue_capacity(&self) -> usize {
+        self.config.queue_capacity.max(1)
+    }
+
+    /// Time allowed to connect to Sentry.
+    pub fn connect_timeout(&self) -> Duration {
+        self.config.connect_timeout
+    }
+
+    /// Time allowed for a whole request to Sentry.
+    pub fn request_timeout(&self) -> Duration {
+        self.config.request_timeout
+    }
+
+    /// Exception type names whose events are dropped.
+    pub fn ignored_error_types(&self) -> &'a [String] {
+        &self.config.ignored_error_types
+    }
+
+    /// Events below this level are dropped: explicit, else `Debug` in development (keep
+    /// everything) and `Error` in production.
+    pub fn min_event_level(&self) -> Level {
+        self.config
+            .min_event_level
+            .unwrap_or(self.profile().min_event_level())
+    }
+
+    /// Extra key stems to scrub, on top of the built-in ones.
+    pub fn scrub_keys(&self) -> &'a [String] {
+        &self.config.scrub_keys
+    }
+
+    /// Whether init installs the `tracing` subscriber.
+    pub fn install_logging(&self) -> bool {
+        self.config.install_logging
+    }
+
+    /// Things worth telling the operator that are not errors (for example an ignored
+    /// `SENTRY_PROFILES_SAMPLE_RATE`). Init logs them.
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, MapEnv};
+    ///
+    /// let env = MapEnv::new().var("SENTRY_PROFILES_SAMPLE_RATE", "0.5");
+    /// assert_eq!(Config::from_source(&env).unwrap().resolved().warnings().len(), 1);
+    /// ```
+    pub fn warnings(&self) -> &'a [String] {
+        &self.config.warnings
+    }
+}
+
+fn clamp_rate(rate: f32) -> f32 {
+    if rate.is_nan() {
+        0.0
+    } else {
+        rate.clamp(0.0, 1.0)
+    }
+}
+
+fn non_empty_name(name: &str) -> Result<(), Expected> {
+    if name.trim().is_empty() {
+        Err(Expected::Borrowed(parse::NON_EMPTY_NAME))
+    } else {
+        Ok(())
+    }
+}
+
+/// Shows resolved values; the DSN and Spotlight URL have their secrets redacted.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let resolved = self.resolved();
+        f.debug_struct("Config")
+            .field("dsn", &self.dsn)
+            .field("environment", &self.environment)
+            .field("profile", &resolved.profile())
+            .field("release", &resolved.release())
+            .field("traces_sample_rate", &resolved.traces_sample_rate())
+            .field("sample_rate", &resolved.sample_rate())
+            .field("tracing_enabled", &resolved.tracing_enabled())
+            .field("profiles_sample_rate", &self.profiles_sample_rate)
+            .field("debug", &resolved.debug())
+            .field("send_default_pii", &self.send_default_pii)
+            .field("max_breadcrumbs", &self.max_breadcrumbs)
+            .field("sampler_rules", &self.sampler_rules)
+            .field(
+                "spotlight",
+                &self.spotlight.as_deref().map(parse::redact_dsn),
+            )
+            .field("log_filter", &resolved.log_filter())
+            .field("log_format", &resolved.log_format())
+            .field("events_file", &self.events_file)
+            .field("server_name", &self.server_name)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("queue_capacity", &self.queue_capacity)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("ignored_error_types", &self.ignored_error_types)
+            .field("min_event_level", &resolved.min_event_level())
+            .field("scrub_keys", &self.scrub_keys)
+            .field("install_logging", &self.install_logging)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_RULES: &str = "GET /api/v1/projects/*=1.0;*=0.1";
+    const DSN_FORM: &str = "expected a DSN like https://<public key>@<host>/<project id> \
+         (empty or unset for local mode)";
+    const RATE_FORM: &str = "expected a number from 0.0 to 1.0 (for example 0.25)";
+    const BOOL_FORM: &str = "expected one of true, false, 1, 0, yes, no, on, off";
+
+    /// Every variable `from_source` reads.
+    const ALL_VARIABLES: [&str; 17] = [
+        "SENTRY_DSN",
+        "SENTRY_ENVIRONMENT",
+        "SENTRY_RELEASE",
+        "SENTRY_TRACES_SAMPLE_RATE",
+        "SENTRY_SAMPLE_RATE",
+        "SENTRY_ENABLE_TRACING",
+        "SENTRY_PROFILES_SAMPLE_RATE",
+        "SENTRY_DEBUG",
+        "SENTRY_SEND_DEFAULT_PII",
+        "SENTRY_MAX_BREADCRUMBS",
+        "SENTRY_TRACES_SAMPLER",
+        "SENTRY_SPOTLIGHT",
+        "LOG_LEVEL",
+        "RUST_LOG",
+        "LOG_FORMAT",
+        "MONITOR_EVENTS_FILE",
+        "SENTRY_SERVER_NAME",
+    ];
+
+    /// Variables that accept every value, so the table has no bad case for them:
+    /// any text is a valid path or server name (an unusable path fails when init opens it).
+    const NO_BAD_VALUE: [&str; 2] = ["MONITOR_EVENTS_FILE", "SENTRY_SERVER_NAME"];
+
+    /// `(variable, value, None)` must be accepted; `(variable, value, Some(message))` must be
+    /// rejected with exactly `message`.
+    fn table() -> Vec<(&'static str, String, Option<String>)> {
+        let good = |var: &'static str, value: &str| (var, value.to_owned(), None);
+        let bad = |var: &'static str, value: &str, message: String| {
+            (var, value.to_owned(), Some(message))
+        };
+        let rate_bad = |var: &'static str, value: &str, shown: &str| {
+            bad(
+                var,
+                value,
+                format!("{var}={shown:?} is invalid: {RATE_FORM}"),
+            )
+        };
+        let bool_bad = |var: &'static str, value: &str| {
+            bad(
+                var,
+                value,
+                format!("{var}={value:?} is invalid: {BOOL_FORM}"),
+            )
+        };
+
+        let mut rows = vec![
+            good("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42"),
+            good("SENTRY_DSN", "https://public:secret@o1.ingest.sentry.io/42"),
+            good("SENTRY_DSN", ""),
+            good("SENTRY_DSN", "   "),
+            bad(
+                "SENTRY_DSN",
+                "not a dsn",
+                format!(r#"SENTRY_DSN="not a dsn" is invalid: {DSN_FORM}; it is not a URL"#),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "https://public:hunter2@o1.ingest.sentry.io/",
+                format!(
+                    r#"SENTRY_DSN="https://public:[redacted]@o1.ingest.sentry.io/" is invalid: {DSN_FORM}; the project id is missing"#
+                ),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "ftp://public@o1.ingest.sentry.io/42",
+                format!(
+                    r#"SENTRY_DSN="ftp://public@o1.ingest.sentry.io/42" is invalid: {DSN_FORM}; the scheme must be http or https"#
+                ),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "https://o1.ingest.sentry.io/42",
+                format!(
+                    r#"SENTRY_DSN="https://o1.ingest.sentry.io/42" is invalid: {DSN_FORM}; the public key before @ is missing"#
+                ),
+            ),
+            good("SENTRY_ENVIRONMENT", "staging"),
+            good("SENTRY_ENVIRONMENT", ""),
+            bad(
+                "SENTRY_ENVIRONMENT",
+                "my env",
+                r#"SENTRY_ENVIRONMENT="my env" is invalid: expected a name of at most 64 characters without whitespace, slashes or control characters, other than None (for example production or staging)"#.to_owned(),
+            ),
+            bad(
+                "SENTRY_ENVIRONMENT",
+                "None",
+                r#"SENTRY_ENVIRONMENT="None" is invalid: expected a name of at most 64 characters without whitespace, slashes or control characters, other than None (for example production or staging)"#.to_owned(),
+            ),
+            good("SENTRY_RELEASE", "shop@1.2.3+abc"),
+            good("SENTRY_RELEASE", ""),
+            bad(
+                "SENTRY_RELEASE",
+                "shop/1.2",
+                r#"SENTRY_RELEASE="shop/1.2" is invalid: expected a name of at most 200 characters without slashes, backslashes or control characters, other than ., .. or latest (for example my-app@1.2.3)"#.to_owned(),
+            ),
+            bad(
+                "SENTRY_RELEASE",
+                "latest",
+                r#"SENTRY_RELEASE="latest" is invalid: expected a name of at most 200 characters without slashes, backslashes or control characters, other than ., .. or latest (for example my-app@1.2.3)"#.to_owned(),
+            ),
+            good("SENTRY_ENABLE_TRACING", "False"),
+            good("SENTRY_ENABLE_TRACING", " on "),
+            bool_bad("SENTRY_ENABLE_TRACING", "maybe"),
+            good("SENTRY_DEBUG", "False"),
+            good("SENTRY_DEBUG", "YES"),
+            bool_bad("SENTRY_DEBUG", "nope"),
+            bool_bad("SENTRY_DEBUG", ""),
+            good("SENTRY_SEND_DEFAULT_PII", "0"),
+            good("SENTRY_SEND_DEFAULT_PII", "True"),
+            bool_bad("SENTRY_SEND_DEFAULT_PII", "2"),
+            good("SENTRY_MAX_BREADCRUMBS", "0"),
+            good("SENTRY_MAX_BREADCRUMBS", "1000"),
+        ];
+        for (value, shown) in [("1001", "1001"), ("-1", "-1"), ("lots", "lots"), (" ", "")] {
+            rows.push(bad(
+                "SENTRY_MAX_BREADCRUMBS",
+                value,
+                format!(
+                    "SENTRY_MAX_BREADCRUMBS={shown:?} is invalid: expected a whole number from 0 to 1000 (default 50)"
+                ),
+            ));
+        }
+        for var in [
+            "SENTRY_TRACES_SAMPLE_RATE",
+            "SENTRY_SAMPLE_RATE",
+            "SENTRY_PROFILES_SAMPLE_RATE",
+        ] {
+            rows.push(good(var, "0.25"));
+            rows.push(good(var, " 1 "));
+            rows.push(good(var, "0"));
+            for (value, shown) in [
+                ("abc", "abc"),
+                ("1.5", "1.5"),
+                ("-0.1", "-0.1"),
+                ("NaN", "NaN"),
+                ("inf", "inf"),
+                ("  ", ""),
+            ] {
+                rows.push(rate_bad(var, value, shown));
+            }
+        }
+        rows.extend([
+            good("SENTRY_TRACES_SAMPLER", SEED_RULES),
+            good("SENTRY_TRACES_SAMPLER", ""),
+            bad(
+                "SENTRY_TRACES_SAMPLER",
+                "GET /a=1.0;GET /b",
+                r#"SENTRY_TRACES_SAMPLER="GET /b" is invalid: expected pattern=rate;pattern=rate with a non-empty pattern and a rate from 0.0 to 1.0 (for example GET /api/v1/projects/*=1.0;*=0.1)"#.to_owned(),
+            ),
+            good("SENTRY_SPOTLIGHT", "1"),
+            good("SENTRY_SPOTLIGHT", "off"),
+            good("SENTRY_SPOTLIGHT", ""),
+            good("SENTRY_SPOTLIGHT", "https://spotlight.internal:8969/stream"),
+            bad(
+                "SENTRY_SPOTLIGHT",
+                "maybe",
+                r#"SENTRY_SPOTLIGHT="maybe" is invalid: expected 1, true, yes or on (for http://localhost:8969/stream), 0, false, no, off or empty (disabled), or an http:// or https:// URL"#.to_owned(),
+            ),
+            bad(
+                "SENTRY_SPOTLIGHT",
+                "ftp://u:pw@host",
+                r#"SENTRY_SPOTLIGHT="ftp://u:[redacted]@host" is invalid: expected 1, true, yes or on (for http://localhost:8969/stream), 0, false, no, off or empty (disabled), or an http:// or https:// URL"#.to_owned(),
+            ),
+            good("LOG_LEVEL", "WARNING"),
+            good("LOG_LEVEL", "off"),
+            bad(
+                "LOG_LEVEL",
+                "verbose",
+                r#"LOG_LEVEL="verbose" is invalid: expected one of trace, debug, info, warn, warning, error, off"#.to_owned(),
+            ),
+            good("RUST_LOG", "info,my_crate=debug"),
+            good("RUST_LOG", ""),
+            bad(
+                "RUST_LOG",
+                "info,sqlx=loud",
+                r#"RUST_LOG="info,sqlx=loud" is invalid: expected tracing directives such as info or warn,my_crate=debug,my_crate::db=trace"#.to_owned(),
+            ),
+            good("LOG_FORMAT", "JSON"),
+            good("LOG_FORMAT", "pretty"),
+            bad(
+                "LOG_FORMAT",
+                "xml",
+                r#"LOG_FORMAT="xml" is invalid: expected json or pretty"#.to_owned(),
+            ),
+            // No bad value: see NO_BAD_VALUE.
+            good("MONITOR_EVENTS_FILE", "/tmp/events.jsonl"),
+            good("MONITOR_EVENTS_FILE", ""),
+            // No bad value: see NO_BAD_VALUE.
+            good("SENTRY_SERVER_NAME", "web-1"),
+            good("SENTRY_SERVER_NAME", ""),
+        ]);
+        rows
+    }
+
+    #[test]
+    fn every_variable_has_good_and_bad_cases_with_exact_messages() {
+        let rows = table();
+        for var in &ALL_VARIABLES {
+            assert!(
+                rows.iter().any(|(v, _, e)| v == var && e.is_none()),
+                "{var} has no good case"
+            );
+            assert!(
+                NO_BAD_VALUE.contains(var) || rows.iter().any(|(v, _, e)| v == var && e.is_some()),
+                "{var} has no bad case"
+            );
+        }
+        for (var, value, expected) in rows {
+            let result = Config::from_source(&MapEnv::new().var(var, value.as_str()));
+            match (result, expected) {
+                (Ok(config), None) => assert!(
+                    config.validate().is_ok(),
+                    "{var}={value:?} was read but does not validate"
+                ),
+                (Err(err), Some(message)) => {
+                    assert_eq!(err.to_string(), message, "{var}={value:?}");
+                    assert_eq!(err.problems().len(), 1, "{var}={value:?}");
+                    assert_eq!(err.problems()[0].variable(), var);
+                }
+                (Ok(_), Some(message)) => {
+                    panic!("{var}={value:?} was accepted; expected {message}")
+                }
+                (Err(err), None) => panic!("{var}={value:?} was rejected: {err}"),
+            }
+        }
+    }
+
+    #[test]
+    fn odd_inputs_never_panic_and_messages_stay_one_line_and_short() {
+        let long = "x".repeat(100_000);
+        let long_unicode = "🦀é".repeat(10_000);
+        let odd: Vec<&str> = vec![
+            "",
+            " ",
+            "\t\n ",
+            "\0",
+            "a\0b",
+            "a\nb",
+            "\"quoted\"",
+            "é",
+            "🦀",
+            "=;=;",
+            ";;;",
+            "*",
+            "1e309",
+            "-0",
+            "+1",
+            "0x1",
+            "١",
+            &long,
+            &long_unicode,
+            "https://a:b@c:d@e/1",
+        ];
+        for var in &ALL_VARIABLES {
+            for value in &odd {
+                let env = MapEnv::new()
+                    .var(*var, *value)
+                    .hostname(*value)
+                    .test_run(false);
+                if let Err(err) = Config::from_source(&env) {
+                    for problem in err.problems() {
+                        assert!(
+                            problem.value().chars().count() <= 201,
+                            "{var}: value not cut"
+                        );
+                        let line = problem.to_string();
+                        assert_eq!(line.lines().count(), 1, "{var}: {line}");
+                        assert!(line.len() < 2_000, "{var}: message too long");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn all_problems_are_reported_together_in_reading_order() {
+        let env = MapEnv::new()
+            .var("LOG_FORMAT", "xml")
+            .var("SENTRY_DSN", "https://public:s3cr3t@host/")
+            .var("SENTRY_TRACES_SAMPLE_RATE", "abc")
+            .var("SENTRY_TRACES_SAMPLER", "a;b=2")
+            .var("SENTRY_DEBUG", "x");
+        let err = Config::from_source(&env).expect_err("five problems");
+        let variables: Vec<_> = err.problems().iter().map(ConfigProblem::variable).collect();
+        assert_eq!(
+            variables,
+            [
+                "SENTRY_DSN",
+                "SENTRY_TRACES_SAMPLE_RATE",
+                "SENTRY_DEBUG",
+                "SENTRY_TRACES_SAMPLER",
+                "SENTRY_TRACES_SAMPLER",
+                "LOG_FORMAT",
+            ]
+        );
+        let message = err.to_string();
+        assert_eq!(message.lines().count(), 6);
+        assert!(!message.contains("s3cr3t"));
+        assert_eq!(
+            message.lines().nth(1),
+            Some(
+                r#"SENTRY_TRACES_SAMPLE_RATE="abc" is invalid: expected a number from 0.0 to 1.0 (for example 0.25)"#
+            )
+        );
+    }
+
+    fn resolved_for(env: MapEnv) -> Config {
+        Config::from_source(&env).expect("valid environment")
+    }
+
+    fn assert_development(config: &Config) {
+        let r = config.resolved();
+        assert_eq!(r.environment(), "development");
+        assert_eq!(r.profile(), Profile::Development);
+        assert_eq!(r.traces_sample_rate(), 1.0);
+        assert_eq!(r.sample_rate(), 1.0);
+        assert!(r.debug());
+        assert_eq!(r.min_event_level(), Level::Debug);
+        assert_eq!(r.log_format(), LogFormat::Pretty);
+        assert_eq!(r.log_filter(), "debug");
+    }
+
+    fn assert_production(config: &Config, environment: &str) {
+        let r = config.resolved();
+        assert_eq!(r.environment(), environment);
+        assert_eq!(r.profile(), Profile::Production);
+        assert_eq!(r.traces_sample_rate(), 0.1);
+        assert_eq!(r.sample_rate(), 1.0);
+        assert!(!r.debug());
+        assert_eq!(r.min_event_level(), Level::Error);
+        assert_eq!(r.log_format(), LogFormat::Json);
+        assert_eq!(r.log_filter(), "info");
+    }
+
+    #[test]
+    fn profiles_follow_detection() {
+        for host in ["localhost", "127.0.0.1", "api-test-3", "my.local"] {
+            assert_development(&resolved_for(MapEnv::new().hostname(host)));
+        }
+        assert_production(
+            &resolved_for(MapEnv::new().hostname("prod-web-1")),
+            "production",
+        );
+        assert_production(&resolved_for(MapEnv::new()), "production");
+        assert_development(&resolved_for(
+            MapEnv::new().hostname("prod-web-1").test_run(true),
+        ));
+        let staging = MapEnv::new()
+            .hostname("localhost")
+            .test_run(true)
+            .var("SENTRY_ENVIRONMENT", "staging");
+        assert_production(&resolved_for(staging), "staging");
+        let explicit_dev = MapEnv::new()
+            .hostname("prod-web-1")
+            .var("SENTRY_ENVIRONMENT", "development");
+        assert_development(&resolved_for(explicit_dev));
+    }
+
+    #[test]
+    fn explicit_variables_override_the_profile() {
+        let prod = resolved_for(
+            MapEnv::new()
+                .hostname("prod-web-1")
+                .var("SENTRY_TRACES_SAMPLE_RATE", "0.5")
+                .var("SENTRY_SAMPLE_RATE", "0.75")
+                .var("SENTRY_DEBUG", "true")
+                .var("LOG_FORMAT", "pretty")
+                .var("LOG_LEVEL", "trace"),
+        );
+        let r = prod.resolved();
+        assert_eq!(r.profile(), Profile::Production);
+        assert_eq!(r.traces_sample_rate(), 0.5);
+        assert_eq!(r.sample_rate(), 0.75);
+        assert!(r.debug());
+        assert_eq!(r.log_format(), LogFormat::Pretty);
+        assert_eq!(r.log_filter(), "trace");
+        assert_eq!(r.min_event_level(), Level::Error);
+
+        let dev = resolved_for(
+            MapEnv::new()
+                .hostname("localhost")
+                .var("SENTRY_TRACES_SAMPLE_RATE", "0")
+                .var("SENTRY_DEBUG", "False")
+                .var("LOG_FORMAT", "json"),
+        );
+        let r = dev.resolved();
+        assert_eq!(r.traces_sample_rate(), 0.0);
+        assert!(!r.debug());
+        assert_eq!(r.log_format(), LogFormat::Json);
+    }
+
+    #[test]
+    fn builder_values_override_the_environment_and_the_profile() {
+        let env = MapEnv::new()
+            .hostname("prod-web-1")
+            .var("SENTRY_TRACES_SAMPLE_RATE", "0.5")
+            .var("RUST_LOG", "info,sqlx=warn");
+        let config = resolved_for(env)
+            .traces_sample_rate(0.2)
+            .min_event_level(Level::Warning)
+            .log_level(LogLevel::Error)
+            .environment("development");
+        let r = config.resolved();
+        assert_eq!(r.traces_sample_rate(), 0.2);
+        assert_eq!(r.min_event_level(), Level::Warning);
+        assert_eq!(r.log_filter(), "error");
+        assert!(r.debug(), "profile switched to development by the builder");
+    }
+
+    #[test]
+    fn everything_else_is_read() {
+        let env = MapEnv::new()
+            .hostname("prod-web-1")
+            .var("SENTRY_RELEASE", " shop@2.0.0 ")
+            .var("SENTRY_ENABLE_TRACING", "off")
+            .var("SENTRY_PROFILES_SAMPLE_RATE", "0.5")
+            .var("SENTRY_SEND_DEFAULT_PII", "on")
+            .var("SENTRY_MAX_BREADCRUMBS", "7")
+            .var("SENTRY_TRACES_SAMPLER", SEED_RULES)
+            .var("SENTRY_SPOTLIGHT", "yes")
+            .var("LOG_LEVEL", "warn")
+            .var("RUST_LOG", "info,sqlx=warn")
+            .var("MONITOR_EVENTS_FILE", "/tmp/events.jsonl")
+            .var("SENTRY_SERVER_NAME", "web-1");
+        let config = resolved_for(env).default_release("shop@1.0.0");
+        let r = config.resolved();
+        assert_eq!(r.release(), Some("shop@2.0.0"));
+        assert!(!r.tracing_enabled());
+        assert_eq!(r.warnings().len(), 1);
+        assert!(r.warnings()[0].contains("SENTRY_PROFILES_SAMPLE_RATE"));
+        assert!(r.send_default_pii());
+        assert_eq!(r.max_breadcrumbs(), 7);
+        assert_eq!(
+            r.sampler_rules().to_string(),
+            "GET /api/v1/projects/*=1;*=0.1"
+        );
+        assert_eq!(r.spotlight(), Some("http://localhost:8969/stream"));
+        assert_eq!(
+            r.log_filter(),
+            "info,sqlx=warn",
+            "RUST_LOG wins over LOG_LEVEL"
+        );
+        assert_eq!(r.events_file(), Some(Path::new("/tmp/events.jsonl")));
+        assert_eq!(r.server_name(), Some("web-1"));
+
+        let spotlight_url = resolved_for(MapEnv::new().var("SENTRY_SPOTLIGHT", "http://side:1/s"));
+        assert_eq!(
+            spotlight_url.resolved().spotlight(),
+            Some("http://side:1/s")
+        );
+        let spotlight_off = resolved_for(MapEnv::new().var("SENTRY_SPOTLIGHT", "0"));
+        assert_eq!(spotlight_off.resolved().spotlight(), None);
+    }
+
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let config = Config::default();
+        let r = config.resolved();
+        assert!(r.is_local());
+        assert_eq!(r.environment(), "development");
+        assert_eq!(r.release(), None);
+        assert!(r.tracing_enabled());
+        assert!(!r.send_default_pii());
+        assert_eq!(r.max_breadcrumbs(), 50);
+        assert!(r.sampler_rules().is_empty());
+        assert_eq!(r.spotlight(), None);
+        assert_eq!(r.events_file(), None);
+        assert_eq!(r.server_name(), None);
+        assert_eq!(r.shutdown_timeout(), Duration::from_secs(2));
+        assert_eq!(r.queue_capacity(), 100);
+        assert_eq!(r.connect_timeout(), Duration::from_secs(2));
+        assert_eq!(r.request_timeout(), Duration::from_secs(5));
+        assert!(r.ignored_error_types().is_empty());
+        assert!(r.scrub_keys().is_empty());
+        assert!(r.install_logging());
+        assert!(r.warnings().is_empty());
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn release_precedence() {
+        let plain = Config::default().default_release("shop@1.0.0");
+        assert_eq!(plain.resolved().release(), Some("shop@1.0.0"));
+        let env = resolved_for(MapEnv::new().var("SENTRY_RELEASE", "shop@env"))
+            .default_release("shop@1.0.0");
+        assert_eq!(env.resolved().release(), Some("shop@env"));
+        let builder = env.release("shop@code");
+        assert_eq!(builder.resolved().release(), Some("shop@code"));
+        let empty = resolved_for(MapEnv::new().var("SENTRY_RELEASE", "")).default_release("a@1");
+        assert_eq!(empty.resolved().release(), Some("a@1"));
+    }
+
+    #[test]
+    fn dsn_valid_empty_and_secret_bearing() {
+        let valid =
+            resolved_for(MapEnv::new().var("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42"));
+        let dsn = valid.resolved().dsn().expect("parsed DSN");
+        assert_eq!(dsn.public_key(), "public");
+        assert_eq!(dsn.host(), "o1.ingest.sentry.io");
+        assert_eq!(dsn.project_id().value(), "42");
+        assert!(!valid.resolved().is_local());
+
+        assert!(
+            resolved_for(MapEnv::new().var("SENTRY_DSN", ""))
+                .resolved()
+                .is_local()
+        );
+        assert!(resolved_for(MapEnv::new()).resolved().is_local());
+
+        let malformed =
+            MapEnv::new().var("SENTRY_DSN", "https://public:hunter2@o1.ingest.sentry.io/");
+        let err = Config::from_source(&malformed).expect_err("no project id");
+        assert!(!err.to_string().contains("hunter2"));
+        assert!(!format!("{err:?}").contains("hunter2"));
+        assert!(!err.problems()[0].value().contains("hunter2"));
+
+        let with_secret = resolved_for(MapEnv::new().var(
+            "SENTRY_DSN",
+            "https://public:hunter2@o1.ingest.sentry.io/42",
+        ));
+        assert_eq!(
+            with_secret.resolved().dsn().and_then(Dsn::secret_key),
+            Some("hunter2")
+        );
+        let debug = format!("{with_secret:?} {:?}", with_secret.resolved());
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("[redacted]"));
+
+        let spotlight = Config::default().spotlight(Some("http://u:topsecret@side:1/s".into()));
+        assert!(!format!("{spotlight:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn builder_dsn_never_fails_and_validate_reports_it_redacted() {
+        let config = Config::default().dsn("https://public:hunter2@host/");
+        assert!(config.resolved().is_local());
+        let err = config.validate().expect_err("bad DSN");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                r#"Config::dsn("https://public:[redacted]@host/") is invalid: {DSN_FORM}; the project id is missing"#
+            )
+        );
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert!(Config::default().dsn("").resolved().is_local());
+        assert!(!Config::default().dsn("https://k@h/1").resolved().is_local());
+    }
+
+    #[test]
+    fn validate_names_builder_methods_with_exact_messages() {
+        let cases: Vec<(Config, &str)> = vec![
+            (
+                Config::default().traces_sample_rate(1.5),
+                "Config::traces_sample_rate(1.5) is invalid: expected a number from 0.0 to 1.0 (for example 0.25)",
+            ),
+            (
+                Config::default().sample_rate(f32::NAN),
+                "Config::sample_rate(NaN) is invalid: expected a number from 0.0 to 1.0 (for example 0.25)",
+            ),
+            (
+                Config::default().profiles_sample_rate(-1.0),
+                "Config::profiles_sample_rate(-1) is invalid: expected a number from 0.0 to 1.0 (for example 0.25)",
+            ),
+            (
+                Config::default().max_breadcrumbs(5000),
+                "Config::max_breadcrumbs(5000) is invalid: expected a whole number from 0 to 1000 (default 50)",
+            ),
+            (
+                Config::default().queue_capacity(0),
+                "Config::queue_capacity(0) is invalid: expected a capacity of at least 1",
+            ),
+            (
+                Config::default().connect_timeout(Duration::ZERO),
+                "Config::connect_timeout(0ns) is invalid: expected a duration greater than zero",
+            ),
+            (
+                Config::default().request_timeout(Duration::ZERO),
+                "Config::request_timeout(0ns) is invalid: expected a duration greater than zero",
+            ),
+            (
+                Config::default().environment("my env"),
+                r#"Config::environment("my env") is invalid: expected a name of at most 64 characters without whitespace, slashes or control characters, other than None (for example production or staging)"#,
+            ),
+            (
+                Config::default().release("latest"),
+                r#"Config::release("latest") is invalid: expected a name of at most 200 characters without slashes, backslashes or control characters, other than ., .. or latest (for example my-app@1.2.3)"#,
+            ),
+            (
+                Config::default().default_release(""),
+                r#"Config::default_release("") is invalid: expected a name of at most 200 characters without slashes, backslashes or control characters, other than ., .. or latest (for example my-app@1.2.3)"#,
+            ),
+            (
+                Config::default().spotlight(Some("localhost:8969".into())),
+                r#"Config::spotlight("localhost:8969") is invalid: expected an http:// or https:// URL, or None to disable Spotlight"#,
+            ),
+            (
+                Config::default().log_filter("info,sqlx=loud".into()),
+                r#"Config::log_filter("info,sqlx=loud") is invalid: expected tracing directives such as info or warn,my_crate=debug,my_crate::db=trace"#,
+            ),
+            (
+                Config::default().server_name(" "),
+                r#"Config::server_name(" ") is invalid: expected a non-empty name"#,
+            ),
+            (
+                Config::default().ignore_error_type(""),
+                r#"Config::ignore_error_type("") is invalid: expected a non-empty name"#,
+            ),
+            (
+                Config::default().scrub_key(""),
+                r#"Config::scrub_key("") is invalid: expected a non-empty name"#,
+            ),
+        ];
+        for (config, message) in cases {
+            let err = config.validate().expect_err(message);
+            assert_eq!(err.to_string(), message);
+        }
+
+        let several = Config::default()
+            .sample_rate(2.0)
+            .queue_capacity(0)
+            .validate();
+        assert_eq!(several.map_err(|e| e.problems().len()), Err(2));
+    }
+
+    #[test]
+    fn a_full_builder_chain_validates() {
+        let config = Config::default()
+            .dsn("https://public@o1.ingest.sentry.io/42")
+            .environment("staging")
+            .release("shop@1.2.3")
+            .default_release("shop@0.0.0")
+            .traces_sample_rate(0.25)
+            .sample_rate(1.0)
+            .enable_tracing(true)
+            .profiles_sample_rate(0.1)
+            .profiles_sample_rate(0.2)
+            .debug(false)
+            .send_default_pii(false)
+            .max_breadcrumbs(100)
+            .traces_sampler(SamplerRules::parse(SEED_RULES).expect("seed rules"))
+            .spotlight(Some("http://localhost:8969/stream".into()))
+            .log_filter("info,my_crate=debug".into())
+            .log_format(LogFormat::Json)
+            .events_file(PathBuf::from("events.jsonl"))
+            .server_name("web-1")
+            .shutdown_timeout(Duration::from_secs(1))
+            .queue_capacity(10)
+            .connect_timeout(Duration::from_millis(500))
+            .request_timeout(Duration::from_secs(3))
+            .ignore_error_type("NotFound")
+            .min_event_level(Level::Warning)
+            .scrub_key("ssn")
+            .install_logging(false);
+        assert!(config.validate().is_ok());
+        let r = config.resolved();
+        assert_eq!(
+            r.warnings().len(),
+            1,
+            "the profiling warning is not repeated"
+        );
+        assert_eq!(r.profile(), Profile::Production);
+        assert_eq!(r.release(), Some("shop@1.2.3"));
+        assert!(!r.install_logging());
+        assert_eq!(r.scrub_keys(), ["ssn"]);
+        assert_eq!(r.queue_capacity(), 10);
+    }
+
+    #[test]
+    fn getters_never_hand_out_values_the_sdk_would_panic_on() {
+        let config = Config::default()
+            .traces_sample_rate(7.0)
+            .sample_rate(f32::NAN)
+            .max_breadcrumbs(usize::MAX)
+            .queue_capacity(0);
+        let r = config.resolved();
+        assert_eq!(r.traces_sample_rate(), 1.0);
+        assert_eq!(r.sample_rate(), 0.0);
+        assert_eq!(r.max_breadcrumbs(), 1000);
+        assert_eq!(r.queue_capacity(), 1);
+    }
+}
