@@ -11,12 +11,14 @@ use std::time::Duration;
 use sentry::protocol::{Envelope, EnvelopeItem};
 use sentry::{ClientOptions, Hub};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, ConfigProblem};
 use crate::filter::{EventFilter, FilterStats};
 use crate::integration::MonitorIntegration;
 use crate::sampling::Sampler;
 use crate::scrub::Scrubber;
-use crate::transport::{self, RemoteSettings, TransportFactory, TransportSettings, TransportStats};
+use crate::transport::{
+    self, RemoteSettings, TransportError, TransportFactory, TransportSettings, TransportStats,
+};
 
 /// The DSN a local-mode client runs with: the SDK disables a client without one, and the
 /// local transport never sends anything to it.
@@ -120,7 +122,7 @@ impl std::fmt::Debug for MonitorGuard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitorGuard")
             .field("mode", &self.state.mode)
-            .field("environment", &self.state.config.environment())
+            .field("environment", &self.state.config.resolved().environment())
             .finish_non_exhaustive()
     }
 }
@@ -135,7 +137,7 @@ impl std::fmt::Debug for MonitorGuard {
 /// ```
 /// use monitor_runtime::{init_with, Config};
 ///
-/// let guard = init_with(Config::default().with_environment("development")).unwrap();
+/// let guard = init_with(Config::default().environment("development")).unwrap();
 /// assert_eq!(guard.mode(), monitor_runtime::Mode::Local);
 /// ```
 pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
@@ -174,18 +176,19 @@ pub(crate) struct Built {
 /// Builds the client options for `config`: the one code path of init and testing.
 pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, ConfigError> {
     config.validate()?;
-    let mode = if config.is_local() {
+    let resolved = config.resolved();
+    let mode = if resolved.is_local() {
         Mode::Local
     } else {
         Mode::Remote
     };
-    let settings = transport_settings(&config, destination);
-    transport::validate(&settings).map_err(|e| ConfigError::transport(e.to_string()))?;
+    let settings = transport_settings(&resolved, destination);
+    transport::validate(&settings).map_err(transport_problem)?;
 
     let transport_stats = Arc::new(TransportStats::default());
     let filter_stats = Arc::new(FilterStats::default());
     let scrubber = Arc::new(
-        Scrubber::new(config.send_default_pii()).with_extra_keys(config.scrub_keys().to_vec()),
+        Scrubber::new(resolved.send_default_pii()).with_extra_keys(resolved.scrub_keys().to_vec()),
     );
     let hook: transport::EnvelopeHook = {
         let scrubber = scrubber.clone();
@@ -193,31 +196,34 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     };
     let factory = TransportFactory::new(settings, Some(hook), transport_stats.clone());
 
-    let dsn = match config.dsn() {
+    let dsn = match resolved.dsn() {
         Some(dsn) => dsn.to_string(),
         None => LOCAL_DSN.to_owned(),
     };
     let filter = EventFilter {
-        min_level: config.min_event_level(),
-        ignored_types: config.ignored_error_types().to_vec(),
+        min_level: resolved.min_event_level(),
+        ignored_types: resolved.ignored_error_types().to_vec(),
     };
 
     let mut options = ClientOptions::new()
         .dsn(&dsn)
-        .environment(config.environment().to_owned())
-        .maybe_release(config.release().map(str::to_owned))
-        .sample_rate(config.sample_rate())
-        .max_breadcrumbs(config.max_breadcrumbs())
-        .send_default_pii(config.send_default_pii())
-        .debug(config.debug())
-        .shutdown_timeout(config.shutdown_timeout())
+        .environment(resolved.environment().to_owned())
+        .maybe_release(resolved.release().map(str::to_owned))
+        .sample_rate(resolved.sample_rate())
+        .max_breadcrumbs(resolved.max_breadcrumbs())
+        .send_default_pii(resolved.send_default_pii())
+        .debug(resolved.debug())
+        .shutdown_timeout(resolved.shutdown_timeout())
         .transport(factory)
         .add_integration(MonitorIntegration);
-    if let Some(server_name) = config.server_name() {
+    if let Some(server_name) = resolved.server_name() {
         options = options.server_name(server_name.to_owned());
     }
-    if config.tracing_enabled() {
-        let sampler = Sampler::new(config.sampler_rules().clone(), config.traces_sample_rate());
+    if resolved.tracing_enabled() {
+        let sampler = Sampler::new(
+            resolved.sampler_rules().clone(),
+            resolved.traces_sample_rate(),
+        );
         options = options.traces_sampler(sampler.into_traces_sampler());
     }
     {
@@ -251,9 +257,8 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
         });
     }
 
-    let mut warnings = config.warnings().to_vec();
-    warnings.extend(crate::registry::unmatched_rules(config.sampler_rules()));
-
+    let mut warnings = resolved.warnings().to_vec();
+    warnings.extend(crate::registry::unmatched_rules(resolved.sampler_rules()));
     Ok(Built {
         options,
         state: RuntimeState {
@@ -266,19 +271,21 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     })
 }
 
-fn transport_settings(config: &Config, destination: Destination) -> TransportSettings {
+fn transport_settings(
+    resolved: &crate::config::Resolved<'_>,
+    destination: Destination,
+) -> TransportSettings {
     match destination {
         Destination::Configured => TransportSettings {
-            remote: config.dsn().map(|dsn| RemoteSettings {
-                dsn: dsn.clone(),
-                connect_timeout: config.connect_timeout(),
-                request_timeout: config.request_timeout(),
-                user_agent: format!("monitor-runtime/{}", env!("CARGO_PKG_VERSION")),
+            remote: resolved.dsn().map(|dsn| RemoteSettings {
+                connect_timeout: resolved.connect_timeout(),
+                request_timeout: resolved.request_timeout(),
+                ..RemoteSettings::new(dsn.clone())
             }),
-            console: config.is_local(),
-            events_file: config.events_file().map(ToOwned::to_owned),
-            spotlight: config.spotlight().map(str::to_owned),
-            queue_capacity: config.queue_capacity(),
+            console: resolved.is_local(),
+            events_file: resolved.events_file().map(ToOwned::to_owned),
+            spotlight: resolved.spotlight().map(str::to_owned),
+            queue_capacity: resolved.queue_capacity(),
             #[cfg(feature = "testing")]
             capture: None,
         },
@@ -288,10 +295,28 @@ fn transport_settings(config: &Config, destination: Destination) -> TransportSet
             console: false,
             events_file: None,
             spotlight: None,
-            queue_capacity: config.queue_capacity(),
+            queue_capacity: resolved.queue_capacity(),
             capture: Some(sink),
         },
     }
+}
+
+/// Names the setting behind a transport problem found before the client is built.
+fn transport_problem(error: TransportError) -> ConfigError {
+    let problem = match &error {
+        TransportError::EventsFile { path, source } => ConfigProblem::env(
+            "MONITOR_EVENTS_FILE",
+            &path.display().to_string(),
+            format!("a file path that can be opened for appending ({source})"),
+        ),
+        TransportError::SpotlightUrl { url, reason } => ConfigProblem::env(
+            "SENTRY_SPOTLIGHT",
+            url,
+            format!("1, true, or an http(s) URL of the Spotlight sidecar ({reason})"),
+        ),
+        other => ConfigProblem::builder_text("Config", &other.to_string(), "a working transport"),
+    };
+    ConfigError::single(problem)
 }
 
 /// The SDK has no hook for transactions, so their spans, tags and request are scrubbed

@@ -63,10 +63,10 @@ impl Capture {
     pub fn new() -> Self {
         Capture {
             config: Config::default()
-                .with_environment("development")
-                .with_release("monitor-tests@0.0.0")
-                .with_traces_sample_rate(1.0)
-                .with_install_logging(false),
+                .environment("development")
+                .release("monitor-tests@0.0.0")
+                .traces_sample_rate(1.0)
+                .install_logging(false),
             workers: 4,
         }
     }

@@ -41,6 +41,13 @@ impl ConfigError {
         }
     }
 
+    /// An error with a single problem.
+    pub(crate) fn single(problem: ConfigProblem) -> Self {
+        Self {
+            problems: vec![problem],
+        }
+    }
+
     /// Every problem, in the order the variables (or builder values) were checked.
     ///
     /// Never empty.

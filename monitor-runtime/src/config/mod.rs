@@ -39,7 +39,7 @@
 
 mod env;
 mod error;
-mod parse;
+pub(crate) mod parse;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

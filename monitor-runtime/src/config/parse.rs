@@ -180,7 +180,8 @@ pub(crate) fn release(value: &str) -> Result<(), Expected> {
 /// Works on malformed input too, since that is exactly when the value is displayed: the
 /// scheme is optional, and the user-info part ends at the *last* `@`, so a secret that
 /// itself contains `@` or `/` is still hidden (over-redacting a strange path is harmless).
-// TODO(merge): use scrub::redact_url_credentials
+/// Not `scrub::redact_url_credentials`: that one finds well-formed URLs inside free text,
+/// while a DSN shown in an error is malformed by definition and may lack its scheme.
 pub(crate) fn redact_dsn(value: &str) -> Cow<'_, str> {
     let after_scheme = value.find("://").map_or(0, |at| at + 3);
     let rest = &value[after_scheme..];

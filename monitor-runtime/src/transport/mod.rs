@@ -44,9 +44,6 @@ mod tests;
 use self::queue::Worker;
 pub use self::stats::{DestinationSnapshot, StatsSnapshot, TransportStats};
 
-/// Where the Spotlight sidecar listens unless told otherwise.
-pub(crate) const DEFAULT_SPOTLIGHT_URL: &str = "http://localhost:8969/stream";
-
 /// The default capacity of each destination's queue.
 pub(crate) const DEFAULT_QUEUE_CAPACITY: usize = 100;
 
@@ -59,7 +56,7 @@ pub(crate) struct TransportSettings {
     pub(crate) console: bool,
     /// Append every envelope item to this file as one JSON line.
     pub(crate) events_file: Option<PathBuf>,
-    /// The Spotlight sidecar URL (see [`DEFAULT_SPOTLIGHT_URL`]).
+    /// The Spotlight sidecar URL (by default `http://localhost:8969/stream`).
     pub(crate) spotlight: Option<String>,
     /// Capacity of each destination's queue; default [`DEFAULT_QUEUE_CAPACITY`].
     pub(crate) queue_capacity: usize,

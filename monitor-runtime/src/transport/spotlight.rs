@@ -1,7 +1,7 @@
 //! Delivery to a [Spotlight](https://spotlightjs.com) sidecar, the local Sentry UI for
 //! development.
 //!
-//! Every envelope is POSTed to the sidecar URL (default [`super::DEFAULT_SPOTLIGHT_URL`]) with
+//! Every envelope is POSTed to the sidecar URL (by default `http://localhost:8969/stream`) with
 //! `Content-Type: application/x-sentry-envelope`: without that header the sidecar answers 200
 //! and silently throws the body away. When the sidecar is down, deliveries back off
 //! exponentially (1 s, 2 s, 4 s, … capped at 60 s) and envelopes arriving meanwhile are
