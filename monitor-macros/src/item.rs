@@ -111,6 +111,32 @@ pub fn take_stacked(function: &mut ItemFn) -> Vec<Stacked> {
     stacked
 }
 
+/// The argument that marks an attribute as already expanded by an outer toolkit one.
+const EXPANDED_MARKER: &str = "__monitor_expanded_by_outer_attribute";
+
+/// The stacked attributes again, with the marker as their only argument: the function
+/// keeps naming them, so the user's `use monitor_runtime::{breadcrumb, …}` stays used, and
+/// each expands to the function unchanged.
+pub fn expanded_markers(stacked: &[Stacked]) -> TokenStream {
+    let marker = proc_macro2::Ident::new(EXPANDED_MARKER, proc_macro2::Span::call_site());
+    stacked
+        .iter()
+        .map(|s| {
+            let path = s.attr.path();
+            quote::quote!(#[#path(#marker)])
+        })
+        .collect()
+}
+
+/// Whether `args` is the marker left by [`expanded_markers`].
+pub fn is_expanded_marker(args: &TokenStream) -> bool {
+    let mut tokens = args.clone().into_iter();
+    matches!(
+        (tokens.next(), tokens.next()),
+        (Some(proc_macro2::TokenTree::Ident(ident)), None) if ident == EXPANDED_MARKER
+    )
+}
+
 /// The arguments of a stacked attribute.
 pub fn stacked_args(stacked: &Stacked, errors: &mut Errors) -> (Args, Option<syn::Path>) {
     match &stacked.attr.meta {
