@@ -99,11 +99,40 @@ impl Report {
     }
 }
 
-/// An event for `error` and its `source()` chain.
+/// An event for `error` and its `source()` chain. The outermost exception is named after
+/// the Rust type when it is known statically (the SDK guesses it from `Debug` output, which
+/// gives `Custom` for an `io::Error`).
 pub(crate) fn exception_event<E: Error + ?Sized>(error: &E) -> Event<'static> {
     let mut event = sentry::event_from_error(error);
     event.level = Level::Error;
+    let full = std::any::type_name::<E>();
+    if !full.starts_with("dyn ") {
+        if let Some(outer) = event.exception.values.last_mut() {
+            outer.ty = error_type_name(full);
+        }
+    }
     event
+}
+
+/// The name an error type is reported under: [`short_type_name`], except that a bare
+/// `Error` keeps its module (`io::Error`, `fmt::Error`), which alone says nothing.
+pub(crate) fn error_type_name(full: &str) -> String {
+    let short = short_type_name(full);
+    if short != "Error" {
+        return short.into_owned();
+    }
+    let mut segments = full.rsplit("::");
+    match (segments.next(), segments.next()) {
+        (Some(last), Some("error")) => {
+            // `std::io::error::Error` is re-exported as `std::io::Error`.
+            match segments.next() {
+                Some(module) => format!("{module}::{last}"),
+                None => last.to_owned(),
+            }
+        }
+        (Some(last), Some(module)) => format!("{module}::{last}"),
+        _ => short.into_owned(),
+    }
 }
 
 /// Marks the outermost exception as captured by `mechanism`, handled.
@@ -177,5 +206,13 @@ mod tests {
         );
         assert_eq!(short_type_name("u32"), "u32");
         assert_eq!(short_type_name("(a::B, c::D)"), "(B, D)");
+    }
+
+    #[test]
+    fn error_type_names_keep_the_module_of_a_bare_error() {
+        assert_eq!(error_type_name("std::io::error::Error"), "io::Error");
+        assert_eq!(error_type_name("core::fmt::Error"), "fmt::Error");
+        assert_eq!(error_type_name("app::db::DbError"), "DbError");
+        assert_eq!(error_type_name("Error"), "Error");
     }
 }

@@ -86,9 +86,10 @@ impl MonitorGuard {
         &self.state.warnings
     }
 
-    /// Sent and dropped envelopes, per destination.
-    pub fn transport_stats(&self) -> &TransportStats {
-        &self.state.transport
+    /// Sent and dropped envelopes, per destination. The handle stays valid after the
+    /// guard is dropped, so the final counts (including what shutdown dropped) can be read.
+    pub fn transport_stats(&self) -> Arc<TransportStats> {
+        self.state.transport.clone()
     }
 
     /// Waits until queued envelopes are sent, for at most `timeout`. `true` when all were.
@@ -229,8 +230,13 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     {
         let scrubber = scrubber.clone();
         let filter_stats = filter_stats.clone();
+        let user_hook = resolved.before_send().cloned();
         options = options.before_send(move |event| {
-            let mut event = filter.apply(event, &filter_stats)?;
+            let event = filter.apply(event, &filter_stats)?;
+            let mut event = match &user_hook {
+                Some(hook) => hook(event)?,
+                None => event,
+            };
             scrubber.scrub_event(&mut event);
             Some(event)
         });
@@ -258,7 +264,10 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     }
 
     let mut warnings = resolved.warnings().to_vec();
-    warnings.extend(crate::registry::unmatched_rules(resolved.sampler_rules()));
+    warnings.extend(crate::registry::unmatched_rules(
+        resolved.sampler_rules(),
+        resolved.known_transactions(),
+    ));
     Ok(Built {
         options,
         state: RuntimeState {

@@ -97,16 +97,26 @@ pub fn functions() -> Vec<FunctionInfo> {
 
 /// Warnings for `SENTRY_TRACES_SAMPLER` rules that match no registered function: such a
 /// rule is usually a typo, or names a route the service does not have.
-pub(crate) fn unmatched_rules(rules: &crate::sampling::SamplerRules) -> Vec<String> {
+pub(crate) fn unmatched_rules(
+    rules: &crate::sampling::SamplerRules,
+    known_transactions: &[String],
+) -> Vec<String> {
     let functions = functions();
+    let names: Vec<&str> = functions
+        .iter()
+        .map(|f| f.name)
+        .chain(known_transactions.iter().map(String::as_str))
+        .collect();
     rules
         .rules()
         .iter()
-        .filter(|rule| !functions.iter().any(|f| rule.matches(f.name)))
+        .filter(|rule| !rule.matches_any(names.iter().copied()))
         .map(|rule| {
             format!(
-                "SENTRY_TRACES_SAMPLER rule `{}={}` matches no instrumented function; \
-                 check the pattern against `monitor_runtime::registry::functions()`",
+                "SENTRY_TRACES_SAMPLER rule `{}={}` matches no instrumented function and no \
+                 declared transaction; check the pattern against \
+                 `monitor_runtime::registry::functions()`, or declare the transaction with \
+                 `Config::known_transaction`",
                 rule.pattern(),
                 rule.rate()
             )

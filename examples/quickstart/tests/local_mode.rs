@@ -19,9 +19,15 @@ fn local_mode_prints_and_records_the_error_and_the_transaction() {
         .expect("run the quickstart");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "quickstart failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "quickstart failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("quiz 1: average 9"), "{stdout}");
-    assert!(stdout.contains("quiz 89: quiz 89 has no questions (reported)"), "{stdout}");
+    assert!(
+        stdout.contains("quiz 89: quiz 89 has no questions (reported)"),
+        "{stdout}"
+    );
 
     // One readable console line per event and per transaction.
     let event_line = stderr
@@ -29,7 +35,10 @@ fn local_mode_prints_and_records_the_error_and_the_transaction() {
         .find(|l| l.contains("[sentry] event"))
         .unwrap_or_else(|| panic!("no event line in stderr:\n{stderr}"));
     assert!(event_line.contains("error"), "{event_line}");
-    assert!(event_line.contains("quiz 89 has no questions"), "{event_line}");
+    assert!(
+        event_line.contains("quiz 89 has no questions"),
+        "{event_line}"
+    );
     assert!(event_line.contains("error_type=EmptyQuiz"), "{event_line}");
     assert!(event_line.contains("feature=quiz"), "{event_line}");
     let tx_line = stderr
@@ -59,6 +68,9 @@ fn local_mode_prints_and_records_the_error_and_the_transaction() {
         .find(|i| i["type"] == "transaction")
         .unwrap_or_else(|| panic!("no transaction item in {text}"));
     assert_eq!(transaction["payload"]["transaction"], "nightly-scores");
-    assert_eq!(transaction["payload"]["spans"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        transaction["payload"]["spans"].as_array().map(Vec::len),
+        Some(2)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -39,6 +39,7 @@
 
 mod env;
 mod error;
+mod hooks;
 pub(crate) mod parse;
 
 use std::fmt;
@@ -50,6 +51,7 @@ use sentry::types::Dsn;
 
 pub use self::env::{EnvSource, MapEnv, ProcessEnv};
 pub use self::error::{ConfigError, ConfigProblem};
+pub use self::hooks::BeforeSend;
 use self::parse::Expected;
 use crate::environment::{self, Profile};
 use crate::sampling::SamplerRules;
@@ -267,6 +269,8 @@ pub struct Config {
     min_event_level: Option<Level>,
     scrub_keys: Vec<String>,
     install_logging: bool,
+    known_transactions: Vec<String>,
+    hooks: hooks::Hooks,
     warnings: Vec<String>,
 }
 
@@ -310,6 +314,8 @@ impl Default for Config {
             min_event_level: None,
             scrub_keys: Vec::new(),
             install_logging: true,
+            known_transactions: Vec::new(),
+            hooks: hooks::Hooks::default(),
             warnings: Vec::new(),
         }
     }
@@ -787,6 +793,38 @@ impl Config {
         self
     }
 
+    /// Declares a transaction name the service produces that is not a function name, such
+    /// as a route (`GET /api/v1/projects/{id}`), so that init does not warn about
+    /// `SENTRY_TRACES_SAMPLER` rules matching it. May be called repeatedly.
+    pub fn known_transaction(mut self, name: impl Into<String>) -> Self {
+        self.known_transactions.push(name.into());
+        self
+    }
+
+    /// Runs `hook` on every error and message event after the toolkit's filter and before
+    /// its scrubber: return `None` to drop the event. The hook may call the toolkit's scope
+    /// helpers (`set_tag`, `set_user`, …) without deadlocking.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().before_send(|mut event| {
+    ///     event.tags.insert("team".into(), "billing".into());
+    ///     Some(event)
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn before_send<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(sentry::protocol::Event<'static>) -> Option<sentry::protocol::Event<'static>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.before_send = Some(std::sync::Arc::new(hook));
+        self
+    }
+
     /// The values the toolkit runs with: each explicit setting, else the profile's default.
     ///
     /// The getters live on a separate view because the builder methods already use the
@@ -987,6 +1025,16 @@ impl<'a> Resolved<'a> {
         self.config.install_logging
     }
 
+    /// Transaction names declared with [`Config::known_transaction`].
+    pub fn known_transactions(&self) -> &'a [String] {
+        &self.config.known_transactions
+    }
+
+    /// The hook set with [`Config::before_send`].
+    pub fn before_send(&self) -> Option<&'a hooks::BeforeSend> {
+        self.config.hooks.before_send.as_ref()
+    }
+
     /// Things worth telling the operator that are not errors (for example an ignored
     /// `SENTRY_PROFILES_SAMPLE_RATE`). Init logs them.
     ///
@@ -1050,6 +1098,8 @@ impl fmt::Debug for Config {
             .field("min_event_level", &resolved.min_event_level())
             .field("scrub_keys", &self.scrub_keys)
             .field("install_logging", &self.install_logging)
+            .field("known_transactions", &self.known_transactions)
+            .field("hooks", &self.hooks)
             .field("warnings", &self.warnings)
             .finish()
     }

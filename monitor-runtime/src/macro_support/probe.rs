@@ -162,11 +162,7 @@ pub trait EventViaError {
 
 impl<E: Error> EventViaError for &&&EventProbe<'_, E> {
     fn __monitor_event(&self) -> Event<'static> {
-        let mut event = exception_event(self.0);
-        if let Some(outer) = event.exception.values.last_mut() {
-            outer.ty = short_type_name(std::any::type_name::<E>()).into_owned();
-        }
-        event
+        exception_event(self.0)
     }
 }
 

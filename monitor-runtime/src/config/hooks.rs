@@ -1,0 +1,23 @@
+//! Callbacks a [`Config`](super::Config) carries into the client.
+
+use std::fmt;
+use std::sync::Arc;
+
+use sentry::protocol::Event;
+
+/// A user hook run on every event; see [`Config::before_send`](super::Config::before_send).
+pub type BeforeSend = Arc<dyn Fn(Event<'static>) -> Option<Event<'static>> + Send + Sync>;
+
+/// The hooks set on a configuration.
+#[derive(Clone, Default)]
+pub(crate) struct Hooks {
+    pub(crate) before_send: Option<BeforeSend>,
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field("before_send", &self.before_send.as_ref().map(|_| "<fn>"))
+            .finish()
+    }
+}
