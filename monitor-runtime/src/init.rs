@@ -97,7 +97,7 @@ impl MonitorGuard {
             Some(guard) => {
                 sentry::Hub::current()
                     .client()
-                    .map_or(true, |c| c.flush(Some(timeout)))
+                    .is_none_or(|c| c.flush(Some(timeout)))
                     && guard.is_enabled()
             }
             None => true,
@@ -110,10 +110,10 @@ impl Drop for MonitorGuard {
         // The SDK's guard closes the client: flush, then shut the transport down within
         // `shutdown_timeout`; the toolkit's transport bounds that whatever the server does.
         drop(self.client.take());
-        if let Ok(mut state) = STATE.write() {
-            if state.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state)) {
-                *state = None;
-            }
+        if let Ok(mut state) = STATE.write()
+            && state.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state))
+        {
+            *state = None;
         }
     }
 }
