@@ -42,6 +42,10 @@ pub(crate) struct RuntimeState {
     pub(crate) transport: Arc<TransportStats>,
     pub(crate) filter: Arc<FilterStats>,
     pub(crate) warnings: Vec<String>,
+    /// The client `init` bound; `None` for the `testing` capture, which owns its client.
+    pub(crate) client: Option<Arc<sentry::Client>>,
+    /// Whether `init` installed the toolkit's global `tracing` subscriber.
+    pub(crate) logging_installed: bool,
 }
 
 static STATE: RwLock<Option<Arc<RuntimeState>>> = RwLock::new(None);
@@ -134,6 +138,11 @@ impl std::fmt::Debug for MonitorGuard {
 /// Prefer [`init!`](crate::init!), which also sets the default release to your crate's
 /// name and version.
 ///
+/// Unless [`Config::install_logging`] is `false`, it also installs the toolkit's `tracing`
+/// subscriber ([`crate::logging`]): lines on stdout and events bridged to Sentry. When the
+/// process already has a global subscriber, that step is skipped and said in
+/// [`MonitorGuard::warnings`] (and the health report); init still succeeds.
+///
 /// ```
 /// use monitor_runtime::{init_with, Config};
 ///
@@ -141,9 +150,20 @@ impl std::fmt::Debug for MonitorGuard {
 /// assert_eq!(guard.mode(), monitor_runtime::Mode::Local);
 /// ```
 pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
-    let built = build(config, Destination::Configured)?;
-    let client = sentry::init(built.options);
-    let state = Arc::new(built.state);
+    let Built { options, mut state } = build(config, Destination::Configured)?;
+    let client = sentry::init(options);
+    state.client = Hub::current().client();
+    if state.config.resolved().install_logging() {
+        match crate::logging::Logging::new(&state.config).install() {
+            Ok(()) => state.logging_installed = true,
+            Err(err) => state.warnings.push(err.to_string()),
+        }
+    }
+    // Now that logging is set up, the operator sees what `Resolved::warnings` promised.
+    for warning in &state.warnings {
+        tracing::warn!(target: "monitor_runtime", "{warning}");
+    }
+    let state = Arc::new(state);
     if let Ok(mut slot) = STATE.write() {
         *slot = Some(state.clone());
     }
@@ -244,7 +264,9 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     }
     {
         let scrubber = scrubber.clone();
+        // Runs on the capturing thread, where the toolkit's current span is readable.
         options = options.before_send_log(move |mut log| {
+            crate::logging::link_log(&mut log);
             scrubber.scrub_log(&mut log);
             Some(log)
         });
@@ -252,6 +274,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     {
         let scrubber = scrubber.clone();
         options = options.before_send_metric(move |mut metric| {
+            crate::metrics::link_metric(&mut metric);
             scrubber.scrub_metric(&mut metric);
             Some(metric)
         });
@@ -267,6 +290,8 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             transport: transport_stats,
             filter: filter_stats,
             warnings,
+            client: None,
+            logging_installed: false,
         },
     })
 }
