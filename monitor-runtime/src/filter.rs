@@ -77,7 +77,7 @@ impl EventFilter {
             .exception
             .values
             .iter()
-            .any(|e| self.ignored_types.iter().any(|ignored| *ignored == e.ty))
+            .any(|e| self.ignored_types.contains(&e.ty))
         {
             return Some(DropReason::IgnoredType);
         }

@@ -42,6 +42,10 @@ pub(crate) struct RuntimeState {
     pub(crate) transport: Arc<TransportStats>,
     pub(crate) filter: Arc<FilterStats>,
     pub(crate) warnings: Vec<String>,
+    /// The client `init` bound; `None` for the `testing` capture, which owns its client.
+    pub(crate) client: Option<Arc<sentry::Client>>,
+    /// Whether `init` installed the toolkit's global `tracing` subscriber.
+    pub(crate) logging_installed: bool,
 }
 
 static STATE: RwLock<Option<Arc<RuntimeState>>> = RwLock::new(None);
@@ -98,7 +102,7 @@ impl MonitorGuard {
             Some(guard) => {
                 sentry::Hub::current()
                     .client()
-                    .map_or(true, |c| c.flush(Some(timeout)))
+                    .is_none_or(|c| c.flush(Some(timeout)))
                     && guard.is_enabled()
             }
             None => true,
@@ -111,10 +115,10 @@ impl Drop for MonitorGuard {
         // The SDK's guard closes the client: flush, then shut the transport down within
         // `shutdown_timeout`; the toolkit's transport bounds that whatever the server does.
         drop(self.client.take());
-        if let Ok(mut state) = STATE.write() {
-            if state.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state)) {
-                *state = None;
-            }
+        if let Ok(mut state) = STATE.write()
+            && state.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state))
+        {
+            *state = None;
         }
     }
 }
@@ -135,6 +139,11 @@ impl std::fmt::Debug for MonitorGuard {
 /// Prefer [`init!`](crate::init!), which also sets the default release to your crate's
 /// name and version.
 ///
+/// Unless [`Config::install_logging`] is `false`, it also installs the toolkit's `tracing`
+/// subscriber ([`crate::logging`]): lines on stdout and events bridged to Sentry. When the
+/// process already has a global subscriber, that step is skipped and said in
+/// [`MonitorGuard::warnings`] (and the health report); init still succeeds.
+///
 /// ```
 /// use monitor_runtime::{init_with, Config};
 ///
@@ -142,9 +151,20 @@ impl std::fmt::Debug for MonitorGuard {
 /// assert_eq!(guard.mode(), monitor_runtime::Mode::Local);
 /// ```
 pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
-    let built = build(config, Destination::Configured)?;
-    let client = sentry::init(built.options);
-    let state = Arc::new(built.state);
+    let Built { options, mut state } = build(config, Destination::Configured)?;
+    let client = sentry::init(options);
+    state.client = Hub::current().client();
+    if state.config.resolved().install_logging() {
+        match crate::logging::Logging::new(&state.config).install() {
+            Ok(()) => state.logging_installed = true,
+            Err(err) => state.warnings.push(err.to_string()),
+        }
+    }
+    // Now that logging is set up, the operator sees what `Resolved::warnings` promised.
+    for warning in &state.warnings {
+        tracing::warn!(target: "monitor_runtime", "{warning}");
+    }
+    let state = Arc::new(state);
     if let Ok(mut slot) = STATE.write() {
         *slot = Some(state.clone());
     }
@@ -250,7 +270,9 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     }
     {
         let scrubber = scrubber.clone();
+        // Runs on the capturing thread, where the toolkit's current span is readable.
         options = options.before_send_log(move |mut log| {
+            crate::logging::link_log(&mut log);
             scrubber.scrub_log(&mut log);
             Some(log)
         });
@@ -258,6 +280,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     {
         let scrubber = scrubber.clone();
         options = options.before_send_metric(move |mut metric| {
+            crate::metrics::link_metric(&mut metric);
             scrubber.scrub_metric(&mut metric);
             Some(metric)
         });
@@ -276,6 +299,8 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             transport: transport_stats,
             filter: filter_stats,
             warnings,
+            client: None,
+            logging_installed: false,
         },
     })
 }

@@ -24,8 +24,11 @@ pub mod cron;
 pub mod environment;
 pub mod error_class;
 pub mod filter;
+pub mod health;
 mod init;
 pub mod integration;
+pub mod logging;
+pub mod metrics;
 pub mod monitor;
 pub mod registry;
 pub mod sampling;
@@ -43,11 +46,18 @@ pub use sentry;
 pub use capture::{Report, capture_error, capture_message};
 pub use config::{Config, ConfigError};
 pub use error_class::ErrorClass;
+pub use health::health;
 pub use init::{Mode, MonitorGuard, init_with};
 pub use integration::MonitorIntegration;
 pub use monitor::PerformanceMonitor;
 pub use scope::{User, add_breadcrumb, clear_user, set_context, set_tag, set_user};
 pub use spawn::{InTrace, in_current_trace, spawn};
+
+/// The observability guide (`docs/observability.md`), compiled here so that every example in
+/// it is a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/observability.md")]
+mod observability_guide {}
 
 /// Initialises Sentry from the environment; see [`init_with`].
 ///

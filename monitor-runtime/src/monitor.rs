@@ -216,6 +216,8 @@ impl PerformanceMonitor {
     /// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     /// # assert_eq!(rt.block_on(import()), 3);
     /// ```
+    // The status mapper is a plain `fn` so the type can be named; an alias would hide it.
+    #[allow(clippy::type_complexity)]
     pub fn instrument<F: Future>(
         mut self,
         future: F,

@@ -73,6 +73,8 @@ impl User {
         if let Some(role) = &self.role {
             other.insert("role".to_owned(), Value::from(role.as_str()));
         }
+        // Spelled out so that a field the SDK adds later still compiles.
+        #[allow(clippy::needless_update)]
         sentry::User {
             id: self.id,
             username: self.username,

@@ -31,6 +31,7 @@
 //! | `LOG_FORMAT` | `json`, `pretty` | profile: pretty / json |
 //! | `MONITOR_EVENTS_FILE` | a path for JSON-lines events in local mode; empty: none | none |
 //! | `SENTRY_SERVER_NAME` | any text; empty: unset | unset (the SDK's default) |
+//! | `SENTRY_ENABLE_LOGS` | boolean: also send `tracing` events to Sentry as logs, see [`crate::logging`] | false |
 //!
 //! Booleans accept `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` in any case. Every value is
 //! trimmed before use. An empty value is "unset" only where the table says so; an empty
@@ -271,6 +272,7 @@ pub struct Config {
     install_logging: bool,
     known_transactions: Vec<String>,
     hooks: hooks::Hooks,
+    enable_logs: bool,
     warnings: Vec<String>,
 }
 
@@ -316,6 +318,7 @@ impl Default for Config {
             install_logging: true,
             known_transactions: Vec::new(),
             hooks: hooks::Hooks::default(),
+            enable_logs: false,
             warnings: Vec::new(),
         }
     }
@@ -466,6 +469,9 @@ impl Config {
 
         config.events_file = reader.non_empty("MONITOR_EVENTS_FILE").map(PathBuf::from);
         config.server_name = reader.non_empty("SENTRY_SERVER_NAME");
+        if let Some(enabled) = reader.parse("SENTRY_ENABLE_LOGS", parse::boolean) {
+            config.enable_logs = enabled;
+        }
 
         match ConfigError::from_problems(reader.problems) {
             Some(err) => Err(err),
@@ -825,6 +831,21 @@ impl Config {
         self
     }
 
+    /// Whether the toolkit's `tracing` layers also send events to Sentry as logs (off by
+    /// default, as `SENTRY_ENABLE_LOGS`). Logs sent with `sentry::logger_*!` are sent
+    /// either way.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// assert!(!Config::default().resolved().logs_enabled());
+    /// assert!(Config::default().enable_logs(true).resolved().logs_enabled());
+    /// ```
+    pub fn enable_logs(mut self, enabled: bool) -> Self {
+        self.enable_logs = enabled;
+        self
+    }
+
     /// The values the toolkit runs with: each explicit setting, else the profile's default.
     ///
     /// The getters live on a separate view because the builder methods already use the
@@ -1035,6 +1056,11 @@ impl<'a> Resolved<'a> {
         self.config.hooks.before_send.as_ref()
     }
 
+    /// Whether `tracing` events are also sent to Sentry as logs (default false).
+    pub fn logs_enabled(&self) -> bool {
+        self.config.enable_logs
+    }
+
     /// Things worth telling the operator that are not errors (for example an ignored
     /// `SENTRY_PROFILES_SAMPLE_RATE`). Init logs them.
     ///
@@ -1100,6 +1126,7 @@ impl fmt::Debug for Config {
             .field("install_logging", &self.install_logging)
             .field("known_transactions", &self.known_transactions)
             .field("hooks", &self.hooks)
+            .field("enable_logs", &self.enable_logs)
             .field("warnings", &self.warnings)
             .finish()
     }
@@ -1116,7 +1143,7 @@ mod tests {
     const BOOL_FORM: &str = "expected one of true, false, 1, 0, yes, no, on, off";
 
     /// Every variable `from_source` reads.
-    const ALL_VARIABLES: [&str; 17] = [
+    const ALL_VARIABLES: [&str; 18] = [
         "SENTRY_DSN",
         "SENTRY_ENVIRONMENT",
         "SENTRY_RELEASE",
@@ -1134,6 +1161,7 @@ mod tests {
         "LOG_FORMAT",
         "MONITOR_EVENTS_FILE",
         "SENTRY_SERVER_NAME",
+        "SENTRY_ENABLE_LOGS",
     ];
 
     /// Variables that accept every value, so the table has no bad case for them:
@@ -1307,6 +1335,9 @@ mod tests {
             // No bad value: see NO_BAD_VALUE.
             good("SENTRY_SERVER_NAME", "web-1"),
             good("SENTRY_SERVER_NAME", ""),
+            good("SENTRY_ENABLE_LOGS", "on"),
+            good("SENTRY_ENABLE_LOGS", "0"),
+            bool_bad("SENTRY_ENABLE_LOGS", "sometimes"),
         ]);
         rows
     }
@@ -1540,7 +1571,8 @@ mod tests {
             .var("LOG_LEVEL", "warn")
             .var("RUST_LOG", "info,sqlx=warn")
             .var("MONITOR_EVENTS_FILE", "/tmp/events.jsonl")
-            .var("SENTRY_SERVER_NAME", "web-1");
+            .var("SENTRY_SERVER_NAME", "web-1")
+            .var("SENTRY_ENABLE_LOGS", "yes");
         let config = resolved_for(env).default_release("shop@1.0.0");
         let r = config.resolved();
         assert_eq!(r.release(), Some("shop@2.0.0"));
@@ -1561,6 +1593,7 @@ mod tests {
         );
         assert_eq!(r.events_file(), Some(Path::new("/tmp/events.jsonl")));
         assert_eq!(r.server_name(), Some("web-1"));
+        assert!(r.logs_enabled());
 
         let spotlight_url = resolved_for(MapEnv::new().var("SENTRY_SPOTLIGHT", "http://side:1/s"));
         assert_eq!(
@@ -1592,6 +1625,7 @@ mod tests {
         assert!(r.ignored_error_types().is_empty());
         assert!(r.scrub_keys().is_empty());
         assert!(r.install_logging());
+        assert!(!r.logs_enabled());
         assert!(r.warnings().is_empty());
         assert!(config.validate().is_ok());
     }
