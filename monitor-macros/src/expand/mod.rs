@@ -1,7 +1,7 @@
 //! Code generation: one function in, the instrumented function out.
 //!
-//! The signature, outer attributes and visibility are re-emitted untouched, so `dead_code`,
-//! `must_use` and doc comments behave as they did. The body is rewritten by shape:
+//! The signature, outer attributes, visibility and the body's braces are re-emitted
+//! untouched, so `dead_code`, `must_use` and doc comments behave as they did. The body is rewritten by shape:
 //! - **sync**: the body runs in a closure passed to an `FnOnce` helper, so its result can
 //!   be seen (status, `Err` capture, outcome crumb) while `return`, `?` and returns that
 //!   borrow `&mut` arguments keep working;
@@ -45,14 +45,21 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         Shape::Sync if track_caller => inline_observed(&cg, &function),
         Shape::Sync => sync(&cg, &function),
     };
-    let ItemFn { attrs, vis, sig, .. } = &function;
-    quote! {
+    let ItemFn { attrs, vis, sig, block } = &function;
+    let mut out = quote! {
         #(#attrs)*
-        #vis #sig {
+        #vis #sig
+    };
+    // The body's braces are the user's own tokens: rustc takes the function's span from
+    // its first and last tokens, and a span ending in macro-made tokens counts as "from
+    // an expansion", which silences `dead_code` (and `#[expect(dead_code)]` then fails).
+    block.brace_token.surround(&mut out, |out| {
+        out.extend(quote! {
             #(#inner_attrs)*
             #body
-        }
-    }
+        });
+    });
+    out
 }
 
 /// The statements every shape starts with, before the body runs.
@@ -72,7 +79,7 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     let guard = binding("monitor_guard");
     let ret = binding("monitor_ret");
     let fake = return_edge::fake_return(&function.sig.output);
-    let block = &function.block;
+    let block = user_block(&function.block);
     let on_output = cg.on_output(&ret);
     let finish = span_finish(cg, &guard, &ret);
     let enter = span_enter(cg, &guard);
@@ -126,7 +133,7 @@ fn inline_observed(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     };
     let mut block: Block = (*function.block).clone();
     syn::visit_mut::VisitMut::visit_block_mut(&mut rewriter, &mut block);
-    let tail = rewriter.wrap(quote!(#block));
+    let tail = rewriter.wrap(user_block(&block));
     quote! {
         #site
         #prelude
@@ -142,12 +149,23 @@ fn inline(cg: &Gen<'_>, block: &Block) -> TokenStream {
     let prelude = prelude(cg);
     let guard = binding("monitor_guard");
     let enter = span_enter(cg, &guard);
+    let block = user_block(block);
     quote! {
         #site
         #prelude
         #enter
         #block
     }
+}
+
+/// The user's block as the value of the generated code.
+///
+/// The parentheses, spanned at the call site, keep rustc's `unused_braces` lint quiet: a
+/// one-line body such as `{ x }` placed as the tail of a generated block or `let` would
+/// otherwise be reported as "unnecessary braces" on the user's own braces, an error under
+/// `#![deny(warnings)]`. Lints skip delimiters that come from a macro expansion.
+fn user_block(block: &Block) -> TokenStream {
+    quote!((#block))
 }
 
 fn span_enter(cg: &Gen<'_>, guard: &proc_macro2::Ident) -> TokenStream {
@@ -170,6 +188,7 @@ fn span_finish(cg: &Gen<'_>, guard: &proc_macro2::Ident, out: &proc_macro2::Iden
 fn async_fn(cg: &Gen<'_>, block: &Block) -> TokenStream {
     let site = cg.site();
     let fake = return_edge::fake_return(&cg.function.sig.output);
+    let block = user_block(block);
     let inner = quote! {
         async move {
             #fake

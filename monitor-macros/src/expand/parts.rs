@@ -62,8 +62,13 @@ impl Gen<'_> {
             None => quote!(::core::option::Option::None),
         };
         let macros = &self.options.macros;
+        let stacked = &self.options.stacked_paths;
         quote! {
             let #site: &'static #p::FnSite = {
+                #(
+                    #[allow(unused_imports)]
+                    use #stacked as _;
+                )*
                 fn __monitor_runtime_path() -> &'static str {
                     #p::type_name_of(__monitor_runtime_path)
                 }
@@ -161,7 +166,11 @@ impl Gen<'_> {
             quote_spanned! {value.span()=> #fields.data(#key, &(#value)); }
         });
         // Without `outcome` there is nothing left to do after the call crumb.
-        let bind = if outcome { quote!(let #call) } else { quote!(let _) };
+        let bind = if outcome {
+            quote!(#[allow(unused_mut)] let mut #call)
+        } else {
+            quote!(let _)
+        };
         quote! {
             #bind = #p::breadcrumb(
                 #site,
