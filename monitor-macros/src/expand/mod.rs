@@ -14,7 +14,7 @@
 mod caller;
 mod parts;
 mod return_edge;
-mod shape;
+pub(crate) mod shape;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -221,7 +221,18 @@ fn async_tail(cg: &Gen<'_>, block: &Block, kind: TailKind) -> TokenStream {
     let Some(future) = future else {
         return inline(cg, block);
     };
-    let instrumented = instrumented(cg, quote!(#future));
+    // An async block's output type is only inferred from the return type after the whole
+    // body is checked, too late for the probes that read it (`Ok(())` of an
+    // `impl Future<Output = Result<(), E>>` would leave `E` unknown). Name it up front.
+    let future = match shape::future_output(&cg.function.sig.output) {
+        Some(mut output) => {
+            return_edge::erase_impl_trait(&mut output);
+            let krate = &cg.krate;
+            quote!(#krate::__private::future_output::<#output, _>(#future))
+        }
+        None => quote!(#future),
+    };
+    let instrumented = instrumented(cg, future);
     let outer = quote! { async move { #instrumented } };
     let tail = match wrap_path {
         Some(func) => quote! { #func(#outer) },
