@@ -124,7 +124,11 @@ pub fn assert_crumb<'a>(captured: &'a Captured, message: &str, category: &str) -
         .into_iter()
         .find(|b| b.message.as_deref() == Some(message))
         .unwrap_or_else(|| panic!("no crumb {message:?}; crumbs: {messages:?}"));
-    assert_eq!(crumb.category.as_deref(), Some(category), "category of {message:?}");
+    assert_eq!(
+        crumb.category.as_deref(),
+        Some(category),
+        "category of {message:?}"
+    );
     crumb
 }
 
@@ -151,7 +155,10 @@ pub fn assert_one_error<'a>(
     let errors = errors(captured);
     assert_eq!(errors.len(), 1, "error events: {errors:#?}");
     let event = errors[0];
-    assert_eq!(event.tags.get("function").map(String::as_str), Some(function));
+    assert_eq!(
+        event.tags.get("function").map(String::as_str),
+        Some(function)
+    );
     assert_eq!(
         event.tags.get("error_type").map(String::as_str),
         Some(error_type)
@@ -193,4 +200,23 @@ pub fn event_span_id(event: &Event<'_>) -> Option<monitor_runtime::sentry::proto
         Some(monitor_runtime::sentry::protocol::Context::Trace(trace)) => Some(trace.span_id),
         _ => None,
     }
+}
+
+/// Polls `future` to completion, catching a panic in any poll (`catch_unwind` for
+/// futures).
+///
+/// # Errors
+/// The panic's payload, when the future panicked.
+pub async fn catch_unwind<F: Future>(
+    future: F,
+) -> Result<F::Output, Box<dyn std::any::Any + Send>> {
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(std::task::Poll::Ready(out)) => std::task::Poll::Ready(Ok(out)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(payload) => std::task::Poll::Ready(Err(payload)),
+        }
+    })
+    .await
 }

@@ -33,21 +33,21 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> Parse
         }
         return Parsed::Function(Box::new(function));
     }
-    if let Ok(declaration) = syn::parse2::<TraitItemFn>(tokens.clone()) {
-        if declaration.default.is_none() {
-            let at = declaration
-                .semi_token
-                .map_or_else(|| declaration.sig.span(), |semi| semi.span);
-            errors.push(syn::Error::new(
-                at,
-                format!(
-                    "`#[{}]` requires a function body; put it on the function in each `impl` \
-                     instead of on the trait's declaration",
-                    kind.name()
-                ),
-            ));
-            return Parsed::NotAFunction;
-        }
+    if let Ok(declaration) = syn::parse2::<TraitItemFn>(tokens.clone())
+        && declaration.default.is_none()
+    {
+        let at = declaration
+            .semi_token
+            .map_or_else(|| declaration.sig.span(), |semi| semi.span);
+        errors.push(syn::Error::new(
+            at,
+            format!(
+                "`#[{}]` requires a function body; put it on the function in each `impl` \
+                 instead of on the trait's declaration",
+                kind.name()
+            ),
+        ));
+        return Parsed::NotAFunction;
     }
     match syn::parse2::<Item>(tokens) {
         Ok(item) => {

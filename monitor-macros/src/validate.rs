@@ -33,7 +33,7 @@ fn check_shorthand(
         return;
     };
     let name = ident.to_string();
-    if arguments.iter().any(|a| *a == name) {
+    if arguments.contains(&name) {
         return;
     }
     let known = if arguments.is_empty() {

@@ -169,7 +169,7 @@ impl Captured {
     pub fn transactions(&self) -> Vec<CapturedTransaction<'_>> {
         self.items()
             .filter_map(|item| match item {
-                EnvelopeItem::Transaction(tx) => Some(CapturedTransaction { tx: &**tx }),
+                EnvelopeItem::Transaction(tx) => Some(CapturedTransaction { tx }),
                 _ => None,
             })
             .collect()

@@ -76,7 +76,6 @@ fn span_of_event(
 }
 
 /// Polls `f` to completion on this thread, for futures called outside a runtime.
-#[allow(dead_code)]
 fn block_on<F: Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -86,7 +85,6 @@ fn block_on<F: Future>(f: F) -> F::Output {
 }
 
 /// A boxed future, as async-trait and hand-written trait objects return.
-#[allow(dead_code)]
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 /// The status of a span whose function returned an `Err` or panicked.

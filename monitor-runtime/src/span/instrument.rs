@@ -84,11 +84,11 @@ where
             };
             this.inner.poll(cx)
         };
-        if let Poll::Ready(output) = &poll {
-            if let Some(span) = this.span.take() {
-                let status = this.status.take().and_then(|f| f(output));
-                active::finish(span, this.hub.take(), status.unwrap_or(SpanStatus::Ok), false);
-            }
+        if let Poll::Ready(output) = &poll
+            && let Some(span) = this.span.take()
+        {
+            let status = this.status.take().and_then(|f| f(output));
+            active::finish(span, this.hub.take(), status.unwrap_or(SpanStatus::Ok), false);
         }
         poll
     }
@@ -106,10 +106,10 @@ struct PollScope<'a> {
 impl Drop for PollScope<'_> {
     fn drop(&mut self) {
         *self.slot = current::swap(self.previous.take());
-        if std::thread::panicking() {
-            if let Some(span) = self.slot.take() {
-                active::finish(span, self.hub.take(), SpanStatus::InternalError, true);
-            }
+        if std::thread::panicking()
+            && let Some(span) = self.slot.take()
+        {
+            active::finish(span, self.hub.take(), SpanStatus::InternalError, true);
         }
     }
 }

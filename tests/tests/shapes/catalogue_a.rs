@@ -40,9 +40,7 @@ mod a1 {
 
 #[test]
 fn a1_async_fn_polls() {
-    let (out, c) = run_async(async {
-        (a1::m(5).await, a1::b(5).await, a1::c(5).await)
-    });
+    let (out, c) = run_async(async { (a1::m(5).await, a1::b(5).await, a1::c(5).await) });
     assert_eq!(out, (Ok(()), Ok(()), Ok(())));
     let span = assert_ok_child(&c, here!("a1::m"));
     // Entered on every poll: an event captured after five yields (and likely a move to
@@ -490,7 +488,11 @@ fn a14_async_trait_ref_self_skipped() {
         t.baz_b().await;
     });
     let span = assert_ok_child(&c, qualified!("a12::TestImpl" as "a12::TestA", "baz_m"));
-    assert!(span.data.is_empty(), "no argument recorded: {:?}", span.data);
+    assert!(
+        span.data.is_empty(),
+        "no argument recorded: {:?}",
+        span.data
+    );
     assert_crumb(
         &c,
         qualified!("a12::TestImpl" as "a12::TestA", "baz_b"),
@@ -918,12 +920,22 @@ mod a28 {
     }
 
     #[monitored(data(arg1, arg2))]
-    pub fn m(Foo { bar: arg1, baz: arg2 }: Foo) -> usize {
+    pub fn m(
+        Foo {
+            bar: arg1,
+            baz: arg2,
+        }: Foo,
+    ) -> usize {
         arg1 - arg2
     }
 
     #[breadcrumb(data(arg1, arg2))]
-    pub fn b(Foo { bar: arg1, baz: arg2 }: Foo) -> usize {
+    pub fn b(
+        Foo {
+            bar: arg1,
+            baz: arg2,
+        }: Foo,
+    ) -> usize {
         arg1 - arg2
     }
 }
@@ -1158,7 +1170,13 @@ mod a34 {
 #[test]
 fn a34_err_mut_out_param() {
     let mut out = 0;
-    let (_, c) = run(|| (a34::m(&mut out).is_err(), a34::b(&mut out).is_err(), a34::c(&mut out).is_err()));
+    let (_, c) = run(|| {
+        (
+            a34::m(&mut out).is_err(),
+            a34::b(&mut out).is_err(),
+            a34::c(&mut out).is_err(),
+        )
+    });
     assert_eq!(out, 0);
     assert_child(&c, here!("a34::m"), "function", ERR);
     assert_crumb(&c, here!("a34::b"), "function");
@@ -1300,7 +1318,10 @@ mod a38 {
 fn a38_err_level_info() {
     let (_, c) = run(|| (a38::m().is_err(), a38::b().is_err(), a38::c().is_err()));
     assert_child(&c, here!("a38::m"), "function", ERR);
-    assert_eq!(assert_crumb(&c, here!("a38::b"), "function").level, Level::Info);
+    assert_eq!(
+        assert_crumb(&c, here!("a38::b"), "function").level,
+        Level::Info
+    );
     let event = assert_one_error(&c, here!("a38::c"), "TryFromIntError");
     assert_eq!(event.level, Level::Info);
 }
@@ -1790,9 +1811,7 @@ mod a57 {
 
 #[test]
 fn a57_impl_trait_nested_args_async() {
-    let (out, c) = run_async(async {
-        (a57::m([Some(1), None]).await, a57::b([Some(2u64)]).await)
-    });
+    let (out, c) = run_async(async { (a57::m([Some(1), None]).await, a57::b([Some(2u64)]).await) });
     assert_eq!(out, (1, 1));
     check(&c, here!("a57::m"), here!("a57::b"));
 }
@@ -1961,7 +1980,11 @@ fn a64_args_not_recorded() {
     let (_, c) = run(|| (a64::m(1, UnDebug, UnDebug), a64::b(2, UnDebug, UnDebug)));
     let span = assert_ok_child(&c, here!("a64::m"));
     assert!(span.data.is_empty(), "{:?}", span.data);
-    assert!(assert_crumb(&c, here!("a64::b"), "function").data.is_empty());
+    assert!(
+        assert_crumb(&c, here!("a64::b"), "function")
+            .data
+            .is_empty()
+    );
 }
 
 mod a65 {
@@ -2185,7 +2208,10 @@ fn a72_fns_named_like_levels() {
     assert_eq!(level(here!("a72::warning")), Level::Warning);
     assert_eq!(level(here!("a72::fatal")), Level::Fatal);
     assert_child(&c, here!("a72::fatal"), "fatal", SpanStatus::Ok);
-    assert_eq!(assert_one_error(&c, here!("a72::error"), "String").level, Level::Error);
+    assert_eq!(
+        assert_one_error(&c, here!("a72::error"), "String").level,
+        Level::Error
+    );
 }
 
 /// A73/A74: tracing's numeric and `Level::…` levels; ours: case-insensitive strings, and
@@ -2213,8 +2239,14 @@ fn a73_level_case_insensitive() {
         a73::c()
     });
     assert_child(&c, here!("a73::m"), "a73", SpanStatus::Ok);
-    assert_eq!(assert_crumb(&c, here!("a73::b"), "function").level, Level::Debug);
-    assert_eq!(assert_one_error(&c, here!("a73::c"), "String").level, Level::Warning);
+    assert_eq!(
+        assert_crumb(&c, here!("a73::b"), "function").level,
+        Level::Debug
+    );
+    assert_eq!(
+        assert_one_error(&c, here!("a73::c"), "String").level,
+        Level::Warning
+    );
 }
 
 mod a74 {
@@ -2237,8 +2269,14 @@ fn a74_level_each_value() {
         a74::m()
     });
     assert_child(&c, here!("a74::m"), "function", ERR);
-    assert_eq!(assert_crumb(&c, here!("a74::b"), "function").level, Level::Error);
-    assert_eq!(assert_one_error(&c, here!("a74::m"), "String").level, Level::Fatal);
+    assert_eq!(
+        assert_crumb(&c, here!("a74::b"), "function").level,
+        Level::Error
+    );
+    assert_eq!(
+        assert_one_error(&c, here!("a74::m"), "String").level,
+        Level::Fatal
+    );
 }
 
 mod a75 {
@@ -2381,7 +2419,11 @@ fn a80_same_name_different_modules() {
         my_mod::default_crumb();
     });
     check(&c, here!("default_target"), here!("default_crumb"));
-    check(&c, here!("my_mod::default_target"), here!("my_mod::default_crumb"));
+    check(
+        &c,
+        here!("my_mod::default_target"),
+        here!("my_mod::default_crumb"),
+    );
 }
 
 mod a81 {
@@ -2591,7 +2633,13 @@ mod a89 {
 
 #[test]
 fn a89_err_and_ret_err_path() {
-    let (_, c) = run(|| (a89::m(1234).is_err(), a89::b(1234).is_err(), a89::c(1234).is_err()));
+    let (_, c) = run(|| {
+        (
+            a89::m(1234).is_err(),
+            a89::b(1234).is_err(),
+            a89::c(1234).is_err(),
+        )
+    });
     assert_child(&c, here!("a89::m"), "function", ERR);
     let outcome = assert_crumb(&c, concat!(here!("a89::b"), " returned error"), "function");
     assert_eq!(outcome.level, Level::Error);
