@@ -207,9 +207,7 @@ pub fn event_span_id(event: &Event<'_>) -> Option<monitor_runtime::sentry::proto
 ///
 /// # Errors
 /// The panic's payload, when the future panicked.
-pub async fn catch_unwind<F: Future>(
-    future: F,
-) -> Result<F::Output, Box<dyn std::any::Any + Send>> {
+pub async fn catch_panic<F: Future>(future: F) -> Result<F::Output, Box<dyn std::any::Any + Send>> {
     let mut future = std::pin::pin!(future);
     std::future::poll_fn(move |cx| {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.as_mut().poll(cx))) {

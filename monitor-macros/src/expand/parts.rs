@@ -273,9 +273,11 @@ impl Gen<'_> {
             Some(skip_if) => quote_spanned! {skip_if.span()=> (#skip_if)(#err) },
             None => quote!(false),
         };
+        // With no client nothing is reported and no span exists: skip building the event
+        // and the options, which allocate.
         quote! {
             if let ::core::option::Option::Some(#err) = #as_result {
-                if !#skip {
+                if #p::errors::client_enabled() && !#skip {
                     #[allow(unused_imports)]
                     use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
                     #[allow(unused_imports)]

@@ -104,6 +104,9 @@ pub fn client_enabled() -> bool {
 /// Captures an error event built by the probes, unless its classification says not to
 /// report it or an inner annotated frame already captured the same failure. Sets the
 /// current span's status either way.
+///
+/// Generated code calls it only when [`client_enabled`]: without a client the event and
+/// the options are not even built, so an `Err` costs no allocation.
 pub fn capture_error(
     site: &'static FnSite,
     mut event: Event<'static>,

@@ -34,8 +34,8 @@ mod b1 {
 fn b1_native_afit_unimplemented_body() {
     use b1::MyTrait;
     let (out, c) = run_async(async {
-        let m = catch_unwind(b1::MyStruct.m()).await;
-        let b = catch_unwind(b1::MyStruct.b()).await;
+        let m = catch_panic(b1::MyStruct.m()).await;
+        let b = catch_panic(b1::MyStruct.b()).await;
         (m.is_err(), b.is_err())
     });
     assert_eq!(out, (true, true), "both panicked");
