@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use monitor_runtime::sentry::Level;
-use monitor_runtime::sentry::protocol::Breadcrumb;
 use monitor_runtime::{breadcrumb, capture_errors, monitored};
 use monitor_tests::*;
 
@@ -126,7 +125,7 @@ fn outcome_panic_and_level_floor() {
     let panic = assert_crumb(&c, "breadcrumbs::panics returned panic", "function");
     assert_eq!(panic.data.get("outcome"), Some(&"panic".into()));
     assert_eq!(panic.level, Level::Error);
-    assert!(panic.data.get("duration_ms").is_some());
+    assert!(panic.data.contains_key("duration_ms"));
     // A higher level than `error` is kept for the outcome.
     let fatal = assert_crumb(&c, "breadcrumbs::fatal_ok returned ok", "function");
     assert_eq!(fatal.level, Level::Fatal);

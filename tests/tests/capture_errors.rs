@@ -134,6 +134,7 @@ fn anyhow_error_keeps_its_context_chain() {
 }
 
 #[derive(Debug)]
+#[allow(dead_code, reason = "read through Debug")]
 struct Code(u16);
 
 #[capture_errors]
@@ -283,7 +284,7 @@ fn call_api(client_error: bool) -> Result<(), HttpError> {
     }
 }
 
-#[capture_errors(skip_if = |e: &String| e.starts_with("ignore"))]
+#[capture_errors(skip_if = |e| e.starts_with("ignore"))]
 fn maybe_ignored(message: &str) -> Result<(), String> {
     Err(message.to_owned())
 }

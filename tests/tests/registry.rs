@@ -81,6 +81,12 @@ fn lists_this_crates_functions_with_file_and_line() {
     shop::Cart.checkout();
     assert_eq!(shop::Wrapper(1u8).get(), 1);
     assert_eq!(shop::Wrapper("s").get(), "s");
+    {
+        use shop::Pay as _;
+        shop::Cart.pay();
+        assert_eq!(shop::Cart.refund(), Ok(()));
+        drop(fallible_async());
+    }
 
     let functions = registry::functions();
     let file = file!();

@@ -100,7 +100,11 @@ fn every_order_gives_one_span_one_crumb_one_event() {
         // The event is captured inside the span, and carries the crumb.
         let span = tx.span(&name);
         assert_eq!(event_span_id(event), Some(span.span_id), "{order}");
-        assert_eq!(crumb_messages(event), [name.clone()], "{order}");
+        assert_eq!(
+            crumb_messages(event),
+            std::slice::from_ref(&name),
+            "{order}"
+        );
     }
 }
 

@@ -270,7 +270,10 @@ impl Gen<'_> {
         };
         let as_result = quote_spanned! {return_span=> #p::CaptureResult::captured_error(#out) };
         let skip = match &capture.skip_if {
-            Some(skip_if) => quote_spanned! {skip_if.span()=> (#skip_if)(#err) },
+            // Through a helper rather than `(#skip_if)(#err)`: a closure called where it is
+            // written would trip `clippy::redundant_closure_call` in the user's crate, and
+            // the helper's `FnOnce(&E)` bound lets `|e| …` infer its parameter type.
+            Some(skip_if) => quote_spanned! {skip_if.span()=> #p::errors::skip_if(#skip_if, #err) },
             None => quote!(false),
         };
         // With no client nothing is reported and no span exists: skip building the event

@@ -94,6 +94,12 @@ impl CaptureOptions {
     }
 }
 
+/// Calls `skip_if = …`'s predicate on the error.
+#[inline]
+pub fn skip_if<E: ?Sized>(predicate: impl FnOnce(&E) -> bool, error: &E) -> bool {
+    predicate(error)
+}
+
 /// Whether a client is enabled here; the macros evaluate `tags(...)`/`data(...)` of
 /// `#[capture_errors]` at the call only when it is.
 #[inline]
