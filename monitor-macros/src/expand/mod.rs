@@ -204,6 +204,11 @@ fn async_fn(cg: &Gen<'_>, block: &Block) -> TokenStream {
 
 /// A sync fn returning the future its last statement builds: that future is wrapped, and
 /// the statements before it still run at the call, outside the span.
+///
+/// The span starts at the future's first poll, like an `async fn`'s, so the options
+/// (`tags(...)`, `data(...)`, `message`) are evaluated inside the future too: an option
+/// that reads a borrowed argument makes the future borrow it, which a `'static` future
+/// cannot. A value read by the statements before the tail can be named instead.
 fn async_tail(cg: &Gen<'_>, block: &Block, kind: TailKind) -> TokenStream {
     let site = cg.site();
     let mut stmts = block.stmts.clone();

@@ -1424,6 +1424,72 @@ fn d12_native_async_fn_in_trait_impl() {
     );
 }
 
+/// `#[async_trait]` on a trait whose default method carries the toolkit attribute: the
+/// trait-level async-trait expands first, then the method's attribute sees the rewritten
+/// `Box::pin(async move { … })` body (the method-level order is A12–A18b).
+mod d12_async_trait {
+    use super::*;
+
+    #[async_trait::async_trait]
+    pub trait Service {
+        fn id(&self) -> u32;
+
+        #[monitored(data(id = self.id()))]
+        async fn default_m(&self, v: u32) -> u32 {
+            tokio::task::yield_now().await;
+            self.id() + v
+        }
+
+        #[breadcrumb(message = "default {v}", outcome)]
+        async fn default_b(&self, v: u32) -> u32 {
+            self.id() + v
+        }
+
+        #[capture_errors]
+        async fn default_c(&self, fail: bool) -> Result<u32, String> {
+            if fail {
+                Err(format!("service {} failed", self.id()))
+            } else {
+                Ok(self.id())
+            }
+        }
+    }
+
+    pub struct Impl;
+
+    #[async_trait::async_trait]
+    impl Service for Impl {
+        fn id(&self) -> u32 {
+            10
+        }
+    }
+}
+
+#[test]
+fn d12_async_trait_default_method() {
+    use d12_async_trait::Service;
+    let (out, c) = run_async(async {
+        let s = d12_async_trait::Impl;
+        (
+            s.default_m(1).await,
+            s.default_b(2).await,
+            s.default_c(false).await,
+            s.default_c(true).await.is_err(),
+        )
+    });
+    assert_eq!(out, (11, 12, Ok(10), true));
+    let span = assert_ok_child(&c, here!("d12_async_trait::Service::default_m"));
+    assert_eq!(span.data.get("id"), Some(&10.into()));
+    assert_crumb(&c, "default 2", "function");
+    assert_crumb(
+        &c,
+        concat!(here!("d12_async_trait::Service::default_b"), " returned ok"),
+        "function",
+    );
+    let event = assert_one_error(&c, here!("d12_async_trait::Service::default_c"), "String");
+    assert_eq!(exception_values(event), ["service 10 failed"]);
+}
+
 // ---------------------------------------------------------------------------------------
 // D13: async.
 
