@@ -614,22 +614,22 @@ fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> O
             "`interval` conflicts with `schedule`: a monitor has one schedule",
         ));
     }
-    if let Some(schedule) = &out.schedule {
-        if schedule.value().split_whitespace().count() != 5 {
-            errors.push(syn::Error::new(
-                schedule.span(),
-                "`schedule` expects a crontab expression with 5 fields, such as \"0 3 * * *\"",
-            ));
-        }
+    if let Some(schedule) = &out.schedule
+        && schedule.value().split_whitespace().count() != 5
+    {
+        errors.push(syn::Error::new(
+            schedule.span(),
+            "`schedule` expects a crontab expression with 5 fields, such as \"0 3 * * *\"",
+        ));
     }
-    if let Some(interval) = &out.interval {
-        if crate::schedule::parse_interval(&interval.value()).is_none() {
-            errors.push(syn::Error::new(
-                interval.span(),
-                "`interval` expects a number and a unit, such as \"10 minutes\" or \"1 day\" \
-                 (units: minute, hour, day, week, month, year)",
-            ));
-        }
+    if let Some(interval) = &out.interval
+        && crate::schedule::parse_interval(&interval.value()).is_none()
+    {
+        errors.push(syn::Error::new(
+            interval.span(),
+            "`interval` expects a number and a unit, such as \"10 minutes\" or \"1 day\" \
+             (units: minute, hour, day, week, month, year)",
+        ));
     }
     match slug {
         Some(slug) if valid_slug(&slug, errors) => {

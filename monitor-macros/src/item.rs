@@ -33,21 +33,21 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> Parse
         }
         return Parsed::Function(Box::new(function));
     }
-    if let Ok(declaration) = syn::parse2::<TraitItemFn>(tokens.clone()) {
-        if declaration.default.is_none() {
-            let at = declaration
-                .semi_token
-                .map_or_else(|| declaration.sig.span(), |semi| semi.span);
-            errors.push(syn::Error::new(
-                at,
-                format!(
-                    "`#[{}]` requires a function body; put it on the function in each `impl` \
-                     instead of on the trait's declaration",
-                    kind.name()
-                ),
-            ));
-            return Parsed::NotAFunction;
-        }
+    if let Ok(declaration) = syn::parse2::<TraitItemFn>(tokens.clone())
+        && declaration.default.is_none()
+    {
+        let at = declaration
+            .semi_token
+            .map_or_else(|| declaration.sig.span(), |semi| semi.span);
+        errors.push(syn::Error::new(
+            at,
+            format!(
+                "`#[{}]` requires a function body; put it on the function in each `impl` \
+                 instead of on the trait's declaration",
+                kind.name()
+            ),
+        ));
+        return Parsed::NotAFunction;
     }
     match syn::parse2::<Item>(tokens) {
         Ok(item) => {
@@ -109,32 +109,6 @@ pub fn take_stacked(function: &mut ItemFn) -> Vec<Stacked> {
         }
     });
     stacked
-}
-
-/// The argument that marks an attribute as already expanded by an outer toolkit one.
-const EXPANDED_MARKER: &str = "__monitor_expanded_by_outer_attribute";
-
-/// The stacked attributes again, with the marker as their only argument: the function
-/// keeps naming them, so the user's `use monitor_runtime::{breadcrumb, …}` stays used, and
-/// each expands to the function unchanged.
-pub fn expanded_markers(stacked: &[Stacked]) -> TokenStream {
-    let marker = proc_macro2::Ident::new(EXPANDED_MARKER, proc_macro2::Span::call_site());
-    stacked
-        .iter()
-        .map(|s| {
-            let path = s.attr.path();
-            quote::quote!(#[#path(#marker)])
-        })
-        .collect()
-}
-
-/// Whether `args` is the marker left by [`expanded_markers`].
-pub fn is_expanded_marker(args: &TokenStream) -> bool {
-    let mut tokens = args.clone().into_iter();
-    matches!(
-        (tokens.next(), tokens.next()),
-        (Some(proc_macro2::TokenTree::Ident(ident)), None) if ident == EXPANDED_MARKER
-    )
 }
 
 /// The arguments of a stacked attribute.

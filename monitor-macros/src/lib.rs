@@ -45,10 +45,6 @@ fn entry(
     args: proc_macro2::TokenStream,
     item: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
-    if item::is_expanded_marker(&args) {
-        // An outer toolkit attribute already expanded this one; see `item::take_stacked`.
-        return item;
-    }
     let mut errors = diag::Errors::default();
     let mut function = match item::parse(kind, item.clone(), &mut errors) {
         item::Parsed::Function(function) => *function,
@@ -65,7 +61,5 @@ fn entry(
     if !errors.is_empty() {
         return fallback::expand(function, &errors);
     }
-    let mut output = item::expanded_markers(&stacked);
-    output.extend(expand::function(&options, function));
-    output
+    expand::function(&options, function)
 }

@@ -5,6 +5,7 @@ use syn::{FnArg, ItemFn, Pat, ReturnType, Type};
 
 use crate::args::Field;
 use crate::diag::Errors;
+use crate::expand::shape::{self, Shape};
 use crate::options::Options;
 
 /// Runs every check, pushing each problem to `errors`.
@@ -16,7 +17,7 @@ pub fn check(options: &Options, function: &ItemFn, errors: &mut Errors) {
         }
     }
     if options.capture.is_some() {
-        check_result_return(&function.sig, errors);
+        check_result_return(function, errors);
     }
 }
 
@@ -32,7 +33,7 @@ fn check_shorthand(
         return;
     };
     let name = ident.to_string();
-    if arguments.iter().any(|a| *a == name) {
+    if arguments.contains(&name) {
         return;
     }
     let known = if arguments.is_empty() {
@@ -89,9 +90,27 @@ fn pattern_names(pat: &Pat, names: &mut Vec<String>) {
 /// `#[capture_errors]` needs a `Result`. Types that are certainly not one are rejected
 /// here, at the return type; a path that may be an alias (`io::Result<T>`, `AppResult`)
 /// is checked by a trait bound in the expansion, also at the return type.
-fn check_result_return(sig: &syn::Signature, errors: &mut Errors) {
+///
+/// A function returning the future its last statement builds (async-trait methods,
+/// `-> impl Future<Output = Result<…>>`) is checked on the future's `Output`.
+fn check_result_return(function: &ItemFn, errors: &mut Errors) {
+    let sig = &function.sig;
     let message = "`#[capture_errors]` requires a function returning `Result<_, _>` \
                    (aliases such as `io::Result<T>` are accepted)";
+    if let Shape::AsyncTail(_) = shape::of(function) {
+        match shape::future_output(&sig.output) {
+            Some(output) if !may_be_result(&output) => {
+                errors.push(syn::Error::new(
+                    output.span(),
+                    format!("{message}; this future's output is not one"),
+                ));
+            }
+            // A `Result`, or a future type the macro cannot see into: the expansion's
+            // trait bound checks it.
+            _ => {}
+        }
+        return;
+    }
     match &sig.output {
         ReturnType::Default => errors.push(syn::Error::new(
             sig.paren_token.span.close(),

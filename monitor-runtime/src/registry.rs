@@ -128,12 +128,47 @@ pub(crate) fn unmatched_rules(
 /// `app::shop::Cart::checkout::__monitor_site` becomes `app::shop::Cart::checkout`, and
 /// `<app::Cart as app::Checkout>::pay::{{closure}}::__monitor_site` becomes
 /// `<app::Cart as app::Checkout>::pay`.
+///
+/// The generic arguments `type_name` prints for the impl's type are dropped:
+/// `app::Wrapper<_>::get` (a method of `impl<T> Wrapper<T>`) becomes `app::Wrapper::get`,
+/// the way the method is named in Rust, and the same for every instantiation. The
+/// angle brackets of a qualified path (`<X as Trait>::m`) stay.
 fn function_path(nested: &'static str) -> &'static str {
     let mut path = nested.rsplit_once("::").map_or(nested, |(head, _)| head);
     while let Some(stripped) = path.strip_suffix("::{{closure}}") {
         path = stripped;
     }
-    path
+    match without_generic_args(path) {
+        Some(owned) => Box::leak(owned.into_boxed_str()),
+        None => path,
+    }
+}
+
+/// `path` without the generic argument lists that follow a path segment, or `None` when
+/// it has none. Called once per function (the name is cached), so the leak above is
+/// bounded by the number of annotated functions.
+fn without_generic_args(path: &str) -> Option<String> {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0usize;
+    let mut prev = ' ';
+    let mut stripped = false;
+    for c in path.chars() {
+        if depth > 0 {
+            match c {
+                '<' => depth += 1,
+                // The `>` of a `->` in `fn() -> T` closes nothing.
+                '>' if prev != '-' => depth -= 1,
+                _ => {}
+            }
+        } else if c == '<' && (prev.is_alphanumeric() || prev == '_') {
+            depth = 1;
+            stripped = true;
+        } else {
+            out.push(c);
+        }
+        prev = c;
+    }
+    stripped.then_some(out)
 }
 
 #[cfg(test)]
@@ -151,5 +186,21 @@ mod tests {
             "<app::Cart as app::Checkout>::pay"
         );
         assert_eq!(function_path("plain"), "plain");
+        assert_eq!(
+            function_path("app::Wrapper<_>::get::__site"),
+            "app::Wrapper::get"
+        );
+        assert_eq!(
+            function_path("app::Grid<_, N>::cell::__site"),
+            "app::Grid::cell"
+        );
+        assert_eq!(
+            function_path("<app::Wrapper<_> as app::Tr>::m::{{closure}}::__site"),
+            "<app::Wrapper as app::Tr>::m"
+        );
+        assert_eq!(
+            function_path("app::Cb<fn(u8) -> app::Out<u8>>::call::__site"),
+            "app::Cb::call"
+        );
     }
 }

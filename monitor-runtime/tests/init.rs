@@ -17,29 +17,40 @@ fn init_resolves_release_warnings_and_errors() {
     let guard = monitor_runtime::init!(Config::default().install_logging(false)).expect("init");
     assert_eq!(
         guard.config().resolved().release(),
-        Some(concat!(env!("CARGO_PKG_NAME"), "@", env!("CARGO_PKG_VERSION")))
+        Some(concat!(
+            env!("CARGO_PKG_NAME"),
+            "@",
+            env!("CARGO_PKG_VERSION")
+        ))
     );
     assert_eq!(guard.mode(), Mode::Local);
     drop(guard);
 
     // An explicit release (SENTRY_RELEASE or Config::release) wins over the default.
     let env = MapEnv::new().var("SENTRY_RELEASE", "crm@1.2.3");
-    let config = Config::from_source(&env).expect("valid").install_logging(false);
+    let config = Config::from_source(&env)
+        .expect("valid")
+        .install_logging(false);
     let guard = monitor_runtime::init!(config).expect("init");
     assert_eq!(guard.config().resolved().release(), Some("crm@1.2.3"));
     drop(guard);
 
     // Rules are checked against the registry and declared transactions.
     registered_job();
-    let rules = SamplerRules::parse("init::registered_job=1.0;GET /api/v1/projects/*=1.0;GET /typo/*=0.5")
-        .expect("valid rules");
+    let rules =
+        SamplerRules::parse("init::registered_job=1.0;GET /api/v1/projects/*=1.0;GET /typo/*=0.5")
+            .expect("valid rules");
     let config = Config::default()
         .traces_sampler(rules)
         .known_transaction("GET /api/v1/projects/{id}")
         .install_logging(false);
     let guard = monitor_runtime::init_with(config).expect("init");
     assert_eq!(guard.warnings().len(), 1, "{:?}", guard.warnings());
-    assert!(guard.warnings()[0].contains("GET /typo/*=0.5"), "{:?}", guard.warnings());
+    assert!(
+        guard.warnings()[0].contains("GET /typo/*=0.5"),
+        "{:?}",
+        guard.warnings()
+    );
     drop(guard);
 
     // Bad values are errors that name the setting.

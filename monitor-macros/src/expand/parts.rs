@@ -61,8 +61,13 @@ impl Gen<'_> {
             None => quote!(::core::option::Option::None),
         };
         let macros = &self.options.macros;
+        let stacked = &self.options.stacked_paths;
         quote! {
             let #site: &'static #p::FnSite = {
+                #(
+                    #[allow(unused_imports)]
+                    use #stacked as _;
+                )*
                 fn __monitor_runtime_path() -> &'static str {
                     #p::type_name_of(__monitor_runtime_path)
                 }
@@ -161,7 +166,7 @@ impl Gen<'_> {
         });
         // Without `outcome` there is nothing left to do after the call crumb.
         let bind = if outcome {
-            quote!(let #call)
+            quote!(#[allow(unused_mut)] let mut #call)
         } else {
             quote!(let _)
         };
@@ -265,12 +270,17 @@ impl Gen<'_> {
         };
         let as_result = quote_spanned! {return_span=> #p::CaptureResult::captured_error(#out) };
         let skip = match &capture.skip_if {
-            Some(skip_if) => quote_spanned! {skip_if.span()=> (#skip_if)(#err) },
+            // Through a helper rather than `(#skip_if)(#err)`: a closure called where it is
+            // written would trip `clippy::redundant_closure_call` in the user's crate, and
+            // the helper's `FnOnce(&E)` bound lets `|e| …` infer its parameter type.
+            Some(skip_if) => quote_spanned! {skip_if.span()=> #p::errors::skip_if(#skip_if, #err) },
             None => quote!(false),
         };
+        // With no client nothing is reported and no span exists: skip building the event
+        // and the options, which allocate.
         quote! {
             if let ::core::option::Option::Some(#err) = #as_result {
-                if !#skip {
+                if #p::errors::client_enabled() && !#skip {
                     #[allow(unused_imports)]
                     use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
                     #[allow(unused_imports)]

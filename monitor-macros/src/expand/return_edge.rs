@@ -46,6 +46,11 @@ pub fn fake_return(output: &ReturnType) -> TokenStream {
     }
 }
 
+/// Replaces every `impl Trait` in `ty` with `_`.
+pub fn erase_impl_trait(ty: &mut Type) {
+    ImplTraitEraser.visit_type_mut(ty);
+}
+
 /// Replaces `impl Trait` with `_`: an opaque type cannot be named in a `let`.
 struct ImplTraitEraser;
 

@@ -5,7 +5,6 @@
 //! Crumbs go to the current hub's scope, the caller's: never a forked one, so a later
 //! error of the same request or task carries them, and no breadcrumb buffer is copied.
 
-use std::cell::Cell;
 use std::time::Instant;
 
 use sentry::protocol::{Breadcrumb, Map, Value};
@@ -43,9 +42,7 @@ pub fn breadcrumb(
     fill: impl FnOnce(&mut CrumbFields),
 ) -> CrumbCall {
     let Some(hub) = Hub::with_active(|hub| Some(hub.clone())) else {
-        return CrumbCall {
-            pending: Cell::new(None),
-        };
+        return CrumbCall { pending: None };
     };
     let mut fields = CrumbFields::default();
     fill(&mut fields);
@@ -58,20 +55,24 @@ pub fn breadcrumb(
         ..Breadcrumb::default()
     });
     CrumbCall {
-        pending: Cell::new(outcome.then(|| Pending {
+        pending: outcome.then(|| Pending {
             site,
             category,
             level,
             started: Instant::now(),
-        })),
+        }),
     }
 }
 
 /// The outcome crumb still to record; recorded as `panic` or `cancelled` if dropped
 /// before [`CrumbCall::complete`].
+///
+/// It is `Send` and `Sync` (no interior mutability): an async function's future holds it
+/// across its `.await`s, and that future may have to be `Sync` (a hand-written
+/// `Pin<Box<dyn Future + Send + Sync>>`).
 #[must_use]
 pub struct CrumbCall {
-    pending: Cell<Option<Pending>>,
+    pending: Option<Pending>,
 }
 
 #[derive(Debug)]
@@ -86,7 +87,7 @@ impl CrumbCall {
     /// Records the outcome crumb: `error` when `is_err`, else `ok`. Later calls do
     /// nothing.
     #[inline]
-    pub fn complete(&self, is_err: bool) {
+    pub fn complete(&mut self, is_err: bool) {
         if let Some(pending) = self.pending.take() {
             pending.record(if is_err { "error" } else { "ok" });
         }

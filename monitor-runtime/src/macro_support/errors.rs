@@ -94,6 +94,12 @@ impl CaptureOptions {
     }
 }
 
+/// Calls `skip_if = …`'s predicate on the error.
+#[inline]
+pub fn skip_if<E: ?Sized>(predicate: impl FnOnce(&E) -> bool, error: &E) -> bool {
+    predicate(error)
+}
+
 /// Whether a client is enabled here; the macros evaluate `tags(...)`/`data(...)` of
 /// `#[capture_errors]` at the call only when it is.
 #[inline]
@@ -104,6 +110,9 @@ pub fn client_enabled() -> bool {
 /// Captures an error event built by the probes, unless its classification says not to
 /// report it or an inner annotated frame already captured the same failure. Sets the
 /// current span's status either way.
+///
+/// Generated code calls it only when [`client_enabled`]: without a client the event and
+/// the options are not even built, so an `Err` costs no allocation.
 pub fn capture_error(
     site: &'static FnSite,
     mut event: Event<'static>,

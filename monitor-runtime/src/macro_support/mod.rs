@@ -33,6 +33,16 @@ pub fn call_once<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Returns `future` unchanged, with its output type fixed to `T` (which may contain `_`).
+///
+/// A function returning `impl Future<Output = Result<(), E>>` from an `async { Ok(()) }`
+/// block only learns the block's error type from the return type once the whole body is
+/// checked; generated code reads the output before that, so it names `T` here first.
+#[inline(always)]
+pub fn future_output<T, F: std::future::Future<Output = T>>(future: F) -> F {
+    future
+}
+
 /// The `type_name` of a function item, used to name the function the item is nested in.
 #[inline]
 pub fn type_name_of<T>(_: T) -> &'static str {
