@@ -184,7 +184,7 @@ fn app_alias() -> AppResult<u32> {
 #[test]
 fn result_aliases() {
     let (_, c) = run(io_alias);
-    let event = assert_one_error(&c, "capture_errors::io_alias", "Error");
+    let event = assert_one_error(&c, "capture_errors::io_alias", "io::Error");
     assert_eq!(exception_values(event), ["the disk is on fire"]);
     let (_, c) = run(app_alias);
     assert_one_error(&c, "capture_errors::app_alias", "ConfigError");
