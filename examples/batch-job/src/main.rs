@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
+    // MERGE: goes once `init!()` sets up logging.
     observability::init_logging(monitor.config());
 
     let runtime = match tokio::runtime::Builder::new_current_thread()

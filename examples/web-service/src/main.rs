@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // MERGE: both go once `init!()` sets up logging and `monitor_runtime::health()` exists.
     observability::init_logging(monitor.config());
     observability::register(&monitor);
     for warning in monitor.warnings() {

@@ -272,6 +272,10 @@ fn stats_division_by_zero_is_one_reported_event_with_context() {
     );
 
     assert_eq!(event.transaction.as_deref(), Some(STATS_ROUTE));
+    // The bearer token never leaves the process (sentry-tower drops the header; the
+    // toolkit scrubs what is left).
+    let wire = captured.to_wire_text();
+    assert!(!wire.contains("user-token") && !wire.contains("admin-token"));
 
     // Seed 001: the numbers behind the division, like `total_questions = 0`.
     let Some(Context::Other(stats)) = event.contexts.get("organisation_stats") else {
@@ -332,32 +336,49 @@ fn stats_division_by_zero_is_one_reported_event_with_context() {
 fn incoming_sentry_trace_is_continued() {
     const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
     const PARENT: &str = "00f067aa0ba902b7";
-    let ((status, _), captured) = capture(|| async {
+    const UNSAMPLED_TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
+    let (statuses, captured) = capture(|| async {
         let app = TestApp::new().await;
-        let mut request = request(
-            "GET",
-            "/api/v1/organisations/3/stats",
-            Some(ADMIN),
-            Body::empty(),
-        );
-        request.headers_mut().insert(
-            "sentry-trace",
-            format!("{TRACE_ID}-{PARENT}-1").parse().expect("header"),
-        );
-        app.send(request).await
+        let traced = |header: String| {
+            let mut request = request(
+                "GET",
+                "/api/v1/organisations/3/stats",
+                Some(ADMIN),
+                Body::empty(),
+            );
+            request
+                .headers_mut()
+                .insert("sentry-trace", header.parse().expect("header"));
+            request
+        };
+        let sampled = app.send(traced(format!("{TRACE_ID}-{PARENT}-1"))).await.0;
+        // The caller decided not to sample: no transaction, but the error still joins the
+        // caller's trace.
+        let unsampled = app
+            .send(traced(format!("{UNSAMPLED_TRACE}-{PARENT}-0")))
+            .await
+            .0;
+        (sampled, unsampled)
     });
-    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(statuses.0, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(statuses.1, StatusCode::INTERNAL_SERVER_ERROR);
+    let transactions = captured.transactions();
+    assert_eq!(transactions.len(), 1, "the parent's sampling decision wins");
     let tx = captured.transaction(STATS_ROUTE);
     assert_eq!(tx.trace_id(), TRACE_ID);
     assert_eq!(
         tx.root().parent_span_id.map(|id| id.to_string()).as_deref(),
         Some(PARENT)
     );
-    let event = captured.events()[0];
-    let Some(Context::Trace(trace)) = event.contexts.get("trace") else {
-        panic!("no trace context");
-    };
-    assert_eq!(trace.trace_id.to_string(), TRACE_ID);
+    let trace_ids: Vec<_> = captured
+        .events()
+        .iter()
+        .map(|event| match event.contexts.get("trace") {
+            Some(Context::Trace(trace)) => trace.trace_id.to_string(),
+            _ => panic!("no trace context"),
+        })
+        .collect();
+    assert_eq!(trace_ids, [TRACE_ID, UNSAMPLED_TRACE]);
 }
 
 /// 50 requests from 50 users at once on a 4-worker runtime: every event and transaction
