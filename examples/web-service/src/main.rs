@@ -1,0 +1,76 @@
+//! The web service: `cargo run -p web-service`, then `curl localhost:3000/api/v1/me -H
+//! 'Authorization: Bearer admin-token'`. See the crate documentation for the routes.
+//!
+//! Without `SENTRY_DSN` it runs in local mode: every event and transaction is printed on
+//! stderr as it happens. With one, the same binary reports to Sentry (or any compatible
+//! server).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use web_service::settings::Settings;
+use web_service::{AppState, app, db, observability, server};
+
+fn main() -> ExitCode {
+    // First, before the async runtime starts threads (they take their Sentry hub from the
+    // main one). The guard flushes Sentry when dropped, at the end of `main`.
+    let monitor = match monitor_runtime::init!() {
+        Ok(monitor) => Arc::new(monitor),
+        Err(error) => {
+            eprintln!("web-service: invalid monitoring configuration:\n{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // MERGE: both go once `init!()` sets up logging and `monitor_runtime::health()` exists.
+    observability::init_logging(monitor.config());
+    observability::register(&monitor);
+    for warning in monitor.warnings() {
+        tracing::warn!(warning = %warning, "monitoring_configuration");
+    }
+
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            tracing::error!(%error, "invalid_settings");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "cannot_start_runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(run(settings));
+    drop(runtime);
+
+    tracing::info!("flushing_sentry");
+    drop(monitor);
+    match outcome {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!(%error, "stopped_on_error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    let database = db::redact_url(&settings.database_url);
+    let state = AppState::connect(&settings.database_url).await?;
+    tracing::info!(database = %database, system = state.db.backend().system(), "database_ready");
+    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(addr = %addr, url = %format!("http://{addr}"), "listening");
+    let db = state.db.clone();
+    server::serve(listener, app(state), server::shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}

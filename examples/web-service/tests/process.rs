@@ -1,0 +1,214 @@
+//! The web service as a separate process in local mode (no DSN): it starts on a free port,
+//! serves real HTTP requests, stops gracefully on SIGTERM, and its console shows each
+//! event and transaction (stderr) and its structured logs (stdout, JSON).
+
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A minimal HTTP/1.1 client: one request per connection; returns the status and body.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("Content-Length: 0\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Lines of a child's pipe, as they arrive.
+fn lines(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Kills the child if the test fails before it stopped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite:{}?mode=rwc", dir.path().join("crm.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_web-service"))
+        .env_remove("SENTRY_DSN")
+        .env_remove("RUST_LOG")
+        .env_remove("MONITOR_EVENTS_FILE")
+        .env_remove("SENTRY_TRACES_SAMPLER")
+        .env("SENTRY_ENVIRONMENT", "development")
+        .env("SENTRY_DEBUG", "false")
+        .env("LOG_FORMAT", "json")
+        .env("LOG_LEVEL", "info")
+        .env("PORT", "0")
+        .env("DATABASE_URL", &database)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start web-service");
+    let stdout = lines(child.stdout.take().expect("stdout"));
+    let stderr = lines(child.stderr.take().expect("stderr"));
+    let mut child = Running(child);
+
+    // The port is chosen by the OS (PORT=0) and logged.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut logs = Vec::new();
+    let addr = loop {
+        let line = stdout
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the service logs `listening` within 30 s");
+        let log: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        logs.push(log.clone());
+        if log["message"] == "listening" {
+            break log["addr"].as_str().expect("addr").to_owned();
+        }
+    };
+
+    let admin = [("Authorization", "Bearer admin-token")];
+    let (status, body) = http(&addr, "GET", "/api/v1/organisations/3/stats", &admin);
+    assert_eq!(status, 500, "{body}");
+    let (status, _) = http(&addr, "GET", "/api/v1/organisations/99", &admin);
+    assert_eq!(status, 404);
+    let traced = [
+        ("Authorization", "Bearer user-token"),
+        (
+            "sentry-trace",
+            "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1",
+        ),
+    ];
+    let (status, body) = http(&addr, "GET", "/api/v1/organisations", &traced);
+    assert_eq!(status, 200);
+    assert!(body.contains("Alforis Finance"), "{body}");
+    let (status, body) = http(&addr, "GET", "/health/monitoring", &[]);
+    assert_eq!(status, 200);
+    let health: Value = serde_json::from_str(&body).expect("health JSON");
+    assert_eq!(health["monitoring"]["sentry"]["mode"], "local");
+    assert_eq!(health["monitoring"]["sentry"]["dsn_configured"], false);
+
+    // Graceful shutdown: SIGTERM, then the process flushes Sentry and exits 0.
+    let pid = child.0.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(status) = child.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no exit within 15 s of SIGTERM");
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit}");
+
+    logs.extend(stdout.iter().map(|line| {
+        serde_json::from_str::<Value>(&line).unwrap_or_else(|_| panic!("not JSON: {line}"))
+    }));
+    let console: Vec<String> = stderr.iter().collect();
+    let console_text = console.join("\n");
+
+    // The console: each event and transaction as it happened.
+    let events: Vec<_> = console
+        .iter()
+        .filter(|l| l.starts_with("[sentry] event "))
+        .collect();
+    assert_eq!(events.len(), 1, "only the 500 is an event:\n{console_text}");
+    assert!(
+        events[0].starts_with(
+            "[sentry] event error \"division by zero: organisation 3 has no members\" AppError  tags: "
+        ),
+        "{}",
+        events[0]
+    );
+    for tag in [
+        "authenticated=true",
+        "error_type=zero_division",
+        "status_code=500",
+        "user_role=admin",
+    ] {
+        assert!(events[0].contains(tag), "{tag} in {}", events[0]);
+    }
+    let transaction = |prefix: &str| {
+        console
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{console_text}"))
+    };
+    assert!(
+        transaction("[sentry] transaction GET /api/v1/organisations/{id}/stats internal_error ")
+            .contains("spans=7")
+    );
+    transaction("[sentry] transaction GET /api/v1/organisations/{id} not_found ");
+    let traced_line = transaction("[sentry] transaction GET /api/v1/organisations ok ");
+    assert!(traced_line.contains("trace=4bf92f35…"), "{traced_line}");
+    assert!(traced_line.contains("user_role=user"), "{traced_line}");
+    transaction("[sentry] transaction GET /health/monitoring ok ");
+    assert!(
+        console.iter().any(|l| l.starts_with("[sentry] metrics ")),
+        "metrics flushed at shutdown:\n{console_text}"
+    );
+
+    // The structured logs, in order.
+    let messages: Vec<_> = logs.iter().filter_map(|l| l["message"].as_str()).collect();
+    let position = |m: &str| {
+        messages
+            .iter()
+            .position(|x| *x == m)
+            .unwrap_or_else(|| panic!("no {m:?} log in {messages:?}"))
+    };
+    assert!(position("database_ready") < position("listening"));
+    assert!(position("shutdown_requested") < position("flushing_sentry"));
+    assert!(position("flushing_sentry") < position("stopped"));
+    let failed = logs
+        .iter()
+        .find(|l| l["message"] == "request_failed")
+        .expect("request_failed log");
+    assert_eq!(failed["level"], "ERROR");
+    assert_eq!(failed["route"], "/api/v1/organisations/{id}/stats");
+    assert_eq!(failed["status"], 500);
+    assert!(
+        logs.iter()
+            .any(|l| l["message"] == "request_completed" && l["status"] == 404)
+    );
+    assert!(
+        !console_text.contains("admin-token")
+            && !messages.iter().any(|m| m.contains("admin-token")),
+        "tokens never printed"
+    );
+}
