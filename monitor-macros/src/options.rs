@@ -45,7 +45,14 @@ impl Options {
         options
     }
 
-    fn add(&mut self, kind: MacroKind, args: Args, krate: Option<Path>, span: Span, errors: &mut Errors) {
+    fn add(
+        &mut self,
+        kind: MacroKind,
+        args: Args,
+        krate: Option<Path>,
+        span: Span,
+        errors: &mut Errors,
+    ) {
         if self.macros.contains(&kind.name()) {
             errors.push(syn::Error::new(
                 span,

@@ -16,7 +16,7 @@ mod parts;
 mod return_edge;
 mod shape;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::quote;
 use syn::{Block, Expr, ItemFn, Stmt};
 
@@ -36,7 +36,10 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         options,
         function: &function,
     };
-    let track_caller = function.attrs.iter().any(|a| a.path().is_ident("track_caller"));
+    let track_caller = function
+        .attrs
+        .iter()
+        .any(|a| a.path().is_ident("track_caller"));
     let body = match shape::of(&function) {
         Shape::AsyncFn => async_fn(&cg, &function.block),
         Shape::AsyncTail(kind) => async_tail(&cg, &function.block, kind),
@@ -45,14 +48,35 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         Shape::Sync if track_caller => inline_observed(&cg, &function),
         Shape::Sync => sync(&cg, &function),
     };
-    let ItemFn { attrs, vis, sig, .. } = &function;
-    quote! {
-        #(#attrs)*
-        #vis #sig {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = &function;
+    // The body's braces keep the user's spans: rustc takes the function's span from its
+    // first to its last token, and a closing brace from the macro would make the whole
+    // function look macro-made, which silences `dead_code` on it.
+    let braces = with_user_braces(
+        block,
+        quote! {
             #(#inner_attrs)*
             #body
-        }
+        },
+    );
+    quote! {
+        #(#attrs)*
+        #vis #sig #braces
     }
+}
+
+/// `{ contents }` with the braces of the user's `block`, so that errors about the block
+/// as a whole (a missing tail value, an unmet `impl Trait` bound) point at the user's
+/// body, and lints see the function as the user's.
+fn with_user_braces(block: &Block, contents: TokenStream) -> Group {
+    let mut braces = Group::new(Delimiter::Brace, contents);
+    braces.set_span(block.brace_token.span.join());
+    braces
 }
 
 /// The statements every shape starts with, before the body runs.
@@ -71,8 +95,10 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     let prelude = prelude(cg);
     let guard = binding("monitor_guard");
     let ret = binding("monitor_ret");
-    let fake = return_edge::fake_return(&function.sig.output);
+    let fake = return_edge::fake_return(&function.sig);
     let block = &function.block;
+    let wrapped = with_user_braces(&function.block, quote!(#fake #block));
+    let output = return_edge::closure_output(&function.sig);
     let on_output = cg.on_output(&ret);
     let finish = span_finish(cg, &guard, &ret);
     let enter = span_enter(cg, &guard);
@@ -80,10 +106,7 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
         #site
         #prelude
         #enter
-        let #ret = #krate::__private::call_once(move || {
-            #fake
-            #block
-        });
+        let #ret = #krate::__private::call_once(move || #output #wrapped);
         {
             let #ret = &#ret;
             #on_output
@@ -169,13 +192,9 @@ fn span_finish(cg: &Gen<'_>, guard: &proc_macro2::Ident, out: &proc_macro2::Iden
 /// `async fn`: the body becomes an inner async block awaited inside the instrumented one.
 fn async_fn(cg: &Gen<'_>, block: &Block) -> TokenStream {
     let site = cg.site();
-    let fake = return_edge::fake_return(&cg.function.sig.output);
-    let inner = quote! {
-        async move {
-            #fake
-            #block
-        }
-    };
+    let fake = return_edge::fake_return(&cg.function.sig);
+    let wrapped = with_user_braces(block, quote!(#fake #block));
+    let inner = quote!(async move #wrapped);
     let instrumented = instrumented(cg, inner);
     quote! {
         #site
@@ -202,7 +221,8 @@ fn async_tail(cg: &Gen<'_>, block: &Block, kind: TailKind) -> TokenStream {
     let Some(future) = future else {
         return inline(cg, block);
     };
-    let instrumented = instrumented(cg, quote!(#future));
+    let future = return_edge::pin_future_output(&cg.function.sig, quote!(#future));
+    let instrumented = instrumented(cg, future);
     let outer = quote! { async move { #instrumented } };
     let tail = match wrap_path {
         Some(func) => quote! { #func(#outer) },

@@ -46,10 +46,9 @@ impl Gen<'_> {
         let explicit_name = option_lit(monitored.and_then(|m| m.name.as_ref()));
         let op = match monitored {
             Some(m) => {
-                let op = m
-                    .op
-                    .clone()
-                    .unwrap_or_else(|| LitStr::new("function", Span::call_site()));
+                let op =
+                    m.op.clone()
+                        .unwrap_or_else(|| LitStr::new("function", Span::call_site()));
                 quote!(::core::option::Option::Some(#op))
             }
             None => quote!(::core::option::Option::None),
@@ -161,7 +160,11 @@ impl Gen<'_> {
             quote_spanned! {value.span()=> #fields.data(#key, &(#value)); }
         });
         // Without `outcome` there is nothing left to do after the call crumb.
-        let bind = if outcome { quote!(let #call) } else { quote!(let _) };
+        let bind = if outcome {
+            quote!(let #call)
+        } else {
+            quote!(let _)
+        };
         quote! {
             #bind = #p::breadcrumb(
                 #site,
@@ -249,7 +252,8 @@ impl Gen<'_> {
         let err = binding("monitor_err");
         let options = binding("monitor_capture");
         let base = self.capture_options_base();
-        let has_dynamic = capture.tags.iter().any(|f| !is_literal(&f.value)) || !capture.data.is_empty();
+        let has_dynamic =
+            capture.tags.iter().any(|f| !is_literal(&f.value)) || !capture.data.is_empty();
         let options_expr = if has_dynamic {
             quote!(#options.unwrap_or_else(|| #base))
         } else {
@@ -259,7 +263,15 @@ impl Gen<'_> {
             syn::ReturnType::Type(_, ty) => ty.span(),
             syn::ReturnType::Default => self.function.sig.paren_token.span.close(),
         };
-        let as_result = quote_spanned! {return_span=> #p::CaptureResult::captured_error(#out) };
+        // Every token of the `Result` check sits at the return type, so a return type that
+        // is not a `Result` (an alias of something else) is reported there. The qualified
+        // form raises the trait bound and the associated type's bound at the same span with
+        // the same text, which rustc reports once.
+        let p_at_return = respan(p.clone(), return_span);
+        let out_at_return = Ident::new(&out.to_string(), return_span.resolved_at(out.span()));
+        let as_result = quote_spanned! {return_span=>
+            <_ as #p_at_return::CaptureResult>::captured_error(#out_at_return)
+        };
         let skip = match &capture.skip_if {
             Some(skip_if) => quote_spanned! {skip_if.span()=> (#skip_if)(#err) },
             None => quote!(false),
@@ -284,14 +296,21 @@ impl Gen<'_> {
 
     /// Sends the `in_progress` check-in and binds the pending closing one.
     pub fn check_in_start(&self) -> TokenStream {
-        let Some(check_in) = self.options.monitored.as_ref().and_then(|m| m.check_in.as_ref()) else {
+        let Some(check_in) = self
+            .options
+            .monitored
+            .as_ref()
+            .and_then(|m| m.check_in.as_ref())
+        else {
             return TokenStream::new();
         };
         let p = self.private();
         let call = binding("monitor_check_in");
         let slug = &check_in.slug;
         let schedule = match (&check_in.schedule, &check_in.interval) {
-            (Some(crontab), _) => quote!(::core::option::Option::Some(#p::check_in::Schedule::Crontab(#crontab))),
+            (Some(crontab), _) => {
+                quote!(::core::option::Option::Some(#p::check_in::Schedule::Crontab(#crontab)))
+            }
             (None, Some(interval)) => match schedule::parse_interval(&interval.value()) {
                 Some((value, unit)) => {
                     let unit = Ident::new(unit, interval.span());
@@ -317,7 +336,13 @@ impl Gen<'_> {
 
     /// Sends the closing check-in for the output bound to `out` (a reference).
     pub fn check_in_finish(&self, out: &Ident) -> TokenStream {
-        if self.options.monitored.as_ref().and_then(|m| m.check_in.as_ref()).is_none() {
+        if self
+            .options
+            .monitored
+            .as_ref()
+            .and_then(|m| m.check_in.as_ref())
+            .is_none()
+        {
             return TokenStream::new();
         }
         let call = binding("monitor_check_in");
@@ -340,6 +365,24 @@ impl Gen<'_> {
         let check_in = self.check_in_finish(out);
         quote! { #capture #crumb #check_in }
     }
+}
+
+/// `tokens` with every span moved to `span`'s location (and hygiene).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 fn record(recorder: &Ident, method: &str, field: &Field) -> TokenStream {

@@ -61,8 +61,8 @@ fn tail_kind(expr: &Expr) -> Option<TailKind> {
             let is_box_pin = segments.len() >= 2
                 && segments[segments.len() - 2] == "Box"
                 && segments[segments.len() - 1] == "pin";
-            let single_async = call.args.len() == 1
-                && matches!(call.args.first(), Some(Expr::Async(_)));
+            let single_async =
+                call.args.len() == 1 && matches!(call.args.first(), Some(Expr::Async(_)));
             (is_box_pin && single_async).then_some(TailKind::BoxPin)
         }
         Expr::Paren(p) => tail_kind(&p.expr),
@@ -87,27 +87,54 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(shape(syn::parse_quote!(async fn f() {})), "async");
-        assert_eq!(shape(syn::parse_quote!(fn f() -> ! { loop {} })), "never");
         assert_eq!(
-            shape(syn::parse_quote!(fn f() -> impl Future<Output = ()> { async {} })),
+            shape(syn::parse_quote!(
+                async fn f() {}
+            )),
+            "async"
+        );
+        assert_eq!(
+            shape(syn::parse_quote!(
+                fn f() -> ! {
+                    loop {}
+                }
+            )),
+            "never"
+        );
+        assert_eq!(
+            shape(syn::parse_quote!(
+                fn f() -> impl Future<Output = ()> {
+                    async {}
+                }
+            )),
             "block"
         );
         assert_eq!(
-            shape(syn::parse_quote!(fn f(&self) -> Pin<Box<dyn Future<Output = ()>>> {
-                let v = self.v.clone();
-                Box::pin(async move { drop(v) })
-            })),
+            shape(syn::parse_quote!(
+                fn f(&self) -> Pin<Box<dyn Future<Output = ()>>> {
+                    let v = self.v.clone();
+                    Box::pin(async move { drop(v) })
+                }
+            )),
             "box_pin"
         );
         // B2: a future returned inside a Result is not the function's future.
         assert_eq!(
-            shape(syn::parse_quote!(fn f() -> Result<MyFuture, E> {
-                let inner = Box::pin(async {});
-                Ok(inner)
-            })),
+            shape(syn::parse_quote!(
+                fn f() -> Result<MyFuture, E> {
+                    let inner = Box::pin(async {});
+                    Ok(inner)
+                }
+            )),
             "sync"
         );
-        assert_eq!(shape(syn::parse_quote!(fn f() -> u8 { 1 })), "sync");
+        assert_eq!(
+            shape(syn::parse_quote!(
+                fn f() -> u8 {
+                    1
+                }
+            )),
+            "sync"
+        );
     }
 }
