@@ -108,6 +108,13 @@ impl Parse for Field {
         } else {
             let ident = Ident::parse_any(input)?;
             if !input.peek(Token![=]) {
+                if !input.is_empty() && !input.peek(Token![,]) {
+                    // `tags(op: "deploy")`, `data(rows.len())`.
+                    return Err(input.error(format!(
+                        "expected `,` or `=` after `{ident}`: each entry is an argument name, \
+                         or `key = expression`"
+                    )));
+                }
                 let value: Expr = syn::parse_quote_spanned!(ident.span()=> #ident);
                 return Ok(Field {
                     key: ident.unraw().to_string(),
@@ -211,7 +218,27 @@ pub enum Args {
 /// Parses the arguments of one attribute. Errors go to `errors`; what could be understood
 /// is still returned, so the expansion can go on and report everything at once.
 pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> (Args, Option<Path>) {
-    let options = match Punctuated::<RawOption, Token![,]>::parse_terminated.parse2(tokens) {
+    let parser = |input: ParseStream<'_>| {
+        if input.peek(LitStr) {
+            // `#[monitored("checkout")]`: say which option takes the text.
+            let lit: LitStr = input.parse()?;
+            let key = match kind {
+                MacroKind::Monitored => "name",
+                MacroKind::Breadcrumb => "message",
+                MacroKind::CaptureErrors => "error_type",
+            };
+            return Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "`#[{}]` takes named options: write `{key} = {}`",
+                    kind.name(),
+                    lit.to_token_stream()
+                ),
+            ));
+        }
+        Punctuated::<RawOption, Token![,]>::parse_terminated(input)
+    };
+    let options = match parser.parse2(tokens) {
         Ok(options) => options,
         Err(e) => {
             errors.push(e);
@@ -229,14 +256,7 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> (Args
         let key = option.key.unraw().to_string();
         let span = option.key.span();
         if !kind.keys().contains(&key.as_str()) {
-            errors.push(syn::Error::new(
-                span,
-                format!(
-                    "unknown option `{key}` for `#[{}]`; expected one of: {}",
-                    kind.name(),
-                    kind.keys().join(", ")
-                ),
-            ));
+            errors.push(syn::Error::new(span, unknown_option(kind, &key)));
             continue;
         }
         if seen.contains(&key) {
@@ -326,13 +346,79 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> (Args
     (args, krate)
 }
 
+/// The message for an option `#[kind]` does not know: what the user may have meant, then
+/// every valid key.
+fn unknown_option(kind: MacroKind, key: &str) -> String {
+    let valid = kind.keys().join(", ");
+    let owner = [
+        MacroKind::Monitored,
+        MacroKind::Breadcrumb,
+        MacroKind::CaptureErrors,
+    ]
+    .into_iter()
+    .find(|other| *other != kind && other.keys().contains(&key));
+    if let Some(owner) = owner {
+        return format!(
+            "`{key}` is an option of `#[{}]`, not of `#[{}]`; `#[{}]` accepts: {valid}",
+            owner.name(),
+            kind.name(),
+            kind.name()
+        );
+    }
+    // One typo in a short key, two in a longer one.
+    let limit = if key.len() <= 3 { 1 } else { 2 };
+    let close = kind
+        .keys()
+        .iter()
+        .filter(|candidate| edit_distance(key, candidate) <= limit)
+        .min_by_key(|candidate| edit_distance(key, candidate));
+    match close {
+        Some(close) => format!(
+            "unknown option `{key}` for `#[{}]`; did you mean `{close}`? Expected one of: {valid}",
+            kind.name()
+        ),
+        None => format!(
+            "unknown option `{key}` for `#[{}]`; expected one of: {valid}",
+            kind.name()
+        ),
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 fn flag(key: &str, span: Span, value: RawValue, errors: &mut Errors) -> bool {
     match value {
         RawValue::Flag => true,
         RawValue::Assign(expr) => {
+            let naming = matches!(key, "transaction" | "span")
+                && matches!(
+                    &expr,
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Str(_),
+                        ..
+                    })
+                );
+            let hint = if naming {
+                format!(", and `name = \"…\"` to name it: `#[monitored({key}, name = \"…\")]`")
+            } else {
+                String::new()
+            };
             errors.push(syn::Error::new_spanned(
                 expr,
-                format!("`{key}` is a flag and takes no value: write `{key}`"),
+                format!("`{key}` is a flag and takes no value: write `{key}`{hint}"),
             ));
             true
         }
@@ -407,35 +493,61 @@ fn assign_path(key: &str, span: Span, value: RawValue, errors: &mut Errors) -> O
 
 fn assign_rate(span: Span, value: RawValue, errors: &mut Errors) -> Option<f64> {
     let expr = assign_expr("sample_rate", span, value, errors)?;
-    let (rate, lit_span) = match &expr {
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Float(f), ..
-        }) => (f.base10_parse::<f64>().ok(), f.span()),
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Int(i), ..
-        }) => (i.base10_parse::<f64>().ok(), i.span()),
-        other => {
-            errors.push(syn::Error::new_spanned(
-                other,
-                "`sample_rate` expects a number literal from 0.0 to 1.0, such as `sample_rate = 0.25`",
-            ));
-            return None;
-        }
+    let Some(rate) = number(&expr) else {
+        errors.push(syn::Error::new_spanned(
+            expr,
+            "`sample_rate` expects a number literal from 0.0 to 1.0, such as `sample_rate = 0.25`",
+        ));
+        return None;
     };
-    match rate {
-        Some(rate) if (0.0..=1.0).contains(&rate) => Some(rate),
-        _ => {
-            errors.push(syn::Error::new(
-                lit_span,
-                "`sample_rate` must be from 0.0 to 1.0",
-            ));
-            None
-        }
+    if (0.0..=1.0).contains(&rate) {
+        Some(rate)
+    } else {
+        errors.push(syn::Error::new_spanned(
+            &expr,
+            format!(
+                "`sample_rate` must be from 0.0 to 1.0, found {}",
+                expr.to_token_stream().to_string().replace(' ', "")
+            ),
+        ));
+        None
     }
 }
 
+/// The value of a number literal, negative ones included.
+fn number(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Float(f), ..
+        }) => f.base10_parse::<f64>().ok(),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<f64>().ok(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => number(expr).map(|n| -n),
+        _ => None,
+    }
+}
+
+const LEVELS: &str = "debug, info, warning, error, fatal";
+
 fn assign_level(span: Span, value: RawValue, errors: &mut Errors) -> Option<Level> {
-    let lit = assign_str("level", span, value, errors, false)?;
+    let expr = assign_expr("level", span, value, errors)?;
+    let Expr::Lit(syn::ExprLit {
+        lit: Lit::Str(lit), ..
+    }) = expr
+    else {
+        errors.push(syn::Error::new_spanned(
+            expr,
+            format!(
+                "`level` expects a string literal, one of: {LEVELS}; such as `level = \"warning\"`"
+            ),
+        ));
+        return None;
+    };
     let level = match lit.value().to_ascii_lowercase().as_str() {
         "debug" => Level::Debug,
         "info" => Level::Info,
@@ -445,10 +557,7 @@ fn assign_level(span: Span, value: RawValue, errors: &mut Errors) -> Option<Leve
         _ => {
             errors.push(syn::Error::new(
                 lit.span(),
-                format!(
-                    "unknown level `{}`; expected one of: debug, info, warning, error, fatal",
-                    lit.value()
-                ),
+                format!("unknown level `{}`; expected one of: {LEVELS}", lit.value()),
             ));
             return None;
         }
@@ -579,6 +688,21 @@ fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> O
             ));
             continue;
         }
+        let other = match key.as_str() {
+            "schedule" => "interval",
+            "interval" => "schedule",
+            _ => "",
+        };
+        if seen.iter().any(|k| k == other) {
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "`{key}` conflicts with `{other}`: a monitor has one schedule, either a \
+                     crontab (`schedule = \"0 3 * * *\"`) or an interval (`interval = \"1 day\"`)"
+                ),
+            ));
+            continue;
+        }
         seen.push(key.clone());
         match key.as_str() {
             "slug" => slug = assign_str(&key, span, option.value, errors, true),
@@ -606,13 +730,6 @@ fn check_in_list(tokens: TokenStream, list_span: Span, errors: &mut Errors) -> O
                 }
             }
         }
-    }
-    if let (Some(schedule), Some(interval)) = (&out.schedule, &out.interval) {
-        let _ = schedule;
-        errors.push(syn::Error::new(
-            interval.span(),
-            "`interval` conflicts with `schedule`: a monitor has one schedule",
-        ));
     }
     if let Some(schedule) = &out.schedule
         && schedule.value().split_whitespace().count() != 5
@@ -655,5 +772,34 @@ pub fn key_lit(field: &Field) -> LitStr {
 impl ToTokens for Level {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         Ident::new(self.variant(), Span::call_site()).to_tokens(tokens);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_options_get_a_hint() {
+        let message = |kind, key| unknown_option(kind, key);
+        assert!(message(MacroKind::Breadcrumb, "mesage").contains("did you mean `message`?"));
+        assert!(
+            message(MacroKind::Monitored, "sample_rat").contains("did you mean `sample_rate`?")
+        );
+        assert!(message(MacroKind::Monitored, "nmae").contains("did you mean `name`?"));
+        // Too far from any key, or too short to guess from.
+        assert!(!message(MacroKind::Monitored, "bogus").contains("did you mean"));
+        assert!(!message(MacroKind::Monitored, "id").contains("did you mean"));
+        assert!(
+            message(MacroKind::CaptureErrors, "sample_rate")
+                .starts_with("`sample_rate` is an option of `#[monitored]`")
+        );
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("mesage", "message"), 1);
+        assert_eq!(edit_distance("nmae", "name"), 2);
+        assert_eq!(edit_distance("", "op"), 2);
     }
 }

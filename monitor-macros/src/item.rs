@@ -111,6 +111,30 @@ pub fn take_stacked(function: &mut ItemFn) -> Vec<Stacked> {
     stacked
 }
 
+/// Keeps the imports of the stacked attributes used.
+///
+/// The outermost toolkit macro removes the stacked attributes before rustc resolves their
+/// paths, so `use monitor_runtime::capture_errors;` would otherwise be reported as an
+/// unused import (an error under `#![deny(warnings)]`). A `use <path> as _;` at the top of
+/// the body resolves each path where the user wrote it, which marks the import used (and
+/// reports a missing import on the attribute's own path). It binds no name, so the body
+/// sees nothing new. Shapes whose body is split (async tails) can put it after the
+/// expansion's first statement, hence the clippy allowance.
+pub fn keep_stacked_imports_used(function: &mut ItemFn, stacked: &[Stacked]) {
+    for (index, other) in stacked.iter().enumerate() {
+        let path = other.attr.path();
+        let span = path
+            .segments
+            .last()
+            .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+        let import: syn::Stmt = syn::parse_quote_spanned! {span=>
+            #[allow(unused_imports, clippy::items_after_statements)]
+            use #path as _;
+        };
+        function.block.stmts.insert(index, import);
+    }
+}
+
 /// The arguments of a stacked attribute.
 pub fn stacked_args(stacked: &Stacked, errors: &mut Errors) -> (Args, Option<syn::Path>) {
     match &stacked.attr.meta {

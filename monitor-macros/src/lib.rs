@@ -56,6 +56,7 @@ fn entry(
         item::Parsed::Unparsable => return item,
     };
     let stacked = item::take_stacked(&mut function);
+    item::keep_stacked_imports_used(&mut function, &stacked);
     let options = options::Options::gather(kind, args, &stacked, &mut errors);
     validate::check(&options, &function, &mut errors);
     if !errors.is_empty() {

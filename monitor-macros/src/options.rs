@@ -19,10 +19,6 @@ pub struct Options {
     pub capture: Option<CaptureArgs>,
     /// The macro names in the order they were written, for the registry.
     pub macros: Vec<&'static str>,
-    /// The paths the stacked attributes were written with (`breadcrumb`,
-    /// `monitor_runtime::capture_errors`). Their macros never expand, so the expansion
-    /// names these paths once; otherwise the user's `use` of them would be reported unused.
-    pub stacked_paths: Vec<Path>,
 }
 
 impl Options {
@@ -45,7 +41,6 @@ impl Options {
                 .last()
                 .map_or_else(Span::call_site, |s| s.ident.span());
             options.add(other.kind, args, krate, span, errors);
-            options.stacked_paths.push(other.attr.path().clone());
         }
         options
     }

@@ -1,11 +1,9 @@
 //! Checks that need the function as well as the options.
 
-use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, Pat, ReturnType, Type};
 
 use crate::args::Field;
 use crate::diag::Errors;
-use crate::expand::shape::{self, Shape};
 use crate::options::Options;
 
 /// Runs every check, pushing each problem to `errors`.
@@ -17,7 +15,7 @@ pub fn check(options: &Options, function: &ItemFn, errors: &mut Errors) {
         }
     }
     if options.capture.is_some() {
-        check_result_return(function, errors);
+        check_result_return(&function.sig, errors);
     }
 }
 
@@ -90,38 +88,99 @@ fn pattern_names(pat: &Pat, names: &mut Vec<String>) {
 /// `#[capture_errors]` needs a `Result`. Types that are certainly not one are rejected
 /// here, at the return type; a path that may be an alias (`io::Result<T>`, `AppResult`)
 /// is checked by a trait bound in the expansion, also at the return type.
-///
-/// A function returning the future its last statement builds (async-trait methods,
-/// `-> impl Future<Output = Result<…>>`) is checked on the future's `Output`.
-fn check_result_return(function: &ItemFn, errors: &mut Errors) {
-    let sig = &function.sig;
-    let message = "`#[capture_errors]` requires a function returning `Result<_, _>` \
-                   (aliases such as `io::Result<T>` are accepted)";
-    if let Shape::AsyncTail(_) = shape::of(function) {
-        match shape::future_output(&sig.output) {
-            Some(output) if !may_be_result(&output) => {
-                errors.push(syn::Error::new(
-                    output.span(),
-                    format!("{message}; this future's output is not one"),
-                ));
-            }
-            // A `Result`, or a future type the macro cannot see into: the expansion's
-            // trait bound checks it.
-            _ => {}
-        }
-        return;
-    }
+fn check_result_return(sig: &syn::Signature, errors: &mut Errors) {
+    let message = "`#[capture_errors]` requires a function returning `Result<_, _>`";
+    let aliases = "aliases such as `io::Result<T>` are accepted";
     match &sig.output {
         ReturnType::Default => errors.push(syn::Error::new(
             sig.paren_token.span.close(),
             format!("{message}; this function returns `()`"),
         )),
         ReturnType::Type(_, ty) => {
-            if !may_be_result(ty) {
-                errors.push(syn::Error::new(ty.span(), message));
+            // A sync fn returning a future (async-trait's rewrite, `-> impl Future`) has its
+            // errors in the future's output.
+            let output = future_output(ty).filter(|_| sig.asyncness.is_none());
+            let checked = output.unwrap_or(ty);
+            if !may_be_result(checked) {
+                let found = type_text(checked);
+                let found = if output.is_some() {
+                    format!("a future of `{found}`")
+                } else {
+                    format!("`{found}`")
+                };
+                errors.push(syn::Error::new_spanned(
+                    checked,
+                    format!("{message}, found {found} ({aliases})"),
+                ));
             }
         }
     }
+}
+
+/// A type as the user would write it: `Option<u32>`, not `Option < u32 >`.
+fn type_text(ty: &Type) -> String {
+    let spaced = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut text = String::with_capacity(spaced.len());
+    let mut chars = spaced.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let previous = text.chars().last();
+            let next = chars.peek().copied();
+            let tight_after = matches!(previous, Some('<' | '&' | ':' | '(' | '['));
+            let tight_before = matches!(next, Some('<' | '>' | ',' | ':' | ';' | ')' | ']'));
+            if tight_after || tight_before {
+                continue;
+            }
+        }
+        text.push(c);
+    }
+    text
+}
+
+/// `X` in `impl Future<Output = X>`, `Pin<Box<dyn Future<Output = X> + Send + '_>>` and the
+/// like.
+pub fn future_output(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::ImplTrait(t) => bounds_output(&t.bounds),
+        Type::TraitObject(t) => bounds_output(&t.bounds),
+        Type::Paren(p) => future_output(&p.elem),
+        Type::Group(g) => future_output(&g.elem),
+        Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            if last.ident != "Pin" && last.ident != "Box" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            args.args.iter().find_map(|arg| match arg {
+                syn::GenericArgument::Type(inner) => future_output(inner),
+                _ => None,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn bounds_output(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+) -> Option<&Type> {
+    bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let last = bound.path.segments.last()?;
+        if last.ident != "Future" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(&assoc.ty),
+            _ => None,
+        })
+    })
 }
 
 /// Well-known types that are never a `Result`; any other path may be an alias of one.
@@ -151,6 +210,44 @@ fn may_be_result(ty: &Type) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn types_read_as_written() {
+        let text = |ty: Type| type_text(&ty);
+        assert_eq!(text(syn::parse_quote!(Option<u32>)), "Option<u32>");
+        assert_eq!(
+            text(syn::parse_quote!(
+                std::collections::HashMap<&'a str, (u8, [u8; 4])>
+            )),
+            "std::collections::HashMap<&'a str, (u8, [u8; 4])>"
+        );
+    }
+
+    #[test]
+    fn future_outputs_are_found() {
+        let output = |ty: Type| future_output(&ty).map(|t| quote::quote!(#t).to_string());
+        let ok = Some("Result < u8 , E >".to_owned());
+        assert_eq!(
+            output(syn::parse_quote!(
+                impl Future<Output = Result<u8, E>> + Send
+            )),
+            ok
+        );
+        assert_eq!(
+            output(syn::parse_quote!(
+                Pin<Box<dyn Future<Output = Result<u8, E>> + Send + 'async_trait>>
+            )),
+            ok
+        );
+        assert_eq!(
+            output(syn::parse_quote!(
+                std::pin::Pin<Box<dyn core::future::Future<Output = Result<u8, E>>>>
+            )),
+            ok
+        );
+        assert_eq!(output(syn::parse_quote!(Result<u8, E>)), None);
+        assert_eq!(output(syn::parse_quote!(Box<dyn Error>)), None);
+    }
 
     #[test]
     fn destructured_arguments_are_flattened() {

@@ -1,7 +1,7 @@
 //! Code generation: one function in, the instrumented function out.
 //!
-//! The signature, outer attributes, visibility and the body's braces are re-emitted
-//! untouched, so `dead_code`, `must_use` and doc comments behave as they did. The body is rewritten by shape:
+//! The signature, outer attributes and visibility are re-emitted untouched, so `dead_code`,
+//! `must_use` and doc comments behave as they did. The body is rewritten by shape:
 //! - **sync**: the body runs in a closure passed to an `FnOnce` helper, so its result can
 //!   be seen (status, `Err` capture, outcome crumb) while `return`, `?` and returns that
 //!   borrow `&mut` arguments keep working;
@@ -14,9 +14,9 @@
 mod caller;
 mod parts;
 mod return_edge;
-pub(crate) mod shape;
+mod shape;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::quote;
 use syn::{Block, Expr, ItemFn, Stmt};
 
@@ -54,20 +54,29 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         sig,
         block,
     } = &function;
-    let mut out = quote! {
-        #(#attrs)*
-        #vis #sig
-    };
-    // The body's braces are the user's own tokens: rustc takes the function's span from
-    // its first and last tokens, and a span ending in macro-made tokens counts as "from
-    // an expansion", which silences `dead_code` (and `#[expect(dead_code)]` then fails).
-    block.brace_token.surround(&mut out, |out| {
-        out.extend(quote! {
+    // The body's braces keep the user's spans: rustc takes the function's span from its
+    // first to its last token, and a closing brace from the macro would make the whole
+    // function look macro-made, which silences `dead_code` on it.
+    let braces = with_user_braces(
+        block,
+        quote! {
             #(#inner_attrs)*
             #body
-        });
-    });
-    out
+        },
+    );
+    quote! {
+        #(#attrs)*
+        #vis #sig #braces
+    }
+}
+
+/// `{ contents }` with the braces of the user's `block`, so that errors about the block
+/// as a whole (a missing tail value, an unmet `impl Trait` bound) point at the user's
+/// body, and lints see the function as the user's.
+fn with_user_braces(block: &Block, contents: TokenStream) -> Group {
+    let mut braces = Group::new(Delimiter::Brace, contents);
+    braces.set_span(block.brace_token.span.join());
+    braces
 }
 
 /// The statements every shape starts with, before the body runs.
@@ -86,8 +95,10 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     let prelude = prelude(cg);
     let guard = binding("monitor_guard");
     let ret = binding("monitor_ret");
-    let fake = return_edge::fake_return(&function.sig.output);
-    let block = user_block(&function.block);
+    let fake = return_edge::fake_return(&function.sig);
+    let block = &function.block;
+    let wrapped = with_user_braces(&function.block, quote!(#fake #block));
+    let output = return_edge::closure_output(&function.sig);
     let on_output = cg.on_output(&ret);
     let finish = span_finish(cg, &guard, &ret);
     let enter = span_enter(cg, &guard);
@@ -95,10 +106,7 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
         #site
         #prelude
         #enter
-        let #ret = #krate::__private::call_once(move || {
-            #fake
-            #block
-        });
+        let #ret = #krate::__private::call_once(move || #output #wrapped);
         {
             let #ret = &#ret;
             #on_output
@@ -141,7 +149,7 @@ fn inline_observed(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     };
     let mut block: Block = (*function.block).clone();
     syn::visit_mut::VisitMut::visit_block_mut(&mut rewriter, &mut block);
-    let tail = rewriter.wrap(user_block(&block));
+    let tail = rewriter.wrap(quote!(#block));
     quote! {
         #site
         #prelude
@@ -157,23 +165,12 @@ fn inline(cg: &Gen<'_>, block: &Block) -> TokenStream {
     let prelude = prelude(cg);
     let guard = binding("monitor_guard");
     let enter = span_enter(cg, &guard);
-    let block = user_block(block);
     quote! {
         #site
         #prelude
         #enter
         #block
     }
-}
-
-/// The user's block as the value of the generated code.
-///
-/// The parentheses, spanned at the call site, keep rustc's `unused_braces` lint quiet: a
-/// one-line body such as `{ x }` placed as the tail of a generated block or `let` would
-/// otherwise be reported as "unnecessary braces" on the user's own braces, an error under
-/// `#![deny(warnings)]`. Lints skip delimiters that come from a macro expansion.
-fn user_block(block: &Block) -> TokenStream {
-    quote!((#block))
 }
 
 fn span_enter(cg: &Gen<'_>, guard: &proc_macro2::Ident) -> TokenStream {
@@ -195,14 +192,9 @@ fn span_finish(cg: &Gen<'_>, guard: &proc_macro2::Ident, out: &proc_macro2::Iden
 /// `async fn`: the body becomes an inner async block awaited inside the instrumented one.
 fn async_fn(cg: &Gen<'_>, block: &Block) -> TokenStream {
     let site = cg.site();
-    let fake = return_edge::fake_return(&cg.function.sig.output);
-    let block = user_block(block);
-    let inner = quote! {
-        async move {
-            #fake
-            #block
-        }
-    };
+    let fake = return_edge::fake_return(&cg.function.sig);
+    let wrapped = with_user_braces(block, quote!(#fake #block));
+    let inner = quote!(async move #wrapped);
     let instrumented = instrumented(cg, inner);
     quote! {
         #site
@@ -212,11 +204,6 @@ fn async_fn(cg: &Gen<'_>, block: &Block) -> TokenStream {
 
 /// A sync fn returning the future its last statement builds: that future is wrapped, and
 /// the statements before it still run at the call, outside the span.
-///
-/// The span starts at the future's first poll, like an `async fn`'s, so the options
-/// (`tags(...)`, `data(...)`, `message`) are evaluated inside the future too: an option
-/// that reads a borrowed argument makes the future borrow it, which a `'static` future
-/// cannot. A value read by the statements before the tail can be named instead.
 fn async_tail(cg: &Gen<'_>, block: &Block, kind: TailKind) -> TokenStream {
     let site = cg.site();
     let mut stmts = block.stmts.clone();
@@ -234,17 +221,7 @@ fn async_tail(cg: &Gen<'_>, block: &Block, kind: TailKind) -> TokenStream {
     let Some(future) = future else {
         return inline(cg, block);
     };
-    // An async block's output type is only inferred from the return type after the whole
-    // body is checked, too late for the probes that read it (`Ok(())` of an
-    // `impl Future<Output = Result<(), E>>` would leave `E` unknown). Name it up front.
-    let future = match shape::future_output(&cg.function.sig.output) {
-        Some(mut output) => {
-            return_edge::erase_impl_trait(&mut output);
-            let krate = &cg.krate;
-            quote!(#krate::__private::future_output::<#output, _>(#future))
-        }
-        None => quote!(#future),
-    };
+    let future = return_edge::pin_future_output(&cg.function.sig, quote!(#future));
     let instrumented = instrumented(cg, future);
     let outer = quote! { async move { #instrumented } };
     let tail = match wrap_path {

@@ -61,13 +61,8 @@ impl Gen<'_> {
             None => quote!(::core::option::Option::None),
         };
         let macros = &self.options.macros;
-        let stacked = &self.options.stacked_paths;
         quote! {
             let #site: &'static #p::FnSite = {
-                #(
-                    #[allow(unused_imports)]
-                    use #stacked as _;
-                )*
                 fn __monitor_runtime_path() -> &'static str {
                     #p::type_name_of(__monitor_runtime_path)
                 }
@@ -166,7 +161,7 @@ impl Gen<'_> {
         });
         // Without `outcome` there is nothing left to do after the call crumb.
         let bind = if outcome {
-            quote!(#[allow(unused_mut)] let mut #call)
+            quote!(let #call)
         } else {
             quote!(let _)
         };
@@ -268,19 +263,22 @@ impl Gen<'_> {
             syn::ReturnType::Type(_, ty) => ty.span(),
             syn::ReturnType::Default => self.function.sig.paren_token.span.close(),
         };
-        let as_result = quote_spanned! {return_span=> #p::CaptureResult::captured_error(#out) };
+        // Every token of the `Result` check sits at the return type, so a return type that
+        // is not a `Result` (an alias of something else) is reported there. The qualified
+        // form raises the trait bound and the associated type's bound at the same span with
+        // the same text, which rustc reports once.
+        let p_at_return = respan(p.clone(), return_span);
+        let out_at_return = Ident::new(&out.to_string(), return_span.resolved_at(out.span()));
+        let as_result = quote_spanned! {return_span=>
+            <_ as #p_at_return::CaptureResult>::captured_error(#out_at_return)
+        };
         let skip = match &capture.skip_if {
-            // Through a helper rather than `(#skip_if)(#err)`: a closure called where it is
-            // written would trip `clippy::redundant_closure_call` in the user's crate, and
-            // the helper's `FnOnce(&E)` bound lets `|e| …` infer its parameter type.
-            Some(skip_if) => quote_spanned! {skip_if.span()=> #p::errors::skip_if(#skip_if, #err) },
+            Some(skip_if) => quote_spanned! {skip_if.span()=> (#skip_if)(#err) },
             None => quote!(false),
         };
-        // With no client nothing is reported and no span exists: skip building the event
-        // and the options, which allocate.
         quote! {
             if let ::core::option::Option::Some(#err) = #as_result {
-                if #p::errors::client_enabled() && !#skip {
+                if !#skip {
                     #[allow(unused_imports)]
                     use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
                     #[allow(unused_imports)]
@@ -367,6 +365,24 @@ impl Gen<'_> {
         let check_in = self.check_in_finish(out);
         quote! { #capture #crumb #check_in }
     }
+}
+
+/// `tokens` with every span moved to `span`'s location (and hygiene).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 fn record(recorder: &Ident, method: &str, field: &Field) -> TokenStream {

@@ -1,9 +1,7 @@
 //! Which shape a function has, for the expansion: async, sync returning a future built by
 //! an async block (async-trait, `-> impl Future`), or plain sync.
 
-use syn::{
-    Block, Expr, GenericArgument, ItemFn, PathArguments, ReturnType, Stmt, Type, TypeParamBound,
-};
+use syn::{Block, Expr, ItemFn, ReturnType, Stmt, Type};
 
 /// How the function's work runs.
 pub enum Shape {
@@ -73,59 +71,6 @@ fn tail_kind(expr: &Expr) -> Option<TailKind> {
     }
 }
 
-/// The `Output` of the future a function returns, when its return type names it:
-/// `impl Future<Output = T> + Send` or `Pin<Box<dyn Future<Output = T> + Send + 'a>>`
-/// (what async-trait writes). `None` for anything else, such as an alias.
-pub fn future_output(output: &ReturnType) -> Option<Type> {
-    let ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    output_of(ty)
-}
-
-fn output_of(ty: &Type) -> Option<Type> {
-    match ty {
-        Type::ImplTrait(t) => output_in_bounds(t.bounds.iter()),
-        Type::TraitObject(t) => output_in_bounds(t.bounds.iter()),
-        Type::Paren(t) => output_of(&t.elem),
-        Type::Group(t) => output_of(&t.elem),
-        Type::Path(path) if path.qself.is_none() => {
-            // `Pin<Box<…>>`: look through the single type argument of `Pin` and `Box`.
-            let last = path.path.segments.last()?;
-            if last.ident != "Pin" && last.ident != "Box" {
-                return None;
-            }
-            let PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            args.args.iter().find_map(|arg| match arg {
-                GenericArgument::Type(inner) => output_of(inner),
-                _ => None,
-            })
-        }
-        _ => None,
-    }
-}
-
-fn output_in_bounds<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>) -> Option<Type> {
-    bounds.into_iter().find_map(|bound| {
-        let TypeParamBound::Trait(bound) = bound else {
-            return None;
-        };
-        let last = bound.path.segments.last()?;
-        if last.ident != "Future" {
-            return None;
-        }
-        let PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|arg| match arg {
-            GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(assoc.ty.clone()),
-            _ => None,
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,44 +135,6 @@ mod tests {
                 }
             )),
             "sync"
-        );
-    }
-
-    #[test]
-    fn future_outputs() {
-        let output =
-            |f: ItemFn| future_output(&f.sig.output).map(|t| quote::quote!(#t).to_string());
-        assert_eq!(
-            output(syn::parse_quote!(
-                fn f() -> impl Future<Output = Result<(), E>> + Send {
-                    async {}
-                }
-            )),
-            Some(quote::quote!(Result<(), E>).to_string())
-        );
-        assert_eq!(
-            output(syn::parse_quote!(
-                fn f<'a>(&'a self) -> Pin<Box<dyn core::future::Future<Output = u8> + Send + 'a>> {
-                    todo!()
-                }
-            )),
-            Some("u8".to_owned())
-        );
-        assert_eq!(
-            output(syn::parse_quote!(
-                fn f() -> BoxFuture<'static, u8> {
-                    todo!()
-                }
-            )),
-            None
-        );
-        assert_eq!(
-            output(syn::parse_quote!(
-                fn f() -> u8 {
-                    1
-                }
-            )),
-            None
         );
     }
 }

@@ -85,7 +85,7 @@ impl Recorder<'_> {
 
 /// A value usable in `tags(...)`: anything `Display`.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be used as a span tag",
+    message = "`{Self}` cannot be used as a tag",
     label = "this tag value does not implement `Display`",
     note = "tags are strings: use a value that implements `std::fmt::Display`, or a field of it"
 )]
@@ -102,7 +102,7 @@ impl<T: Display + ?Sized> TagValue for T {
 
 /// A value usable in `data(...)`: anything `serde::Serialize`.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be recorded as span data",
+    message = "`{Self}` cannot be recorded as data",
     label = "this data value does not implement `serde::Serialize`",
     note = "record a field of it, or `name = value.to_string()`"
 )]

@@ -1,0 +1,8 @@
+use monitor_runtime::monitored;
+
+#[monitored]
+const fn unit() {}
+
+fn main() {
+    unit();
+}
