@@ -8,7 +8,6 @@
 //! A schedule, given once, is sent with every check-in as the monitor's configuration, so
 //! the monitor is created (or updated) in Sentry by the job itself.
 
-use std::cell::Cell;
 use std::time::Instant;
 
 use sentry::Hub;
@@ -127,7 +126,7 @@ impl CronMonitor {
 /// One run of a monitored job, between its `in_progress` and its closing check-in.
 #[must_use = "dropping the run reports it as failed"]
 pub struct CheckIn {
-    pending: Cell<Option<Pending>>,
+    pending: Option<Pending>,
 }
 
 #[derive(Debug)]
@@ -141,9 +140,7 @@ struct Pending {
 impl CheckIn {
     fn start(slug: &str, config: Option<MonitorConfig>) -> CheckIn {
         if Hub::current().client().is_none_or(|c| !c.is_enabled()) {
-            return CheckIn {
-                pending: Cell::new(None),
-            };
+            return CheckIn { pending: None };
         }
         let pending = Pending {
             id: sentry::types::random_uuid(),
@@ -153,16 +150,13 @@ impl CheckIn {
         };
         send(&pending, MonitorCheckInStatus::InProgress, None);
         CheckIn {
-            pending: Cell::new(Some(pending)),
+            pending: Some(pending),
         }
     }
 
     /// The id both check-ins of this run carry (nil when no client is enabled).
     pub fn id(&self) -> Uuid {
-        let pending = self.pending.take();
-        let id = pending.as_ref().map(|p| p.id).unwrap_or_default();
-        self.pending.set(pending);
-        id
+        self.pending.as_ref().map(|p| p.id).unwrap_or_default()
     }
 
     /// Reports the run as successful.
@@ -175,8 +169,12 @@ impl CheckIn {
         self.finish(false);
     }
 
-    /// Reports the run as successful or not. Further calls do nothing.
-    pub fn finish(&self, success: bool) {
+    /// Reports the run as successful or not.
+    pub fn finish(mut self, success: bool) {
+        self.close(success);
+    }
+
+    fn close(&mut self, success: bool) {
         if let Some(pending) = self.pending.take() {
             let status = if success {
                 MonitorCheckInStatus::Ok
@@ -194,8 +192,8 @@ impl CheckIn {
     /// Used by `#[monitored(check_in = …)]`: reports the run from whether the function
     /// returned an error.
     #[doc(hidden)]
-    pub fn complete(&self, is_err: bool) {
-        self.finish(!is_err);
+    pub fn complete(&mut self, is_err: bool) {
+        self.close(!is_err);
     }
 }
 
@@ -207,7 +205,7 @@ impl std::fmt::Debug for CheckIn {
 
 impl Drop for CheckIn {
     fn drop(&mut self) {
-        self.finish(false);
+        self.close(false);
     }
 }
 

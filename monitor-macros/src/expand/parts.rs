@@ -161,7 +161,9 @@ impl Gen<'_> {
         });
         // Without `outcome` there is nothing left to do after the call crumb.
         let bind = if outcome {
-            quote!(let #call)
+            // `complete` takes `&mut self` so the pending crumb is `Sync` (no `Cell`), as
+            // boxed `Send + Sync` futures require.
+            quote!(#[allow(unused_mut)] let mut #call)
         } else {
             quote!(let _)
         };
@@ -273,12 +275,17 @@ impl Gen<'_> {
             <_ as #p_at_return::CaptureResult>::captured_error(#out_at_return)
         };
         let skip = match &capture.skip_if {
-            Some(skip_if) => quote_spanned! {skip_if.span()=> (#skip_if)(#err) },
+            // Through a helper rather than `(#skip_if)(#err)`: a closure called where it is
+            // written would trip `clippy::redundant_closure_call` in the user's crate, and
+            // the helper's `FnOnce(&E)` bound lets `|e| …` infer its parameter type.
+            Some(skip_if) => quote_spanned! {skip_if.span()=> #p::errors::skip_if(#skip_if, #err) },
             None => quote!(false),
         };
+        // With no client nothing is reported and no span exists: skip building the event
+        // and the options, which allocate.
         quote! {
             if let ::core::option::Option::Some(#err) = #as_result {
-                if !#skip {
+                if #p::errors::client_enabled() && !#skip {
                     #[allow(unused_imports)]
                     use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
                     #[allow(unused_imports)]
@@ -324,7 +331,8 @@ impl Gen<'_> {
         let max_runtime = option_u64(check_in.max_runtime);
         let timezone = option_lit(check_in.timezone.as_ref());
         quote! {
-            let #call = #p::check_in::start(&#p::check_in::Monitor {
+            #[allow(unused_mut)]
+            let mut #call = #p::check_in::start(&#p::check_in::Monitor {
                 slug: #slug,
                 schedule: #schedule,
                 checkin_margin: #margin,
