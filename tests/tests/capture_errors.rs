@@ -561,3 +561,48 @@ fn nothing_happens_without_a_client() {
     assert!(handler(1).is_err());
     assert!(deploy(&Tenant { id: 1 }, "x", 0).is_err());
 }
+
+#[capture_errors]
+async fn fetch_shared(task: usize) -> Result<usize, String> {
+    tokio::task::yield_now().await;
+    if task < usize::MAX {
+        return Err("upstream timed out".to_owned());
+    }
+    Ok(task)
+}
+
+#[capture_errors]
+async fn handle_shared(task: usize) -> Result<usize, String> {
+    tokio::task::yield_now().await;
+    let value = fetch_shared(task).await?;
+    tokio::task::yield_now().await;
+    Ok(value)
+}
+
+/// Concurrent tasks that fail the same way each report their own failure, once, even
+/// when they share worker threads: the one-event-per-failure marker is scoped to the poll
+/// in which an inner frame captured, so it never silences another task.
+#[test]
+fn concurrent_identical_failures_each_give_one_event() {
+    const TASKS: usize = 40;
+    let ((), captured) = monitor_runtime::testing::capture_async(async {
+        let handles: Vec<_> = (0..TASKS)
+            .map(|task| monitor_runtime::spawn(handle_shared(task)))
+            .collect();
+        for handle in handles {
+            assert!(handle.await.expect("task").is_err());
+        }
+    });
+    let functions: Vec<_> = captured
+        .events()
+        .iter()
+        .map(|e| e.tags.get("function").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(functions.len(), TASKS, "{functions:?}");
+    assert!(
+        functions
+            .iter()
+            .all(|f| f == "capture_errors::fetch_shared"),
+        "{functions:?}"
+    );
+}

@@ -80,8 +80,8 @@ fn with_user_braces(block: &Block, contents: TokenStream) -> Group {
 }
 
 /// The statements every shape starts with, before the body runs.
-fn prelude(cg: &Gen<'_>) -> TokenStream {
-    let capture = cg.capture_start();
+fn prelude(cg: &Gen<'_>, sync: bool) -> TokenStream {
+    let capture = cg.capture_start(sync);
     let check_in = cg.check_in_start();
     let crumb = cg.crumb_start();
     let span = cg.span_start();
@@ -92,7 +92,7 @@ fn prelude(cg: &Gen<'_>) -> TokenStream {
 fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     let krate = &cg.krate;
     let site = cg.site();
-    let prelude = prelude(cg);
+    let prelude = prelude(cg, true);
     let guard = binding("monitor_guard");
     let ret = binding("monitor_ret");
     let fake = return_edge::fake_return(&function.sig);
@@ -119,7 +119,7 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
 /// `#[track_caller]`: the body inline, every exit observed.
 fn inline_observed(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     let site = cg.site();
-    let prelude = prelude(cg);
+    let prelude = prelude(cg, true);
     let guard = binding("monitor_guard");
     let out = binding("monitor_out");
     let out_ref = binding("monitor_out_ref");
@@ -162,7 +162,7 @@ fn inline_observed(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
 /// returns or unwinds. For bodies whose output is not needed, and for `-> !`.
 fn inline(cg: &Gen<'_>, block: &Block) -> TokenStream {
     let site = cg.site();
-    let prelude = prelude(cg);
+    let prelude = prelude(cg, true);
     let guard = binding("monitor_guard");
     let enter = span_enter(cg, &guard);
     quote! {
@@ -238,7 +238,7 @@ fn async_tail(cg: &Gen<'_>, block: &Block, kind: TailKind) -> TokenStream {
 /// The prelude, then `future` awaited inside the span, its output observed within it.
 /// Must be placed inside an async context: it awaits.
 fn instrumented(cg: &Gen<'_>, future: TokenStream) -> TokenStream {
-    let prelude = prelude(cg);
+    let prelude = prelude(cg, false);
     if !cg.needs_output() {
         return quote! {
             #prelude
@@ -251,7 +251,7 @@ fn instrumented(cg: &Gen<'_>, future: TokenStream) -> TokenStream {
     let observed = if on_output.is_empty() {
         future
     } else {
-        quote! {
+        cg.capture_frames(quote! {
             async move {
                 let #out = #future.await;
                 {
@@ -260,7 +260,7 @@ fn instrumented(cg: &Gen<'_>, future: TokenStream) -> TokenStream {
                 }
                 #out
             }
-        }
+        })
     };
     match cg.options.monitored {
         Some(_) => {

@@ -195,7 +195,10 @@ impl Gen<'_> {
 
     /// Clears the capture marker, and evaluates `tags(...)`/`data(...)` that are not
     /// literals while the arguments are still there (only when a client is enabled).
-    pub fn capture_start(&self) -> TokenStream {
+    ///
+    /// A sync function is one capture frame for its whole call; an async one is a frame
+    /// per poll, which [`Gen::capture_frames`] wraps around its future.
+    pub fn capture_start(&self, sync: bool) -> TokenStream {
         let Some(capture) = &self.options.capture else {
             return TokenStream::new();
         };
@@ -220,10 +223,25 @@ impl Gen<'_> {
                 };
             }
         };
+        let frame = binding("_monitor_capture_frame");
+        let enter = if sync {
+            quote! { let #frame = #p::capture_enter(); }
+        } else {
+            TokenStream::new()
+        };
         quote! {
-            #p::capture_enter();
+            #enter
             #evaluate
         }
+    }
+
+    /// Makes an async function's future a capture frame during each of its polls.
+    pub fn capture_frames(&self, future: TokenStream) -> TokenStream {
+        if self.options.capture.is_none() {
+            return future;
+        }
+        let p = self.private();
+        quote! { #p::CaptureFrames::new(#future) }
     }
 
     fn capture_options_base(&self) -> TokenStream {

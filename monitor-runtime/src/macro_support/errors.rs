@@ -1,15 +1,24 @@
 //! `#[capture_errors]`: turning a returned `Err` into one tagged exception event.
 //!
 //! One failure that propagates with `?` through several annotated functions must give one
-//! event. The innermost frame captures it and leaves a marker on its thread: the outermost
-//! exception's message. An outer frame whose error chain contains that message is the same
-//! failure travelling up, and skips. Every annotated frame clears the marker when it is
-//! entered, so a later failure with the same message, in a new call, is captured again.
-//! Between an inner frame returning and its caller checking there is no `.await`, so the
-//! check runs on the same thread as the capture.
+//! event, while concurrent tasks failing the same way must each give theirs.
+//!
+//! Each annotated function is a *frame* while it runs: for the whole call when it is sync,
+//! for each poll when it is async ([`CaptureFrame`], [`CaptureFrames`]). Frames nest on a
+//! thread-local depth counter. A frame that captures leaves a marker: its error's message
+//! and its depth. The frame right around it (depth one less) finds the marker when it gets
+//! the error back in the same call or poll; if its own error chain contains that message,
+//! it is the same failure travelling up: it skips and moves the marker to its own depth for
+//! the next frame out. A frame that ends clears markers left deeper than itself, so a marker
+//! never outlives the poll it was made in and cannot silence another task's failure.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
 
+use pin_project_lite::pin_project;
 use sentry::protocol::{Context, Event, Map, SpanStatus, Value};
 use sentry::{Hub, Level};
 
@@ -22,17 +31,86 @@ use crate::span;
 pub const MECHANISM: &str = "capture_errors";
 
 thread_local! {
-    static LAST_CAPTURED: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// How many annotated frames are running on this thread.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The depth of the frame that captured or passed on the marker; 0: no marker.
+    static MARKER_DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The message of the captured error's outermost exception.
+    static MARKER: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// Called when an annotated function is entered: a new call, a new failure.
+/// One annotated function running on this thread: a sync call, or one poll.
+#[must_use]
+pub struct CaptureFrame {
+    depth: u32,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Enters a frame; it ends when the returned guard drops.
 #[inline]
-pub fn capture_enter() {
-    let _ = LAST_CAPTURED.try_with(|last| {
-        if let Ok(mut last) = last.try_borrow_mut() {
-            last.take();
-        }
+pub fn capture_enter() -> CaptureFrame {
+    let depth = DEPTH.try_with(|d| {
+        let depth = d.get().saturating_add(1);
+        d.set(depth);
+        depth
     });
+    CaptureFrame {
+        depth: depth.unwrap_or(0),
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for CaptureFrame {
+    #[inline]
+    fn drop(&mut self) {
+        let _ = DEPTH.try_with(|d| d.set(self.depth.saturating_sub(1)));
+        let _ = MARKER_DEPTH.try_with(|m| {
+            if m.get() > self.depth {
+                m.set(0);
+            }
+        });
+    }
+}
+
+impl std::fmt::Debug for CaptureFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureFrame")
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+pin_project! {
+    /// An async annotated function: a frame during each poll.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct CaptureFrames<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F> CaptureFrames<F> {
+    /// Wraps the function's future.
+    #[inline]
+    pub fn new(inner: F) -> Self {
+        CaptureFrames { inner }
+    }
+}
+
+impl<F: Future> Future for CaptureFrames<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let _frame = capture_enter();
+        self.project().inner.poll(cx)
+    }
+}
+
+impl<F> std::fmt::Debug for CaptureFrames<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureFrames").finish_non_exhaustive()
+    }
 }
 
 /// Lets generated code see a `Result` through aliases such as `io::Result<T>`; a function
@@ -129,7 +207,10 @@ pub fn capture_error(
     let Some(outer_message) = outer_message(&event) else {
         return;
     };
-    if already_captured(&event) {
+    let depth = DEPTH.try_with(Cell::get).unwrap_or(0);
+    if already_captured(&event, depth) {
+        // The same failure, captured by the frame just inside: pass the marker outwards.
+        let _ = MARKER_DEPTH.try_with(|m| m.set(depth));
         return;
     }
 
@@ -164,9 +245,10 @@ pub fn capture_error(
         .insert(MECHANISM.to_owned(), Context::Other(context));
 
     Hub::current().capture_event(event);
-    let _ = LAST_CAPTURED.try_with(|last| {
-        if let Ok(mut last) = last.try_borrow_mut() {
-            *last = Some(outer_message);
+    let _ = MARKER.try_with(|marker| {
+        if let Ok(mut marker) = marker.try_borrow_mut() {
+            *marker = outer_message;
+            let _ = MARKER_DEPTH.try_with(|m| m.set(depth));
         }
     });
 }
@@ -176,20 +258,22 @@ fn outer_message(event: &Event<'_>) -> Option<String> {
     Some(outer.value.clone().unwrap_or_else(|| outer.ty.clone()))
 }
 
-fn already_captured(event: &Event<'_>) -> bool {
-    LAST_CAPTURED
-        .try_with(|last| {
-            let Ok(last) = last.try_borrow() else {
-                return false;
-            };
-            let Some(last) = last.as_deref() else {
+/// Whether the frame just inside this one (`depth + 1`) captured a failure whose message
+/// is in this event's chain.
+fn already_captured(event: &Event<'_>, depth: u32) -> bool {
+    if MARKER_DEPTH.try_with(Cell::get).unwrap_or(0) != depth.saturating_add(1) {
+        return false;
+    }
+    MARKER
+        .try_with(|marker| {
+            let Ok(marker) = marker.try_borrow() else {
                 return false;
             };
             event
                 .exception
                 .values
                 .iter()
-                .any(|e| e.value.as_deref().unwrap_or(e.ty.as_str()) == last)
+                .any(|e| e.value.as_deref().unwrap_or(e.ty.as_str()) == marker.as_str())
         })
         .unwrap_or(false)
 }

@@ -21,7 +21,9 @@ pub use crate::registry::{FnSite, Registration};
 pub use crate::span::{Instrumented, SpanGuard, SpanKind};
 
 pub use crumb::{CrumbCall, CrumbFields, breadcrumb};
-pub use errors::{CaptureOptions, CaptureResult, capture_enter, capture_error};
+pub use errors::{
+    CaptureFrame, CaptureFrames, CaptureOptions, CaptureResult, capture_enter, capture_error,
+};
 pub use probe::{ClassProbe, EventProbe, StatusProbe};
 pub use span::{DataValue, Recorder, Started, TagValue, start};
 
