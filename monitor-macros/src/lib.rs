@@ -3,10 +3,10 @@
 //!
 //! Use them through `monitor_runtime`, which re-exports them and holds what they expand
 //! to; see its documentation for the options and examples. Each entry point here only
-//! hands its input to the shared pipeline: parse the options ([`args`]), read the item
-//! ([`item`]), fuse stacked toolkit attributes ([`options`]), check ([`validate`]), and
-//! generate ([`expand`]), or on any error emit the item unchanged with every error
-//! ([`fallback`]).
+//! hands its input to the shared pipeline: parse the options (`args`), read the item
+//! (`item`), fuse stacked toolkit attributes (`options`), check (`validate`), and
+//! generate (`expand`), or on any error emit the item unchanged with every error
+//! (`fallback`).
 
 mod args;
 mod diag;

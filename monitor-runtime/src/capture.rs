@@ -106,10 +106,10 @@ pub(crate) fn exception_event<E: Error + ?Sized>(error: &E) -> Event<'static> {
     let mut event = sentry::event_from_error(error);
     event.level = Level::Error;
     let full = std::any::type_name::<E>();
-    if !full.starts_with("dyn ") {
-        if let Some(outer) = event.exception.values.last_mut() {
-            outer.ty = error_type_name(full);
-        }
+    if !full.starts_with("dyn ")
+        && let Some(outer) = event.exception.values.last_mut()
+    {
+        outer.ty = error_type_name(full);
     }
     event
 }

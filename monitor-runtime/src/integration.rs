@@ -1,7 +1,7 @@
 //! The toolkit's SDK integration: trace context for events captured inside its spans.
 //!
 //! The toolkit's current span lives in a thread-local, not on the hub's scope (see
-//! [`span`](crate::span)), so the scope would give an event captured inside a monitored
+//! [`span`]), so the scope would give an event captured inside a monitored
 //! call the trace context of the enclosing transaction. This integration replaces it with
 //! the innermost toolkit span's. `init` installs it; with a plain `sentry::init`, add it
 //! with `.add_integration(monitor_runtime::MonitorIntegration)`.
