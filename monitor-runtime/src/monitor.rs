@@ -17,7 +17,7 @@ use sentry::Hub;
 use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
-use crate::span::{self, ActiveSpan, Current, Instrumented, SpanKind, SpanSpec};
+use crate::span::{self, ActiveSpan, Current, Instrumented, SpanKind, SpanName, SpanSpec};
 
 /// A span around a block of code, finished on drop.
 ///
@@ -90,7 +90,7 @@ impl MonitorBuilder {
     /// Starts the span.
     pub fn start(self) -> PerformanceMonitor {
         let active = ActiveSpan::start(SpanSpec {
-            name: &self.name,
+            name: SpanName::Text(&self.name),
             op: &self.op,
             kind: self.kind,
             sample_rate: self.sample_rate,

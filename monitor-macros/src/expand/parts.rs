@@ -303,18 +303,20 @@ impl Gen<'_> {
         // and the options, which allocate.
         quote! {
             if let ::core::option::Option::Some(#err) = #as_result {
-                if #p::errors::client_enabled() && !#skip {
-                    #[allow(unused_imports)]
-                    use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
-                    #[allow(unused_imports)]
-                    use #p::probe::{EventViaAny as _, EventViaAnyhow as _, EventViaBoxedError as _, EventViaDebug as _, EventViaDisplay as _, EventViaError as _};
-                    #p::capture_error(
-                        #site,
-                        (&&&&&&#p::EventProbe(#err)).__monitor_event(),
-                        (&&#p::ClassProbe(#err)).__monitor_classify(),
-                        &#options_expr,
-                    );
-                }
+                #p::errors::on_error(|| {
+                    if #p::errors::client_enabled() && !#skip {
+                        #[allow(unused_imports)]
+                        use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
+                        #[allow(unused_imports)]
+                        use #p::probe::{EventViaAny as _, EventViaAnyhow as _, EventViaBoxedError as _, EventViaDebug as _, EventViaDisplay as _, EventViaError as _};
+                        #p::capture_error(
+                            #site,
+                            (&&&&&&#p::EventProbe(#err)).__monitor_event(),
+                            (&&#p::ClassProbe(#err)).__monitor_classify(),
+                            &#options_expr,
+                        );
+                    }
+                });
             }
         }
     }

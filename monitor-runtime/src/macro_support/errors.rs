@@ -31,12 +31,29 @@ use crate::span;
 pub const MECHANISM: &str = "capture_errors";
 
 thread_local! {
-    /// How many annotated frames are running on this thread.
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// The depth of the frame that captured or passed on the marker; 0: no marker.
-    static MARKER_DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// How many annotated frames are running on this thread, and the depth of the frame
+    /// that captured or passed on the marker (0: no marker). One cell, so that entering
+    /// and leaving a frame on the `Ok` path is one thread-local access each.
+    static FRAMES: Cell<Frames> = const { Cell::new(Frames { depth: 0, marker_depth: 0 }) };
     /// The message of the captured error's outermost exception.
     static MARKER: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+#[derive(Clone, Copy)]
+struct Frames {
+    depth: u32,
+    marker_depth: u32,
+}
+
+fn frames() -> Frames {
+    FRAMES.try_with(Cell::get).unwrap_or(Frames {
+        depth: 0,
+        marker_depth: 0,
+    })
+}
+
+fn set_frames(frames: Frames) {
+    let _ = FRAMES.try_with(|f| f.set(frames));
 }
 
 /// One annotated function running on this thread: a sync call, or one poll.
@@ -49,13 +66,11 @@ pub struct CaptureFrame {
 /// Enters a frame; it ends when the returned guard drops.
 #[inline]
 pub fn capture_enter() -> CaptureFrame {
-    let depth = DEPTH.try_with(|d| {
-        let depth = d.get().saturating_add(1);
-        d.set(depth);
-        depth
-    });
+    let mut frames = frames();
+    frames.depth = frames.depth.saturating_add(1);
+    set_frames(frames);
     CaptureFrame {
-        depth: depth.unwrap_or(0),
+        depth: frames.depth,
         _not_send: PhantomData,
     }
 }
@@ -63,12 +78,12 @@ pub fn capture_enter() -> CaptureFrame {
 impl Drop for CaptureFrame {
     #[inline]
     fn drop(&mut self) {
-        let _ = DEPTH.try_with(|d| d.set(self.depth.saturating_sub(1)));
-        let _ = MARKER_DEPTH.try_with(|m| {
-            if m.get() > self.depth {
-                m.set(0);
-            }
-        });
+        let mut frames = frames();
+        frames.depth = self.depth.saturating_sub(1);
+        if frames.marker_depth > self.depth {
+            frames.marker_depth = 0;
+        }
+        set_frames(frames);
     }
 }
 
@@ -172,6 +187,14 @@ impl CaptureOptions {
     }
 }
 
+/// Runs the `Err` path of `#[capture_errors]` out of line, so that its locals do not
+/// enlarge the annotated function's stack frame on the `Ok` path.
+#[cold]
+#[inline(never)]
+pub fn on_error<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// Calls `skip_if = …`'s predicate on the error.
 #[inline]
 pub fn skip_if<E: ?Sized>(predicate: impl FnOnce(&E) -> bool, error: &E) -> bool {
@@ -207,10 +230,13 @@ pub fn capture_error(
     let Some(outer_message) = outer_message(&event) else {
         return;
     };
-    let depth = DEPTH.try_with(Cell::get).unwrap_or(0);
+    let depth = frames().depth;
     if already_captured(&event, depth) {
         // The same failure, captured by the frame just inside: pass the marker outwards.
-        let _ = MARKER_DEPTH.try_with(|m| m.set(depth));
+        set_frames(Frames {
+            depth,
+            marker_depth: depth,
+        });
         return;
     }
 
@@ -248,7 +274,10 @@ pub fn capture_error(
     let _ = MARKER.try_with(|marker| {
         if let Ok(mut marker) = marker.try_borrow_mut() {
             *marker = outer_message;
-            let _ = MARKER_DEPTH.try_with(|m| m.set(depth));
+            set_frames(Frames {
+                depth,
+                marker_depth: depth,
+            });
         }
     });
 }
@@ -261,7 +290,7 @@ fn outer_message(event: &Event<'_>) -> Option<String> {
 /// Whether the frame just inside this one (`depth + 1`) captured a failure whose message
 /// is in this event's chain.
 fn already_captured(event: &Event<'_>, depth: u32) -> bool {
-    if MARKER_DEPTH.try_with(Cell::get).unwrap_or(0) != depth.saturating_add(1) {
+    if frames().marker_depth != depth.saturating_add(1) {
         return false;
     }
     MARKER

@@ -7,7 +7,7 @@ use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::registry::FnSite;
-use crate::span::{ActiveSpan, Instrumented, SpanGuard, SpanKind, SpanSpec};
+use crate::span::{ActiveSpan, Instrumented, SpanGuard, SpanKind, SpanName, SpanSpec};
 
 /// A span started (or not) for one call of a monitored function.
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub struct Started {
 pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
     Started {
         span: ActiveSpan::start(SpanSpec {
-            name: site.name(),
+            name: SpanName::Site(site),
             op: site.op.unwrap_or("function"),
             kind,
             sample_rate: site.sample_rate,

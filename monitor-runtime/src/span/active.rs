@@ -26,10 +26,29 @@ pub enum SpanKind {
     Span,
 }
 
+/// A span's name: resolved only when a span is actually started, since resolving a
+/// function's default name is not free and most calls record nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SpanName<'a> {
+    /// A monitored function's name.
+    Site(&'static crate::registry::FnSite),
+    /// A name given as text.
+    Text(&'a str),
+}
+
+impl SpanName<'_> {
+    fn get(&self) -> &str {
+        match self {
+            SpanName::Site(site) => site.name(),
+            SpanName::Text(text) => text,
+        }
+    }
+}
+
 /// What a span is started from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SpanSpec<'a> {
-    pub(crate) name: &'a str,
+    pub(crate) name: SpanName<'a>,
     pub(crate) op: &'a str,
     pub(crate) kind: SpanKind,
     pub(crate) sample_rate: Option<f32>,
@@ -55,6 +74,7 @@ enum Decision {
 
 impl ActiveSpan {
     /// Starts a span as `spec` says, or returns `None` when nothing is to be recorded.
+    #[inline]
     pub(crate) fn start(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
         let from_toolkit = current::with(|parent| {
             let parent = parent?;
@@ -62,7 +82,7 @@ impl ActiveSpan {
                 SpanKind::Transaction => Decision::Root(Some(parent.span.clone())),
                 _ if !parent.sampled => Decision::Skip,
                 _ => Decision::Child(Current {
-                    span: parent.span.start_child(spec.op, spec.name).into(),
+                    span: parent.span.start_child(spec.op, spec.name.get()).into(),
                     sampled: true,
                 }),
             })
@@ -91,7 +111,7 @@ impl ActiveSpan {
                     return None;
                 }
                 Some(ActiveSpan::child(Current {
-                    span: parent.start_child(spec.op, spec.name).into(),
+                    span: parent.start_child(spec.op, spec.name.get()).into(),
                     sampled: true,
                 }))
             }
@@ -106,11 +126,10 @@ impl ActiveSpan {
     }
 
     fn root(spec: SpanSpec<'_>, parent: Option<TransactionOrSpan>) -> ActiveSpan {
+        let name = spec.name.get();
         let mut ctx = match parent {
-            Some(parent) => {
-                TransactionContext::continue_from_span(spec.name, spec.op, Some(parent))
-            }
-            None => TransactionContext::new(spec.name, spec.op),
+            Some(parent) => TransactionContext::continue_from_span(name, spec.op, Some(parent)),
+            None => TransactionContext::new(name, spec.op),
         };
         if let Some(rate) = spec.sample_rate {
             ctx.custom_insert(

@@ -42,6 +42,9 @@ impl Current {
 
 thread_local! {
     static CURRENT: Cell<Option<Current>> = const { Cell::new(None) };
+    /// Whether `CURRENT` holds a span: a one-word read answers the common "nothing is
+    /// current" case without moving the span out and back.
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Makes `new` current and returns what was current before.
@@ -49,16 +52,23 @@ thread_local! {
 /// Callers restore the returned value with another `swap`, strictly nested, which is
 /// what every guard and future wrapper in this module does (also while unwinding).
 pub(crate) fn swap(new: Option<Current>) -> Option<Current> {
-    CURRENT
+    let active = new.is_some();
+    let previous = CURRENT
         .try_with(|cell| cell.replace(new))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let _ = ACTIVE.try_with(|flag| flag.set(active));
+    previous
 }
 
 /// Runs `f` with a borrow of the current span, without cloning it.
 ///
 /// `f` must not touch the current span itself (it would see `None`); the callers only
 /// start children or read a trace context.
+#[inline]
 pub(crate) fn with<R>(f: impl FnOnce(Option<&Current>) -> R) -> R {
+    if !ACTIVE.try_with(Cell::get).unwrap_or(false) {
+        return f(None);
+    }
     let restore = Restore(CURRENT.try_with(Cell::take).ok().flatten());
     f(restore.0.as_ref())
 }

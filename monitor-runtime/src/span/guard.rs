@@ -29,6 +29,7 @@ struct Entered {
 
 impl SpanGuard {
     /// Enters `span` (if any) on this thread.
+    #[inline]
     pub(crate) fn enter(span: Option<ActiveSpan>) -> SpanGuard {
         let entered = span.and_then(|span| {
             let ActiveSpan { current, hub } = span;
@@ -46,6 +47,7 @@ impl SpanGuard {
     }
 
     /// A guard that does nothing: no client, or nothing to record.
+    #[inline]
     pub(crate) fn inactive() -> SpanGuard {
         SpanGuard {
             entered: None,
@@ -59,11 +61,13 @@ impl SpanGuard {
     }
 
     /// Finishes the span now with `status` (`None` means `ok`).
+    #[inline]
     pub fn complete(self, status: Option<SpanStatus>) {
         self.record(status);
     }
 
     /// Sets the status the span finishes with when the guard drops.
+    #[inline]
     pub fn record(&self, status: Option<SpanStatus>) {
         if let Some(entered) = &self.entered {
             entered.status.set(status);
@@ -72,19 +76,26 @@ impl SpanGuard {
 }
 
 impl Drop for SpanGuard {
+    #[inline]
     fn drop(&mut self) {
-        let Some(entered) = self.entered.take() else {
-            return;
-        };
-        let Some(mine) = current::swap(entered.previous) else {
-            return;
-        };
-        if std::thread::panicking() {
-            active::finish(mine, entered.hub, SpanStatus::InternalError, true);
-        } else {
-            let status = entered.status.get().unwrap_or(SpanStatus::Ok);
-            active::finish(mine, entered.hub, status, false);
+        if let Some(entered) = self.entered.take() {
+            leave(entered);
         }
+    }
+}
+
+/// Restores the previous span and finishes this one; out of line, so that a guard that
+/// entered nothing costs a branch.
+#[inline(never)]
+fn leave(entered: Entered) {
+    let Some(mine) = current::swap(entered.previous) else {
+        return;
+    };
+    if std::thread::panicking() {
+        active::finish(mine, entered.hub, SpanStatus::InternalError, true);
+    } else {
+        let status = entered.status.get().unwrap_or(SpanStatus::Ok);
+        active::finish(mine, entered.hub, status, false);
     }
 }
 

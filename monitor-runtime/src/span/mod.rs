@@ -14,7 +14,7 @@ pub use active::SpanKind;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
-pub(crate) use active::{ActiveSpan, SpanSpec, finish};
+pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish};
 pub(crate) use current::{Current, get as current, swap};
 
 use sentry::TransactionOrSpan;
