@@ -45,6 +45,7 @@ struct Frames {
     marker_depth: u32,
 }
 
+#[inline]
 fn frames() -> Frames {
     FRAMES.try_with(Cell::get).unwrap_or(Frames {
         depth: 0,
@@ -52,6 +53,7 @@ fn frames() -> Frames {
     })
 }
 
+#[inline]
 fn set_frames(frames: Frames) {
     let _ = FRAMES.try_with(|f| f.set(frames));
 }
@@ -67,7 +69,8 @@ pub struct CaptureFrame {
 #[inline]
 pub fn capture_enter() -> CaptureFrame {
     let mut frames = frames();
-    frames.depth = frames.depth.saturating_add(1);
+    // Nesting deeper than u32::MAX frames would overflow the stack long before this.
+    frames.depth = frames.depth.wrapping_add(1);
     set_frames(frames);
     CaptureFrame {
         depth: frames.depth,
@@ -79,7 +82,7 @@ impl Drop for CaptureFrame {
     #[inline]
     fn drop(&mut self) {
         let mut frames = frames();
-        frames.depth = self.depth.saturating_sub(1);
+        frames.depth = self.depth.wrapping_sub(1);
         if frames.marker_depth > self.depth {
             frames.marker_depth = 0;
         }
