@@ -53,11 +53,10 @@ pub use monitor::PerformanceMonitor;
 pub use scope::{User, add_breadcrumb, clear_user, set_context, set_tag, set_user};
 pub use spawn::{InTrace, in_current_trace, spawn};
 
-/// The observability guide (`docs/observability.md`), compiled here so that every example in
-/// it is a doctest.
+/// The README's examples, compiled and run as doctests so the README stays true.
 #[cfg(doctest)]
-#[doc = include_str!("../../docs/observability.md")]
-mod observability_guide {}
+#[doc = include_str!("../../README.md")]
+mod readme {}
 
 /// Initialises Sentry from the environment; see [`init_with`].
 ///
