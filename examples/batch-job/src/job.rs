@@ -4,12 +4,10 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use monitor_runtime::sentry::Level;
-use monitor_runtime::{ErrorClass, capture_message, monitored};
+use monitor_runtime::{ErrorClass, capture_errors, capture_message, metrics, monitored};
 
-use crate::observability;
 use crate::read::read_rows;
 use crate::record::Rejected;
 use crate::store::Store;
@@ -98,25 +96,35 @@ impl From<&Outcome> for ExitCode {
     }
 }
 
-/// Runs the import of `file` into the database at `database`, and records its metrics.
+/// Runs the import of `file` into the database at `database`, and records its metrics:
+/// `rows_imported` and `rows_failed` (counters) and `run_duration` (a timing), tagged with
+/// the job and the exit code.
 pub async fn run(file: &Path, database: &str) -> Outcome {
-    let started = Instant::now();
+    let duration = metrics::timing::start("run_duration").tag("job", JOB);
     let outcome = match import(file, database).await {
         Ok(summary) => Outcome::Completed(summary),
         Err(error) => Outcome::Failed(error),
     };
     let (imported, failed) = match &outcome {
-        Outcome::Completed(summary) => (summary.imported, summary.rejected.len() as u64),
+        Outcome::Completed(summary) => (summary.imported, summary.rejected.len()),
         Outcome::Failed(_) => (0, 0),
     };
-    observability::run_finished(imported, failed, started.elapsed(), outcome.exit_code());
+    let exit_code = outcome.exit_code();
+    metrics::increment_by("rows_imported", imported)
+        .tag("job", JOB)
+        .tag("exit_code", exit_code);
+    metrics::increment_by("rows_failed", failed)
+        .tag("job", JOB)
+        .tag("exit_code", exit_code);
+    // Recorded when dropped: the time since the run started.
+    drop(duration.tag("exit_code", exit_code));
     outcome
 }
 
 /// The run itself: one transaction (`csv-import`, op `job`) between two check-ins, a span
 /// per stage; a failure of the whole run is captured with its `error_type`.
 #[monitored(transaction, name = "csv-import", op = "job", check_in = "csv-import", data(file = file.display().to_string()))]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn import(file: &Path, database: &str) -> Result<Summary, JobError> {
     let filename = file.file_name().map_or_else(
         || file.display().to_string(),

@@ -14,7 +14,8 @@
 //! - one error event per rejected row, from `#[capture_errors]`, tagged `error_type`
 //!   (`missing_field`, `invalid_email`, `invalid_number`, `malformed_row`, `duplicate`,
 //!   `database`) with the row's line as context;
-//! - metrics `rows_imported`, `rows_failed` (counters) and `run_duration` (milliseconds);
+//! - metrics `rows_imported`, `rows_failed` (counters) and `run_duration` (a timing, in
+//!   milliseconds), tagged with the job and its exit code;
 //! - an exit code: see [`job::Outcome::exit_code`].
 //!
 //! `main.rs` parses the command line, initialises the toolkit, runs [`job::run`] and
@@ -24,7 +25,6 @@
 
 pub mod cli;
 pub mod job;
-pub mod observability;
 pub mod read;
 pub mod record;
 pub mod store;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use monitor_runtime::monitored;
+use monitor_runtime::{breadcrumb, monitored};
 
 use crate::job::JobError;
 use crate::record::{COLUMNS, RawRow};
@@ -11,7 +11,7 @@ use crate::record::{COLUMNS, RawRow};
 /// rejects them, so they are counted); a missing file, unreadable bytes or a wrong header
 /// fail the whole run.
 #[monitored(name = "read", op = "import.read", data(path = path.display().to_string()))]
-#[monitor_runtime::breadcrumb(category = "import", message = "Reading the file", data(path = path.display().to_string()))]
+#[breadcrumb(category = "import", message = "Reading the file", data(path = path.display().to_string()))]
 pub fn read_rows(path: &Path) -> Result<Vec<RawRow>, JobError> {
     let read_error = |source| JobError::Read {
         path: path.display().to_string(),

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use monitor_runtime::{add_breadcrumb, monitored};
+use monitor_runtime::{add_breadcrumb, capture_errors, monitored};
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{ConnectOptions, SqliteConnection};
@@ -91,7 +91,7 @@ impl Store {
 
 /// Inserts one member: a `db.query` span; a refusal is captured with the row's line.
 #[monitored(span, op = "db.query", data(line = member.line, statement = INSERT_MEMBER))]
-#[monitor_runtime::capture_errors(data(line = member.line))]
+#[capture_errors(data(line = member.line))]
 pub async fn insert_member(conn: &mut SqliteConnection, member: &Member) -> Result<(), RowError> {
     sqlx::query(INSERT_MEMBER)
         .bind(&member.organisation)

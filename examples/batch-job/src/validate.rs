@@ -1,7 +1,7 @@
 //! Stage 2: validating each row. A rejected row is reported by `#[capture_errors]`, one
 //! event per row, tagged with the reason's `error_type`.
 
-use monitor_runtime::{add_breadcrumb, monitored};
+use monitor_runtime::{add_breadcrumb, capture_errors, monitored};
 use serde_json::json;
 
 use crate::record::{COLUMNS, Member, RawRow, Rejected, RowError};
@@ -34,7 +34,7 @@ pub fn validate_rows(rows: Vec<RawRow>) -> Validated {
 }
 
 /// Validates one row; a rejection is captured with the row's line as context.
-#[monitor_runtime::capture_errors(data(line = row.line))]
+#[capture_errors(data(line = row.line))]
 pub fn validate_row(row: &RawRow) -> Result<Member, RowError> {
     let [organisation, name, email, deals_won] = row.fields.as_slice() else {
         return Err(RowError::Malformed {

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use batch_job::job::{self, Outcome, Summary};
 use batch_job::store::Store;
+use monitor_runtime::metrics::Unit;
 use monitor_runtime::sentry::Level;
-use monitor_runtime::sentry::protocol::{Context, MonitorCheckInStatus, SpanStatus};
+use monitor_runtime::sentry::protocol::{Context, MetricType, MonitorCheckInStatus, SpanStatus};
 use monitor_runtime::testing::{Capture, Captured, crumb_messages};
 use serde_json::json;
 use tempfile::TempDir;
@@ -167,14 +168,21 @@ fn sample_file_imports_valid_rows_and_reports_each_rejected_row() {
         .into_iter()
         .find(|m| m.name == "run_duration")
         .expect("run_duration");
-    assert_eq!(
-        serde_json::to_value(&duration.unit).expect("unit"),
-        json!("millisecond")
-    );
-    assert_eq!(
-        duration.attributes.get("exit_code").map(|a| &a.0),
-        Some(&json!("65"))
-    );
+    assert_eq!(duration.r#type, MetricType::Distribution);
+    assert_eq!(duration.unit, Some(Unit::Millisecond));
+    for name in ["rows_imported", "rows_failed", "run_duration"] {
+        let metric = captured
+            .metrics()
+            .into_iter()
+            .find(|m| m.name == name)
+            .expect(name);
+        let attribute = |key: &str| metric.attributes.get(key).map(|a| a.0.clone());
+        assert_eq!(attribute("job"), Some(json!("csv-import")), "{name}");
+        assert_eq!(attribute("exit_code"), Some(json!(65)), "{name}");
+        if name != "run_duration" {
+            assert_eq!(metric.r#type, MetricType::Counter, "{name}");
+        }
+    }
 
     // One transaction, a span per stage, a db.query span per row written.
     let transactions = captured.transactions();
@@ -298,6 +306,10 @@ fn missing_file_fails_the_run_and_its_check_in() {
         captured.transaction("csv-import").status(),
         Some(SpanStatus::InternalError)
     );
+    // A failed run still records its metrics.
+    assert_eq!(metric(&captured, "rows_imported"), 0.0);
+    assert_eq!(metric(&captured, "rows_failed"), 0.0);
+    assert!(metric(&captured, "run_duration") > 0.0);
     assert!(
         !dir.path().join("members.db").exists(),
         "nothing is created when the file cannot be read"

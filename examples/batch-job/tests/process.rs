@@ -1,5 +1,6 @@
-//! The batch job as a separate process in local mode (no DSN): its exit codes, and the
-//! console lines (stderr) of its check-ins, messages, events, transaction and metrics.
+//! The batch job as a separate process in local mode (no DSN): its exit codes, the console
+//! lines (stderr) of its check-ins, messages, events, transaction and metrics, and its JSON
+//! logs (stdout, set up by `init!()`), which carry the run's trace inside the run.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -27,6 +28,13 @@ fn data(path: &str) -> String {
         .join(path)
         .display()
         .to_string()
+}
+
+fn json_logs(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect()
 }
 
 fn console(output: &Output) -> Vec<String> {
@@ -92,15 +100,39 @@ fn sample_file_exits_65_and_prints_every_item() {
         "metrics flushed before exit:\n{text}"
     );
 
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let done = stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    let logs = json_logs(&output);
+    let done = logs
+        .iter()
         .find(|l| l["message"] == "run_completed")
         .expect("run_completed log");
     assert_eq!(done["imported"], 5);
     assert_eq!(done["rejected"], 5);
     assert_eq!(done["exit_code"], 65);
+    assert!(done.get("trace_id").is_none(), "after the run: {done}");
+    // Lines written during the run are in its trace, which the console printed.
+    let trace = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("[sentry] transaction csv-import ok "))
+        .and_then(|l| l.split("trace=").nth(1))
+        .and_then(|t| t.split('…').next())
+        .expect("the transaction's trace")
+        .to_owned();
+    for message in ["import_started", "import_completed"] {
+        let log = logs
+            .iter()
+            .find(|l| l["message"] == message)
+            .unwrap_or_else(|| panic!("no {message} log"));
+        assert!(
+            log["trace_id"]
+                .as_str()
+                .is_some_and(|t| t.len() == 32 && t.starts_with(&trace)),
+            "{log} vs trace={trace}…"
+        );
+        assert!(
+            log["span_id"].as_str().is_some_and(|s| s.len() == 16),
+            "{log}"
+        );
+    }
 }
 
 #[test]
@@ -135,14 +167,23 @@ fn missing_file_exits_1_with_a_failed_check_in() {
     let lines = console(&output);
     let text = lines.join("\n");
     assert_eq!(output.status.code(), Some(1), "{text}");
+    let events: Vec<_> = lines
+        .iter()
+        .filter(|l| l.starts_with("[sentry] event error "))
+        .collect();
+    assert_eq!(events.len(), 1, "the failure is reported once:\n{text}");
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("[sentry] event error \"cannot read ")
-                && l.contains(" JobError ")
-                && l.contains("error_type=io ")),
+        events[0].starts_with("[sentry] event error \"cannot read ")
+            && events[0].contains(" JobError ")
+            && events[0].contains("error_type=io "),
         "{text}"
     );
+    let failed = json_logs(&output)
+        .into_iter()
+        .find(|l| l["message"] == "run_failed")
+        .expect("run_failed log");
+    assert_eq!(failed["level"], "warn");
+    assert_eq!(failed["exit_code"], 1);
     assert!(
         text.contains("[sentry] check-in csv-import error "),
         "{text}"

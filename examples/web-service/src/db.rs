@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
-use monitor_runtime::monitored;
+use monitor_runtime::{breadcrumb, monitored};
 use serde::Serialize;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, ConnectOptions, Row};
@@ -206,7 +206,7 @@ impl Db {
 
     /// The user holding `token`, if any.
     #[monitored(span, op = "db.query", data(statement = USER_BY_TOKEN, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(category = "query", message = "Looking up the bearer token")]
+    #[breadcrumb(category = "query", message = "Looking up the bearer token")]
     pub async fn user_by_token(&self, token: &str) -> Result<Option<UserRecord>, sqlx::Error> {
         let sql = self.sql(USER_BY_TOKEN);
         let row = sqlx::query(&sql)
@@ -243,7 +243,7 @@ impl Db {
 
     /// Every organisation, by id.
     #[monitored(span, op = "db.query", data(statement = LIST_ORGANISATIONS, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(category = "query", message = "Fetching organisations")]
+    #[breadcrumb(category = "query", message = "Fetching organisations")]
     pub async fn list_organisations(&self) -> Result<Vec<Organisation>, sqlx::Error> {
         let sql = self.sql(LIST_ORGANISATIONS);
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
@@ -252,7 +252,7 @@ impl Db {
 
     /// The organisation `id`, if it exists.
     #[monitored(span, op = "db.query", data(id, statement = ORGANISATION_BY_ID, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(category = "query", message = "Fetching organisation {id}")]
+    #[breadcrumb(category = "query", message = "Fetching organisation {id}")]
     pub async fn organisation(&self, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
         let sql = self.sql(ORGANISATION_BY_ID);
         let row = sqlx::query(&sql)
@@ -265,7 +265,7 @@ impl Db {
     /// Stores a validated organisation and returns it with its id. A duplicate name is a
     /// unique violation.
     #[monitored(span, op = "db.query", data(statement = INSERT_ORGANISATION, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(category = "query", message = "Inserting an organisation")]
+    #[breadcrumb(category = "query", message = "Inserting an organisation")]
     pub async fn insert_organisation(
         &self,
         new: &NewOrganisation,
@@ -290,7 +290,7 @@ impl Db {
 
     /// Deletes organisation `id` and its members; `false` when there was none.
     #[monitored(span, op = "db.query", data(id, statement = DELETE_ORGANISATION, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(category = "query", message = "Deleting organisation {id}")]
+    #[breadcrumb(category = "query", message = "Deleting organisation {id}")]
     pub async fn delete_organisation(&self, id: i64) -> Result<bool, sqlx::Error> {
         let sql = self.sql(DELETE_ORGANISATION);
         let done = sqlx::query(&sql).bind(id).execute(&self.pool).await?;
@@ -299,7 +299,7 @@ impl Db {
 
     /// How many members organisation `id` has.
     #[monitored(span, op = "db.query", data(organisation_id, statement = COUNT_MEMBERS, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(
+    #[breadcrumb(
         category = "query",
         message = "Counting members of organisation {organisation_id}"
     )]
@@ -314,7 +314,7 @@ impl Db {
 
     /// Deals won by the members of organisation `id`, summed.
     #[monitored(span, op = "db.query", data(organisation_id, statement = MEMBER_DEALS, system = self.backend.system()))]
-    #[monitor_runtime::breadcrumb(
+    #[breadcrumb(
         category = "query",
         message = "Summing deals of organisation {organisation_id}"
     )]

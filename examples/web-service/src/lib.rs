@@ -15,7 +15,7 @@
 //! | `GET /health/monitoring` | nothing: the toolkit's health report |
 //! | `GET /debug/sentry-test` | a test message and a test error; returns their event ids |
 //!
-//! The crate is a library so tests can drive [`app`] in process; `main.rs` only reads the
+//! The crate is a library so tests can drive [`app()`] in process; `main.rs` only reads the
 //! settings, initialises the toolkit and serves.
 //!
 //! ```no_run
@@ -36,7 +36,6 @@ pub mod error;
 pub mod import;
 pub mod migrations;
 pub mod models;
-pub mod observability;
 pub mod routes;
 pub mod server;
 pub mod service;

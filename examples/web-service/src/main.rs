@@ -6,27 +6,26 @@
 //! server).
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
+use monitor_runtime::Config;
 use web_service::settings::Settings;
-use web_service::{AppState, app, db, observability, server};
+use web_service::{AppState, app, db, server, telemetry};
 
 fn main() -> ExitCode {
     // First, before the async runtime starts threads (they take their Sentry hub from the
-    // main one). The guard flushes Sentry when dropped, at the end of `main`.
-    let monitor = match monitor_runtime::init!() {
-        Ok(monitor) => Arc::new(monitor),
+    // main one). It also installs the structured logs (JSON in production, readable in
+    // development, with the trace of the current span), and declares the route templates
+    // so `SENTRY_TRACES_SAMPLER` rules can name routes. The guard flushes Sentry when
+    // dropped, at the end of `main`.
+    let monitor = match Config::from_env()
+        .and_then(|config| monitor_runtime::init!(telemetry::declare_routes(config)))
+    {
+        Ok(monitor) => monitor,
         Err(error) => {
             eprintln!("web-service: invalid monitoring configuration:\n{error}");
             return ExitCode::FAILURE;
         }
     };
-    // MERGE: both go once `init!()` sets up logging and `monitor_runtime::health()` exists.
-    observability::init_logging(monitor.config());
-    observability::register(&monitor);
-    for warning in monitor.warnings() {
-        tracing::warn!(warning = %warning, "monitoring_configuration");
-    }
 
     let settings = match Settings::from_env() {
         Ok(settings) => settings,

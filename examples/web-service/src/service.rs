@@ -2,9 +2,10 @@
 //!
 //! Each operation is `#[monitored(op = "service")]`, a span between the handler's and the
 //! `db.query` spans, and leaves a breadcrumb. Errors are [`AppError`]s; the handlers report
-//! them (`#[capture_errors]`), so a failure gives one event however deep it starts.
+//! them (`#[capture_errors]`), so a failure gives one event however deep it starts, and
+//! concurrent requests failing alike each give theirs.
 
-use monitor_runtime::{PerformanceMonitor, monitored, set_context};
+use monitor_runtime::{PerformanceMonitor, breadcrumb, metrics, monitored, set_context};
 use serde_json::json;
 
 use crate::db::Db;
@@ -13,7 +14,6 @@ use crate::import::{self, ImportRow};
 use crate::models::{
     ImportSummary, NewOrganisation, Organisation, OrganisationStats, RowFailure, UserRecord,
 };
-use crate::observability;
 
 /// The organisations service.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ impl OrganisationService {
     /// Validates and stores a new organisation. Like seed 002's `create_organisation`, the
     /// insert runs inside a `PerformanceMonitor` that records the new id and category.
     #[monitored(op = "service")]
-    #[monitor_runtime::breadcrumb(category = "organisations", message = "Creating an organisation")]
+    #[breadcrumb(category = "organisations", message = "Creating an organisation")]
     pub async fn create(&self, new: NewOrganisation) -> Result<Organisation, AppError> {
         let new = new.validate()?;
         let monitor = PerformanceMonitor::start("create_organisation").op("function");
@@ -62,16 +62,13 @@ impl OrganisationService {
             category = %organisation.category,
             "organisation_created"
         );
-        observability::organisation_created(&organisation.category);
+        metrics::increment("organisations.created").tag("category", organisation.category.as_str());
         Ok(organisation)
     }
 
     /// Deletes organisation `id`; only admins may.
     #[monitored(op = "service", data(id))]
-    #[monitor_runtime::breadcrumb(
-        category = "organisations",
-        message = "Deleting organisation {id}"
-    )]
+    #[breadcrumb(category = "organisations", message = "Deleting organisation {id}")]
     pub async fn delete(&self, user: &UserRecord, id: i64) -> Result<(), AppError> {
         if !user.is_admin() {
             return Err(AppError::Forbidden {
@@ -90,8 +87,8 @@ impl OrganisationService {
     }
 
     /// Per-member statistics of organisation `id`. An organisation without members has
-    /// none: the division by zero is a reported 500, with the numbers that caused it as the
-    /// `organisation_stats` context (seed 001's `total_questions = 0`).
+    /// none: the division by zero is a 500 that the handler reports, with the numbers that
+    /// caused it as the `organisation_stats` context (seed 001's `total_questions = 0`).
     #[monitored(op = "service", data(id))]
     pub async fn stats(&self, id: i64) -> Result<OrganisationStats, AppError> {
         let organisation = self.get(id).await?;
@@ -106,12 +103,16 @@ impl OrganisationService {
                 "total_deals": total_deals,
             }),
         );
-        let deals_per_member = deals_per_member(id, member_count, total_deals)?;
+        if member_count == 0 {
+            return Err(AppError::DivisionByZero {
+                organisation_id: id,
+            });
+        }
         Ok(OrganisationStats {
             organisation_id: id,
             member_count,
             total_deals,
-            deals_per_member,
+            deals_per_member: total_deals as f64 / member_count as f64,
         })
     }
 
@@ -182,7 +183,8 @@ impl OrganisationService {
             error_count = errors,
             "import_completed"
         );
-        observability::import_finished(success, errors);
+        metrics::increment_by("organisations.imported", success);
+        metrics::increment_by("organisations.import_failed", errors);
         Ok(ImportSummary {
             filename: filename.to_owned(),
             success,
@@ -190,19 +192,4 @@ impl OrganisationService {
             failures,
         })
     }
-}
-
-/// Deals won per member: the division of seed 001, which fails for an organisation
-/// without members. The failure is reported here, with the operands as the event's
-/// `capture_errors` context (seed 001's "local variables").
-#[monitor_runtime::capture_errors(data(organisation_id, member_count, total_deals))]
-pub fn deals_per_member(
-    organisation_id: i64,
-    member_count: i64,
-    total_deals: i64,
-) -> Result<f64, AppError> {
-    if member_count == 0 {
-        return Err(AppError::DivisionByZero { organisation_id });
-    }
-    Ok(total_deals as f64 / member_count as f64)
 }

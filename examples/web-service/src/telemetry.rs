@@ -11,7 +11,8 @@
 //! 2. `SentryHttpLayer::new().enable_transaction()`: the `http.server` transaction, which
 //!    continues an incoming `sentry-trace` header and finishes with the response status;
 //! 3. [`request_context`]: the route on the scope (so events show it too), a breadcrumb, the
-//!    `status_code` tag, a structured log line and the request metrics;
+//!    `status_code` tag, a structured log line (with the request's `trace_id` and `span_id`)
+//!    and the request metrics;
 //! 4. [`crate::auth::authenticate`]: the user context.
 //!
 //! Wrapping the router in these layers from the outside (`ServiceBuilder::new().layer(..)
@@ -26,13 +27,13 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::Request as HttpRequest;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use monitor_runtime::{add_breadcrumb, set_tag};
+use monitor_runtime::config::Config;
+use monitor_runtime::{add_breadcrumb, metrics, set_tag};
 use sentry_tower::{NewSentryLayer, SentryHttpLayer};
 use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth;
-use crate::observability;
 
 /// The route name of requests no route matched, so that scanners probing random paths do
 /// not create one transaction name per path.
@@ -62,7 +63,8 @@ pub fn transaction_name(request: &Request) -> String {
 
 /// Middleware: names the request on its scope, leaves an `http` breadcrumb (seed 002's
 /// middleware), and once the response is ready sets the `status_code` tag, logs
-/// `request_completed` and records the request metrics.
+/// `request_completed` (`request_failed` for a 5xx) and records the request metrics
+/// `http.requests` and `http.request.duration`, by method, route and status.
 pub async fn request_context(request: Request, next: Next) -> Response {
     let name = transaction_name(&request);
     // Also renames the transaction `SentryHttpLayer` started, which matters for unmatched
@@ -85,11 +87,32 @@ pub async fn request_context(request: Request, next: Next) -> Response {
     let route = name
         .split_once(' ')
         .map_or(name.as_str(), |(_, route)| route);
+    let duration_ms = elapsed.as_secs_f64() * 1e3;
+    // These lines carry the request's `trace_id` and `span_id`. A 5xx is logged as a
+    // warning: `#[capture_errors]` has already reported it, and an ERROR line would become
+    // a second Sentry event for the same failure.
     if response.status().is_server_error() {
-        tracing::error!(%method, route, path, status, duration_ms = elapsed.as_secs_f64() * 1e3, "request_failed");
+        tracing::warn!(%method, route, path, status, duration_ms, "request_failed");
     } else {
-        tracing::info!(%method, route, path, status, duration_ms = elapsed.as_secs_f64() * 1e3, "request_completed");
+        tracing::info!(%method, route, path, status, duration_ms, "request_completed");
     }
-    observability::request_finished(&method, route, status, elapsed);
+    metrics::increment("http.requests")
+        .tag("method", method.as_str())
+        .tag("route", route)
+        .tag("status_code", status);
+    metrics::timing("http.request.duration", elapsed)
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status_code", status);
     response
+}
+
+/// Declares every route template of the API as a transaction name (see
+/// [`crate::app::ROUTES`]), so that `SENTRY_TRACES_SAMPLER` rules written against routes
+/// (`GET /api/v1/organisations/*=1.0`) are known to init, which warns only about rules
+/// matching nothing the service produces.
+pub fn declare_routes(config: Config) -> Config {
+    crate::app::ROUTES
+        .iter()
+        .fold(config, |config, route| config.known_transaction(*route))
 }

@@ -1,6 +1,7 @@
 //! The web service as a separate process in local mode (no DSN): it starts on a free port,
 //! serves real HTTP requests, stops gracefully on SIGTERM, and its console shows each
-//! event and transaction (stderr) and its structured logs (stdout, JSON).
+//! event and transaction (stderr) and its structured logs (stdout, JSON, set up by
+//! `init!()`), whose lines written inside a request carry its `trace_id` and `span_id`.
 
 #![cfg(unix)]
 
@@ -62,6 +63,19 @@ impl Drop for Running {
     }
 }
 
+const SAMPLER: &str =
+    "GET /api/v1/organisations/{id}/stats=1.0;GET /api/v1/organisatons/*=0.5;*=1.0";
+
+/// The trace of the request sent with a `sentry-trace` header, and its parent span.
+const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+const PARENT_SPAN: &str = "00f067aa0ba902b7";
+
+fn is_span_id(value: &Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 #[test]
 fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -70,7 +84,9 @@ fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
         .env_remove("SENTRY_DSN")
         .env_remove("RUST_LOG")
         .env_remove("MONITOR_EVENTS_FILE")
-        .env_remove("SENTRY_TRACES_SAMPLER")
+        // Rules on route templates (seed 003): the routes are declared, so only the typo
+        // is warned about at init.
+        .env("SENTRY_TRACES_SAMPLER", SAMPLER)
         .env("SENTRY_ENVIRONMENT", "development")
         .env("SENTRY_DEBUG", "false")
         .env("LOG_FORMAT", "json")
@@ -106,10 +122,7 @@ fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
     assert_eq!(status, 404);
     let traced = [
         ("Authorization", "Bearer user-token"),
-        (
-            "sentry-trace",
-            "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1",
-        ),
+        ("sentry-trace", &format!("{TRACE_ID}-{PARENT_SPAN}-1")),
     ];
     let (status, body) = http(&addr, "GET", "/api/v1/organisations", &traced);
     assert_eq!(status, 200);
@@ -117,8 +130,40 @@ fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
     let (status, body) = http(&addr, "GET", "/health/monitoring", &[]);
     assert_eq!(status, 200);
     let health: Value = serde_json::from_str(&body).expect("health JSON");
-    assert_eq!(health["monitoring"]["sentry"]["mode"], "local");
-    assert_eq!(health["monitoring"]["sentry"]["dsn_configured"], false);
+    assert_eq!(health["status"], "ok");
+    let monitoring = &health["monitoring"];
+    assert_eq!(monitoring["initialised"], true, "{monitoring}");
+    assert_eq!(monitoring["sentry"]["enabled"], true);
+    assert_eq!(monitoring["sentry"]["mode"], "local");
+    assert_eq!(monitoring["sentry"]["dsn_configured"], false);
+    assert_eq!(monitoring["sentry"]["environment"], "development");
+    assert!(
+        monitoring["sentry"]["release"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("web-service@")),
+        "{monitoring}"
+    );
+    assert!(
+        monitoring["sentry"]["events"]["sent"].as_u64() >= Some(4),
+        "the 500 and three transactions were printed: {monitoring}"
+    );
+    assert_eq!(
+        monitoring["logging"],
+        serde_json::json!({
+            "level": "info", "format": "json", "structured": true,
+            "installed": true, "sentry_logs": false,
+        })
+    );
+    assert!(monitoring["instrumented_functions"].as_u64() >= Some(15));
+    // The declared route templates match the first rule; only the typo warns.
+    let warnings = monitoring["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .is_some_and(|w| w.contains("`GET /api/v1/organisatons/*=0.5`")),
+        "{warnings:?}"
+    );
 
     // Graceful shutdown: SIGTERM, then the process flushes Sentry and exits 0.
     let pid = child.0.id().to_string();
@@ -176,7 +221,10 @@ fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
     );
     transaction("[sentry] transaction GET /api/v1/organisations/{id} not_found ");
     let traced_line = transaction("[sentry] transaction GET /api/v1/organisations ok ");
-    assert!(traced_line.contains("trace=4bf92f35…"), "{traced_line}");
+    assert!(
+        traced_line.contains(&format!("trace={}…", &TRACE_ID[..8])),
+        "{traced_line}"
+    );
     assert!(traced_line.contains("user_role=user"), "{traced_line}");
     transaction("[sentry] transaction GET /health/monitoring ok ");
     assert!(
@@ -199,13 +247,81 @@ fn serves_requests_and_prints_events_and_transactions_in_local_mode() {
         .iter()
         .find(|l| l["message"] == "request_failed")
         .expect("request_failed log");
-    assert_eq!(failed["level"], "ERROR");
+    assert_eq!(
+        failed["level"], "warn",
+        "reported already: not an ERROR line"
+    );
     assert_eq!(failed["route"], "/api/v1/organisations/{id}/stats");
     assert_eq!(failed["status"], 500);
     assert!(
         logs.iter()
             .any(|l| l["message"] == "request_completed" && l["status"] == 404)
     );
+    // init's warning about the sampler rule matching no route is a log line too.
+    assert!(
+        logs.iter().any(|l| l["level"] == "warn"
+            && l["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("organisatons"))),
+        "{messages:?}"
+    );
+
+    // Lines written inside a request carry its trace; lines outside any request none.
+    for log in logs.iter().filter(|l| {
+        matches!(
+            l["message"].as_str(),
+            Some("request_completed" | "request_failed" | "organisations_fetched")
+        )
+    }) {
+        assert!(
+            log["trace_id"].as_str().is_some_and(|t| t.len() == 32),
+            "{log}"
+        );
+        assert!(is_span_id(&log["span_id"]), "{log}");
+    }
+    for message in [
+        "database_ready",
+        "listening",
+        "shutdown_requested",
+        "stopped",
+    ] {
+        let log = &logs[position(message)];
+        assert!(
+            log.get("trace_id").is_none() && log.get("span_id").is_none(),
+            "{log}"
+        );
+    }
+    // The 500's line is in the trace of the transaction the console printed for it.
+    let stats_trace =
+        transaction("[sentry] transaction GET /api/v1/organisations/{id}/stats internal_error ")
+            .split("trace=")
+            .nth(1)
+            .and_then(|t| t.split('…').next())
+            .expect("a trace prefix")
+            .to_owned();
+    assert!(
+        failed["trace_id"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&stats_trace)),
+        "{failed} vs trace={stats_trace}…"
+    );
+    // The traced request: its lines continue the caller's trace. The handler's line is in
+    // the request's transaction, the service's in the service span below it.
+    let traced: Vec<_> = logs.iter().filter(|l| l["trace_id"] == TRACE_ID).collect();
+    let by_message = |m: &str| {
+        traced
+            .iter()
+            .find(|l| l["message"] == m)
+            .unwrap_or_else(|| panic!("no {m:?} line in trace {TRACE_ID}: {traced:?}"))
+    };
+    let completed = by_message("request_completed");
+    assert_eq!(completed["route"], "/api/v1/organisations");
+    let fetched = by_message("organisations_fetched");
+    assert_eq!(fetched["count"], 3);
+    assert_ne!(fetched["span_id"], completed["span_id"]);
+    for log in [completed, fetched] {
+        assert_ne!(log["span_id"], PARENT_SPAN, "a span of this service: {log}");
+    }
     assert!(
         !console_text.contains("admin-token")
             && !messages.iter().any(|m| m.contains("admin-token")),

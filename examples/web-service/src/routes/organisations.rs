@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use monitor_runtime::monitored;
+use monitor_runtime::{capture_errors, monitored};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -17,7 +17,7 @@ use crate::models::{
 
 /// `GET /api/v1/organisations`.
 #[monitored(op = "http.handler")]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -28,7 +28,7 @@ pub async fn list(
 /// `POST /api/v1/organisations`: a JSON [`NewOrganisation`]. Invalid input is a 422 that
 /// is not reported.
 #[monitored(op = "http.handler")]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn create(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -43,7 +43,7 @@ pub async fn create(
 
 /// `GET /api/v1/organisations/{id}`: a 404, not reported, when it does not exist.
 #[monitored(op = "http.handler", data(id))]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn get(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -54,7 +54,7 @@ pub async fn get(
 
 /// `DELETE /api/v1/organisations/{id}`: admins only (a 403, not reported, for others).
 #[monitored(op = "http.handler", data(id))]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -67,7 +67,7 @@ pub async fn delete(
 /// `GET /api/v1/organisations/{id}/stats`: a reported 500 for an organisation without
 /// members.
 #[monitored(op = "http.handler", data(id))]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn stats(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -86,7 +86,7 @@ pub struct ImportParams {
 /// `POST /api/v1/organisations/import?filename=…`: a CSV body with the header
 /// `name,category,country`.
 #[monitored(op = "http.handler")]
-#[monitor_runtime::capture_errors]
+#[capture_errors]
 pub async fn import(
     State(state): State<AppState>,
     _user: CurrentUser,
