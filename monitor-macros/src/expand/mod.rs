@@ -99,19 +99,26 @@ fn sync(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
     let block = &function.block;
     let wrapped = with_user_braces(&function.block, quote!(#fake #block));
     let output = return_edge::closure_output(&function.sig);
-    let on_output = cg.on_output(&ret);
+    let capture = cg.capture_owned(&ret);
+    let on_output = cg.on_output_after_capture(&ret);
     let finish = span_finish(cg, &guard, &ret);
     let enter = span_enter(cg, &guard);
+    let observe = if on_output.is_empty() && finish.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {{
+            let #ret = &#ret;
+            #on_output
+            #finish
+        }}
+    };
     quote! {
         #site
         #prelude
         #enter
         let #ret = #krate::__private::call_once(move || #output #wrapped);
-        {
-            let #ret = &#ret;
-            #on_output
-            #finish
-        }
+        #capture
+        #observe
         #ret
     }
 }

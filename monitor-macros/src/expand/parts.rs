@@ -389,9 +389,38 @@ impl Gen<'_> {
     /// event carries it), outcome crumb, check-in.
     pub fn on_output(&self, out: &Ident) -> TokenStream {
         let capture = self.capture_finish(out);
+        let rest = self.on_output_after_capture(out);
+        quote! { #capture #rest }
+    }
+
+    /// [`Gen::on_output`] without the error capture, for expansions that run it apart.
+    pub fn on_output_after_capture(&self, out: &Ident) -> TokenStream {
         let crumb = self.crumb_finish(out);
         let check_in = self.check_in_finish(out);
-        quote! { #capture #crumb #check_in }
+        quote! { #crumb #check_in }
+    }
+
+    /// Runs the error capture on the owned output bound to `ret` and binds it again: on
+    /// `Ok` a test and nothing else; on `Err` the value goes through an out-of-line call
+    /// and comes back, so nothing stays live across that call and the `Ok` path of the
+    /// function needs no saved registers.
+    pub fn capture_owned(&self, ret: &Ident) -> TokenStream {
+        if self.options.capture.is_none() {
+            return TokenStream::new();
+        }
+        let p = self.private();
+        let out_ref = binding("monitor_ret_ref");
+        let frame = binding("_monitor_capture_frame");
+        let capture = self.capture_finish(&out_ref);
+        let is_err = self.is_err(&out_ref);
+        quote! {
+            let #ret = if { let #out_ref = &#ret; #is_err } {
+                #p::errors::on_error_owned(#ret, #frame, move |#out_ref| { #capture })
+            } else {
+                ::core::mem::drop(#frame);
+                #ret
+            };
+        }
     }
 }
 

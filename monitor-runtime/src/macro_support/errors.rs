@@ -61,7 +61,6 @@ fn set_frames(frames: Frames) {
 /// One annotated function running on this thread: a sync call, or one poll.
 #[must_use]
 pub struct CaptureFrame {
-    depth: u32,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -73,7 +72,6 @@ pub fn capture_enter() -> CaptureFrame {
     frames.depth = frames.depth.wrapping_add(1);
     set_frames(frames);
     CaptureFrame {
-        depth: frames.depth,
         _not_send: PhantomData,
     }
 }
@@ -81,11 +79,13 @@ pub fn capture_enter() -> CaptureFrame {
 impl Drop for CaptureFrame {
     #[inline]
     fn drop(&mut self) {
+        // Frames end in the order they began (guards on the stack, one per poll), so the
+        // depth need not be carried: reading it back keeps nothing live across the call.
         let mut frames = frames();
-        frames.depth = self.depth.wrapping_sub(1);
-        if frames.marker_depth > self.depth {
+        if frames.marker_depth > frames.depth {
             frames.marker_depth = 0;
         }
+        frames.depth = frames.depth.wrapping_sub(1);
         set_frames(frames);
     }
 }
@@ -93,7 +93,7 @@ impl Drop for CaptureFrame {
 impl std::fmt::Debug for CaptureFrame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CaptureFrame")
-            .field("depth", &self.depth)
+            .field("depth", &frames().depth)
             .finish()
     }
 }
@@ -196,6 +196,17 @@ impl CaptureOptions {
 #[inline(never)]
 pub fn on_error<R>(f: impl FnOnce() -> R) -> R {
     f()
+}
+
+/// Like [`on_error`], for sync functions: takes the output and the function's frame and
+/// gives the output back, the frame ended, so that nothing of the caller stays live across
+/// the call and the `Ok` path needs no saved registers.
+#[cold]
+#[inline(never)]
+pub fn on_error_owned<R>(output: R, frame: CaptureFrame, f: impl FnOnce(&R)) -> R {
+    f(&output);
+    drop(frame);
+    output
 }
 
 /// Calls `skip_if = …`'s predicate on the error.
