@@ -606,3 +606,33 @@ fn concurrent_identical_failures_each_give_one_event() {
         "{functions:?}"
     );
 }
+
+#[capture_errors]
+fn flaky_step() -> Result<(), String> {
+    Err("step failed".to_owned())
+}
+
+#[capture_errors]
+fn retrying_job() -> Result<(), String> {
+    // The first failure is handled here (a retry), so it is its own report; the second
+    // propagates and must not be reported a third time by this frame.
+    let _ = flaky_step();
+    flaky_step()?;
+    Ok(())
+}
+
+#[test]
+fn a_handled_failure_and_a_later_identical_one_are_two_reports() {
+    let (result, c) = run(retrying_job);
+    assert!(result.is_err());
+    let functions: Vec<_> = c
+        .events()
+        .iter()
+        .filter(|e| !e.exception.values.is_empty())
+        .map(|e| e.tags.get("function").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        functions,
+        ["capture_errors::flaky_step", "capture_errors::flaky_step"]
+    );
+}

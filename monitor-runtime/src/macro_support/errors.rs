@@ -3,14 +3,15 @@
 //! One failure that propagates with `?` through several annotated functions must give one
 //! event, while concurrent tasks failing the same way must each give theirs.
 //!
-//! Each annotated function is a *frame* while it runs: for the whole call when it is sync,
-//! for each poll when it is async ([`CaptureFrame`], [`CaptureFrames`]). Frames nest on a
-//! thread-local depth counter. A frame that captures leaves a marker: its error's message
-//! and its depth. The frame right around it (depth one less) finds the marker when it gets
-//! the error back in the same call or poll; if its own error chain contains that message,
-//! it is the same failure travelling up: it skips and moves the marker to its own depth for
-//! the next frame out. A frame that ends clears markers left deeper than itself, so a marker
-//! never outlives the poll it was made in and cannot silence another task's failure.
+//! A frame that captures leaves a marker on its thread: its error's message, stamped with
+//! the thread's current *generation*. The generation moves on every time an async annotated
+//! function is polled ([`CaptureFrames`]), and a sync annotated function clears the marker
+//! when it is entered ([`capture_enter`]). A frame whose own error chain contains a marker
+//! of the current generation is the same failure travelling up, and skips. So a marker is
+//! only honoured by frames that get the error back in the same call or poll, before any
+//! other annotated function starts: a later, independent failure with the same message
+//! (in a new call, a sibling call, or another task's poll on the same worker) is captured
+//! again. The `Ok` path of a sync function costs one thread-local store.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -31,75 +32,43 @@ use crate::span;
 pub const MECHANISM: &str = "capture_errors";
 
 thread_local! {
-    /// How many annotated frames are running on this thread, and the depth of the frame
-    /// that captured or passed on the marker (0: no marker). One cell, so that entering
-    /// and leaving a frame on the `Ok` path is one thread-local access each.
-    static FRAMES: Cell<Frames> = const { Cell::new(Frames { depth: 0, marker_depth: 0 }) };
+    /// Moves on at every poll of an async annotated function.
+    static GENERATION: Cell<u64> = const { Cell::new(1) };
+    /// The generation the marker was left in; 0: no marker.
+    static MARKER_GENERATION: Cell<u64> = const { Cell::new(0) };
     /// The message of the captured error's outermost exception.
     static MARKER: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-#[derive(Clone, Copy)]
-struct Frames {
-    depth: u32,
-    marker_depth: u32,
-}
-
-#[inline]
-fn frames() -> Frames {
-    FRAMES.try_with(Cell::get).unwrap_or(Frames {
-        depth: 0,
-        marker_depth: 0,
-    })
-}
-
-#[inline]
-fn set_frames(frames: Frames) {
-    let _ = FRAMES.try_with(|f| f.set(frames));
-}
-
-/// One annotated function running on this thread: a sync call, or one poll.
+/// Proof that a sync annotated function entered its frame; handed to
+/// [`on_error_owned`] with the output.
 #[must_use]
 pub struct CaptureFrame {
     _not_send: PhantomData<*const ()>,
 }
 
-/// Enters a frame; it ends when the returned guard drops.
+/// Enters a sync annotated function: a new call, so any marker left before is not about
+/// its failure.
 #[inline]
 pub fn capture_enter() -> CaptureFrame {
-    let mut frames = frames();
-    // Nesting deeper than u32::MAX frames would overflow the stack long before this.
-    frames.depth = frames.depth.wrapping_add(1);
-    set_frames(frames);
+    let _ = MARKER_GENERATION.try_with(|m| m.set(0));
     CaptureFrame {
         _not_send: PhantomData,
     }
 }
 
-impl Drop for CaptureFrame {
-    #[inline]
-    fn drop(&mut self) {
-        // Frames end in the order they began (guards on the stack, one per poll), so the
-        // depth need not be carried: reading it back keeps nothing live across the call.
-        let mut frames = frames();
-        if frames.marker_depth > frames.depth {
-            frames.marker_depth = 0;
-        }
-        frames.depth = frames.depth.wrapping_sub(1);
-        set_frames(frames);
+impl std::fmt::Debug for CaptureFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureFrame").finish_non_exhaustive()
     }
 }
 
-impl std::fmt::Debug for CaptureFrame {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CaptureFrame")
-            .field("depth", &frames().depth)
-            .finish()
-    }
+fn generation() -> u64 {
+    GENERATION.try_with(Cell::get).unwrap_or(0)
 }
 
 pin_project! {
-    /// An async annotated function: a frame during each poll.
+    /// An async annotated function: each of its polls starts a new generation.
     #[must_use = "futures do nothing unless polled"]
     pub struct CaptureFrames<F> {
         #[pin]
@@ -120,7 +89,7 @@ impl<F: Future> Future for CaptureFrames<F> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let _frame = capture_enter();
+        let _ = GENERATION.try_with(|g| g.set(g.get().wrapping_add(1).max(1)));
         self.project().inner.poll(cx)
     }
 }
@@ -198,14 +167,14 @@ pub fn on_error<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Like [`on_error`], for sync functions: takes the output and the function's frame and
-/// gives the output back, the frame ended, so that nothing of the caller stays live across
-/// the call and the `Ok` path needs no saved registers.
+/// Like [`on_error`], for sync functions: takes the output (and the frame token) and gives
+/// the output back, so that nothing of the caller stays live across the call and the `Ok`
+/// path needs no saved registers.
 #[cold]
 #[inline(never)]
 pub fn on_error_owned<R>(output: R, frame: CaptureFrame, f: impl FnOnce(&R)) -> R {
+    let _ = frame;
     f(&output);
-    drop(frame);
     output
 }
 
@@ -244,13 +213,10 @@ pub fn capture_error(
     let Some(outer_message) = outer_message(&event) else {
         return;
     };
-    let depth = frames().depth;
-    if already_captured(&event, depth) {
-        // The same failure, captured by the frame just inside: pass the marker outwards.
-        set_frames(Frames {
-            depth,
-            marker_depth: depth,
-        });
+    let generation = generation();
+    if already_captured(&event, generation) {
+        // The same failure, captured by a frame inside this one: the marker stays for the
+        // frames further out.
         return;
     }
 
@@ -288,10 +254,7 @@ pub fn capture_error(
     let _ = MARKER.try_with(|marker| {
         if let Ok(mut marker) = marker.try_borrow_mut() {
             *marker = outer_message;
-            set_frames(Frames {
-                depth,
-                marker_depth: depth,
-            });
+            let _ = MARKER_GENERATION.try_with(|m| m.set(generation));
         }
     });
 }
@@ -301,10 +264,10 @@ fn outer_message(event: &Event<'_>) -> Option<String> {
     Some(outer.value.clone().unwrap_or_else(|| outer.ty.clone()))
 }
 
-/// Whether the frame just inside this one (`depth + 1`) captured a failure whose message
+/// Whether a frame inside this one captured, in this call or poll, a failure whose message
 /// is in this event's chain.
-fn already_captured(event: &Event<'_>, depth: u32) -> bool {
-    if frames().marker_depth != depth.saturating_add(1) {
+fn already_captured(event: &Event<'_>, generation: u64) -> bool {
+    if MARKER_GENERATION.try_with(Cell::get).unwrap_or(0) != generation {
         return false;
     }
     MARKER
