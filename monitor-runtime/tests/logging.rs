@@ -2,35 +2,22 @@
 //! breadcrumbs and error events. Each test installs its subscriber locally
 //! (`with_default` / `with_subscriber`), so tests never fight over the global one.
 
-use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
-
 use monitor_runtime::config::LogFormat;
 use monitor_runtime::logging::Logging;
 use monitor_runtime::sentry::protocol::{Context, Log, LogAttribute};
-use monitor_runtime::testing::{self, Captured};
+use monitor_runtime::testing::{self, Captured, LogLines};
 use monitor_runtime::{Config, PerformanceMonitor, monitored};
 use serde_json::Value;
 use tracing::instrument::WithSubscriber;
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
 
 /// What the layers wrote, one JSON object per line.
 #[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
+struct Lines(LogLines);
 
 impl Lines {
     fn parsed(&self) -> Vec<Value> {
-        let bytes = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        String::from_utf8(bytes)
-            .expect("UTF-8 lines")
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
-            .collect()
+        self.0.json_lines()
     }
 
     fn by_message(&self, message: &str) -> Value {
@@ -41,33 +28,11 @@ impl Lines {
     }
 }
 
-impl io::Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Lines {
-    type Writer = Lines;
-
-    fn make_writer(&'a self) -> Lines {
-        self.clone()
-    }
-}
-
 /// A subscriber with the toolkit's layers as `config` sets them, writing JSON to `lines`.
 fn subscriber(config: &Config, lines: &Lines) -> impl tracing::Subscriber + Send + Sync {
     let layer = Logging::new(config)
         .format(LogFormat::Json)
-        .writer(lines.clone())
+        .writer(lines.0.clone())
         .layer()
         .expect("valid log filter");
     tracing_subscriber::registry().with(layer)
