@@ -1,4 +1,4 @@
-use serde_json::{Value, json};
+use serde_json::json;
 use tracing_subscriber::prelude::*;
 
 use super::*;
