@@ -1,45 +1,101 @@
 //! Classification of map keys, header names and attribute names.
 //!
 //! Every key is first *normalised*: ASCII letters are lower-cased and the separators `-`, `_`,
-//! `.` and space are removed, so `X-Api-Key`, `apiKey`, `API_KEY`, `api-key` and `api.key` all
-//! become `apikey`. Non-ASCII bytes are kept as they are (no stem contains them, so they can only
-//! separate stems, never create one).
+//! `.`, space, `[` and `]` are removed, so `X-Api-Key`, `apiKey`, `API_KEY`, `api-key` and
+//! `api.key` all become `apikey`. Normalisation also remembers where each *word* of the key
+//! starts (after a separator, and at camel-case humps: `smtpPass`, `HTTPAuth`), because a few
+//! rules are about whole words. Non-ASCII bytes are kept as they are (no stem contains them,
+//! so they can only separate stems, never create one).
 //!
-//! A normalised key is sensitive when it *contains* one of [`STEMS`] or *ends with* one of
-//! [`SUFFIX_STEMS`]. Containment is deliberate: secrets hide under prefixed and suffixed names
-//! (`user_password`, `csrftoken`, `client_secret`, `x-auth-token`, `aws_secret_access_key`) far
-//! more often than under the bare stem, and a false positive only costs one redacted value.
+//! The rules, in the order they are tried, are listed in the [module documentation of
+//! `scrub`](super). Containment is deliberate: secrets hide under prefixed and suffixed names
+//! (`user_password`, `csrftoken`, `client_secret`, `x-auth-token`, `aws_secret_access_key`)
+//! far more often than under the bare stem, and a false positive only costs one redacted
+//! value.
 //!
 //! The price of containment is that counters such as `gen_ai.usage.input_tokens` or
 //! `token_count` would be redacted although they hold numbers. [`SAFE_PHRASES`] lists such
-//! phrases; occurrences of them are blanked out *before* the stems are searched, so a stem that
-//! only appears inside a safe phrase does not count, while `secret_input_tokens` still matches
-//! through `secret`.
+//! phrases; a built-in stem found only inside a safe phrase does not count, while
+//! `secret_input_tokens` still matches through `secret`.
+//!
+//! Matching is precompiled: the stems (built-in and user-supplied) are indexed by their first
+//! byte once, when the [`KeyRules`] are built, so checking a key is one pass over its
+//! normalised bytes with a table lookup per byte, on the stack for keys up to 64 bytes.
 
 /// Sentry's placeholder for removed values; the server and UI recognise it.
 pub(crate) const FILTERED: &str = "[Filtered]";
 
-/// Normalised stems that make a key sensitive wherever they appear in it.
+/// Normalised stems that make a key sensitive wherever they appear in it. The first group is
+/// Sentry's own default denylist (Python SDK `EventScrubber`, Relay), normalised; the second
+/// adds the key names and credential kinds the toolkit knows from real applications.
 const STEMS: &[&[u8]] = &[
+    // Sentry's denylist: password, passwd, secret, api_key/apikey, credentials, privatekey/
+    // private_key, token, session (aiohttp_session, user_session, _session), csrftoken,
+    // x_csrftoken, csrf_token, csrf, _csrf, _csrf_token, sessionid, set_cookie, cookie,
+    // authorization, x_api_key, connect.sid, PHPSESSID, _xsrf, XSRF-TOKEN, x_forwarded_for.
     b"password",
     b"passwd",
-    b"passphrase",
     b"secret",
-    b"token",
     b"apikey",
-    b"authorization",
-    b"cookie",
+    b"credential",
+    b"privatekey",
+    b"token",
     b"session",
+    b"sessid",
     b"csrf",
     b"xsrf",
-    b"privatekey",
-    b"credential",
+    b"cookie",
+    b"authorization",
+    b"connectsid",
+    b"xforwardedfor",
+    // More credential names: pass phrases and codes, signatures (X-Amz-Signature,
+    // X-Hub-Signature-256), signing/access/encryption/master keys, card verification codes.
+    b"passphrase",
+    b"passcode",
+    b"signature",
+    b"signingkey",
+    b"accesskey",
+    b"encryptionkey",
+    b"masterkey",
+    b"cvv",
+    b"cvc",
 ];
 
-/// Normalised stems that are too short or too common to match inside a word (`auth` is part of
-/// `author` and `oauthprovider`, `pwd` of `pwdump`), but are Sentry's server-side defaults
-/// (`auth`, `mysql_pwd`) when they end the key.
-const SUFFIX_STEMS: &[&[u8]] = &[b"auth", b"pwd"];
+/// Normalised stems that only count at the end of a key: too short or too common to match
+/// inside a word (`pwd` in `pwdump`), but Sentry's defaults (`auth`, `mysql_pwd`) and the way
+/// applications name credentials (`smtp_pass`, `db_pwd`, `basic_auth`) when they end it.
+const SUFFIX_STEMS: &[&[u8]] = &[b"auth", b"pwd", b"pass"];
+
+/// Last words ending in `pass` that name no credential.
+const PASS_WORDS: &[&[u8]] = &[
+    b"bypass",
+    b"compass",
+    b"surpass",
+    b"trespass",
+    b"overpass",
+    b"underpass",
+    b"encompass",
+];
+
+/// Words starting with `auth` that name no credential. Any other word starting with `auth`
+/// (`auth`, `authToken`, `auth_code`, `authentication`, `authKey`) makes the key sensitive.
+/// `authenticated` is the toolkit's own user tag (`true`/`false`).
+const AUTH_WORDS: &[&[u8]] = &[
+    b"author",
+    b"authors",
+    b"authored",
+    b"authoring",
+    b"authorship",
+    b"authority",
+    b"authorities",
+    b"authoritative",
+    b"authenticated",
+    b"authorized",
+];
+
+/// Normalised keys that are sensitive only as the whole key: Azure SAS signatures (`sig`)
+/// and Symfony's session cookie (Sentry's denylist), too short or too common as stems.
+const EXACT: &[&[u8]] = &[b"sig", b"symfony"];
 
 /// Normalised phrases that contain a stem but name a count or a kind, never a secret:
 /// LLM token usage (OpenTelemetry `gen_ai.usage.*_tokens`, `max_tokens`), token counts,
@@ -62,6 +118,7 @@ const SAFE_PHRASES: &[&[u8]] = &[
 
 /// Normalised keys that carry personal data (e-mail and IP addresses); they are removed unless
 /// `send_default_pii` is set. Matched as suffixes so `user.email` and `http.remote_addr` count.
+/// Sentry's PII denylist is `x_forwarded_for`, `x_real_ip`, `ip_address`, `remote_addr`.
 const PII_SUFFIXES: &[&[u8]] = &[
     b"email",
     b"emailaddress",
@@ -88,93 +145,206 @@ const WHOLE_LINE_STEMS: &[&[u8]] = &[b"cookie", b"authorization"];
 /// Keys up to this many bytes are normalised on the stack; real-world keys are far shorter.
 const STACK_KEY_LEN: usize = 64;
 
-/// Byte written over safe phrases; it is neither a separator nor part of any stem.
-const BLANK: u8 = b'#';
-
 fn is_separator(b: u8) -> bool {
-    matches!(b, b'-' | b'_' | b'.' | b' ')
+    matches!(b, b'-' | b'_' | b'.' | b' ' | b'[' | b']')
 }
 
-/// Normalises `key` into `buf` and returns the used prefix; `buf` must be at least `key.len()`.
-fn normalise_into<'b>(key: &str, buf: &'b mut [u8]) -> &'b mut [u8] {
+/// A key's normalised bytes and the positions where its words start.
+pub(crate) struct Normalised<'b> {
+    bytes: &'b [u8],
+    starts: &'b [bool],
+}
+
+impl Normalised<'_> {
+    fn is_word_start(&self, i: usize) -> bool {
+        self.starts.get(i).copied().unwrap_or(false)
+    }
+
+    /// The word that starts at `start`: up to the next word start.
+    fn word_at(&self, start: usize) -> &[u8] {
+        let mut end = start + 1;
+        while end < self.bytes.len() && !self.is_word_start(end) {
+            end += 1;
+        }
+        &self.bytes[start..end.min(self.bytes.len())]
+    }
+
+    fn last_word(&self) -> &[u8] {
+        let start = (0..self.bytes.len())
+            .rev()
+            .find(|&i| self.is_word_start(i))
+            .unwrap_or(0);
+        &self.bytes[start..]
+    }
+}
+
+/// Normalises `key` into `bytes`/`starts` (each at least `key.len()` long) and returns the
+/// used prefix of both.
+fn normalise_into<'b>(key: &str, bytes: &'b mut [u8], starts: &'b mut [bool]) -> Normalised<'b> {
+    let raw = key.as_bytes();
     let mut n = 0;
-    for &b in key.as_bytes() {
+    let mut after_separator = true;
+    let mut prev: u8 = 0;
+    for (j, &b) in raw.iter().enumerate() {
         if is_separator(b) {
+            after_separator = true;
             continue;
         }
-        if let Some(slot) = buf.get_mut(n) {
+        let next = raw.get(j + 1).copied().unwrap_or(0);
+        // `smtpPass`, `key2Pass` start a word at the capital; `HTTPAuth` at the capital that
+        // is followed by a lower-case letter.
+        let hump = b.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
+        if let (Some(slot), Some(start)) = (bytes.get_mut(n), starts.get_mut(n)) {
             *slot = b.to_ascii_lowercase();
+            *start = after_separator || hump;
             n += 1;
         }
+        after_separator = false;
+        prev = b;
     }
-    let len = n.min(buf.len());
-    &mut buf[..len]
+    let len = n.min(bytes.len()).min(starts.len());
+    Normalised {
+        bytes: &bytes[..len],
+        starts: &starts[..len],
+    }
 }
 
 /// Runs `f` on the normalised form of `key` without allocating for keys of ordinary length.
-fn with_normalised<R>(key: &str, f: impl FnOnce(&mut [u8]) -> R) -> R {
+fn with_normalised<R>(key: &str, f: impl FnOnce(&Normalised<'_>) -> R) -> R {
     if key.len() <= STACK_KEY_LEN {
-        let mut buf = [0u8; STACK_KEY_LEN];
-        f(normalise_into(key, &mut buf))
+        let mut bytes = [0u8; STACK_KEY_LEN];
+        let mut starts = [false; STACK_KEY_LEN];
+        f(&normalise_into(key, &mut bytes, &mut starts))
     } else {
-        let mut buf = vec![0u8; key.len()];
-        f(normalise_into(key, &mut buf))
+        let mut bytes = vec![0u8; key.len()];
+        let mut starts = vec![false; key.len()];
+        f(&normalise_into(key, &mut bytes, &mut starts))
     }
 }
 
 /// Normalises a user-supplied stem once, at configuration time.
 pub(crate) fn normalise_owned(key: &str) -> Box<str> {
     // Only ASCII bytes are removed or changed, so the result is still UTF-8.
-    with_normalised(key, |n| String::from_utf8_lossy(n).into())
+    with_normalised(key, |n| String::from_utf8_lossy(n.bytes).into())
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn blank_safe_phrases(norm: &mut [u8]) {
-    for phrase in SAFE_PHRASES {
+/// Whether `norm[at..at + len]` lies inside an occurrence of a safe phrase.
+fn inside_safe_phrase(norm: &[u8], at: usize, len: usize) -> bool {
+    SAFE_PHRASES.iter().any(|phrase| {
         let n = phrase.len();
-        let mut i = 0;
-        while i + n <= norm.len() {
-            if &norm[i..i + n] == *phrase {
-                norm[i..i + n].fill(BLANK);
-                i += n;
-            } else {
-                i += 1;
-            }
-        }
-    }
+        let first = (at + len).saturating_sub(n);
+        (first..=at).any(|s| norm.get(s..s + n) == Some(*phrase))
+    })
 }
 
-/// Whether `key` names a secret under the built-in rules or one of the `extra` normalised stems.
-pub(crate) fn is_sensitive(key: &str, extra: &[Box<str>]) -> bool {
-    if key.is_empty() {
-        return false;
+/// One stem of the precompiled table.
+#[derive(Debug, Clone)]
+struct Stem {
+    bytes: Box<[u8]>,
+    /// User stems count even inside a safe phrase: whoever adds `tokenizer` means it.
+    user: bool,
+}
+
+/// The precompiled key rules: built-in and user stems indexed by first byte.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyRules {
+    /// Stems sorted by first byte.
+    stems: Vec<Stem>,
+    /// `stems[first[b] as usize..first[b + 1] as usize]` start with byte `b`.
+    first: Box<[u16; 257]>,
+}
+
+impl KeyRules {
+    /// The built-in rules plus the normalised, non-empty, deduplicated `extra` stems.
+    pub(crate) fn new(extra: &[Box<str>]) -> Self {
+        let mut stems: Vec<Stem> = STEMS
+            .iter()
+            .map(|s| Stem {
+                bytes: (*s).into(),
+                user: false,
+            })
+            .collect();
+        stems.extend(extra.iter().filter(|s| !s.is_empty()).map(|s| Stem {
+            bytes: s.as_bytes().into(),
+            user: true,
+        }));
+        stems.sort_by_key(|s| s.bytes.first().copied());
+        let mut first = Box::new([0u16; 257]);
+        for (b, slot) in first.iter_mut().enumerate() {
+            let below = stems
+                .iter()
+                .take_while(|s| usize::from(s.bytes[0]) < b)
+                .count();
+            *slot = u16::try_from(below).unwrap_or(u16::MAX);
+        }
+        Self { stems, first }
     }
-    with_normalised(key, |norm| {
-        // User stems are checked before blanking: whoever adds `tokenizer` means it.
-        if extra.iter().any(|stem| contains(norm, stem.as_bytes())) {
+
+    fn stems_starting_with(&self, b: u8) -> &[Stem] {
+        let lo = usize::from(self.first[usize::from(b)]);
+        let hi = usize::from(self.first[usize::from(b) + 1]);
+        self.stems.get(lo..hi).unwrap_or_default()
+    }
+
+    /// Whether `key` names a secret.
+    pub(crate) fn is_sensitive(&self, key: &str) -> bool {
+        if key.is_empty() {
+            return false;
+        }
+        with_normalised(key, |n| self.is_sensitive_normalised(n))
+    }
+
+    fn is_sensitive_normalised(&self, n: &Normalised<'_>) -> bool {
+        let norm = n.bytes;
+        if norm.is_empty() {
+            return false;
+        }
+        if EXACT.contains(&norm) {
             return true;
         }
-        if SUFFIX_STEMS.iter().any(|stem| norm.ends_with(stem)) {
+        if SUFFIX_STEMS.iter().any(|stem| norm.ends_with(stem))
+            && !PASS_WORDS.contains(&n.last_word())
+        {
             return true;
         }
-        blank_safe_phrases(norm);
-        STEMS.iter().any(|stem| contains(norm, stem))
-    })
+        for (i, &b) in norm.iter().enumerate() {
+            let rest = &norm[i..];
+            if b == b'a'
+                && n.is_word_start(i)
+                && rest.starts_with(b"auth")
+                && !AUTH_WORDS.contains(&n.word_at(i))
+            {
+                return true;
+            }
+            for stem in self.stems_starting_with(b) {
+                if rest.starts_with(&stem.bytes)
+                    && (stem.user || !inside_safe_phrase(norm, i, stem.bytes.len()))
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 /// Whether `key` names an e-mail or IP address of the end user.
 pub(crate) fn is_pii(key: &str) -> bool {
-    with_normalised(key, |norm| {
-        PII_EXACT.iter().any(|k| norm == *k) || PII_SUFFIXES.iter().any(|k| norm.ends_with(k))
+    with_normalised(key, |n| {
+        PII_EXACT.contains(&n.bytes) || PII_SUFFIXES.iter().any(|k| n.bytes.ends_with(k))
     })
 }
 
 /// Whether a sensitive `key`'s value in free text runs to the end of the line.
 pub(crate) fn is_whole_line(key: &str) -> bool {
-    with_normalised(key, |norm| {
-        WHOLE_LINE_STEMS.iter().any(|s| contains(norm, s))
+    with_normalised(key, |n| {
+        WHOLE_LINE_STEMS.iter().any(|s| contains(n.bytes, s))
     })
 }

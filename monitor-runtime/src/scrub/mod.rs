@@ -40,7 +40,10 @@
 //! # drop(options);
 //! ```
 
+mod detect;
 mod keys;
+mod pairs;
+mod pattern;
 mod protocol;
 mod text;
 
@@ -51,13 +54,17 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use self::keys::FILTERED;
+pub use self::pattern::ScrubPattern;
+
+use self::keys::{FILTERED, KeyRules};
+use self::text::TextRules;
 
 /// Removes secrets from everything the toolkit sends.
 ///
-/// Construction normalises the configuration once; scrubbing then never compiles or allocates
-/// anything for clean input. Cloning copies the extra stems, so share one instance (for example
-/// in an `Arc`) between hooks.
+/// Construction compiles the rules once (stems indexed by first byte, the trigger table of the
+/// text scanner); scrubbing then never compiles anything and allocates nothing for clean
+/// input. Cloning copies the compiled rules, so share one instance (for example in an `Arc`)
+/// between hooks.
 ///
 /// ```
 /// use monitor_runtime::scrub::Scrubber;
@@ -70,8 +77,10 @@ use self::keys::FILTERED;
 #[derive(Debug, Clone)]
 pub struct Scrubber {
     send_default_pii: bool,
-    /// Normalised user stems, prepared once so that key checks stay allocation-free.
+    /// Normalised user stems, kept to rebuild `keys` when more are added.
     extra_stems: Vec<Box<str>>,
+    keys: KeyRules,
+    text: TextRules,
 }
 
 /// Nesting depth beyond which JSON containers are replaced whole, so that recursion stays bounded
@@ -79,7 +88,7 @@ pub struct Scrubber {
 const MAX_DEPTH: usize = 128;
 
 impl Scrubber {
-    /// Creates a scrubber with the built-in sensitive keys.
+    /// Creates a scrubber with the built-in sensitive keys and value detectors.
     ///
     /// `send_default_pii` mirrors the SDK option of the same name: when `false`, user e-mail and
     /// IP addresses are removed as well.
@@ -94,12 +103,14 @@ impl Scrubber {
         Self {
             send_default_pii,
             extra_stems: Vec::new(),
+            keys: KeyRules::new(&[]),
+            text: TextRules::new(Vec::new()),
         }
     }
 
-    /// Adds user-supplied sensitive stems, matched like the built-in ones (case and `-_. `
-    /// insensitive, anywhere in the key). Empty stems are ignored because they would match every
-    /// key.
+    /// Adds user-supplied sensitive stems, matched like the built-in ones (case and `-_. []`
+    /// insensitive, anywhere in the key, even inside a safe phrase). Empty stems are ignored
+    /// because they would match every key.
     ///
     /// ```
     /// use monitor_runtime::scrub::Scrubber;
@@ -115,6 +126,28 @@ impl Scrubber {
                 self.extra_stems.push(stem);
             }
         }
+        self.keys = KeyRules::new(&self.extra_stems);
+        self
+    }
+
+    /// Adds value patterns recognised in every string, like the built-in detectors. Empty
+    /// patterns are ignored because they would match everywhere.
+    ///
+    /// ```
+    /// use monitor_runtime::scrub::{ScrubPattern, Scrubber};
+    ///
+    /// let scrubber = Scrubber::new(false).with_patterns([ScrubPattern::prefix("acme_")]);
+    /// assert_eq!(scrubber.scrub_str("using acme_k3y"), "using [Filtered]");
+    /// ```
+    #[must_use]
+    pub fn with_patterns<I: IntoIterator<Item = ScrubPattern>>(mut self, patterns: I) -> Self {
+        let mut all = self.text.patterns().to_vec();
+        for pattern in patterns {
+            if pattern.is_valid() && !all.contains(&pattern) {
+                all.push(pattern);
+            }
+        }
+        self.text = TextRules::new(all);
         self
     }
 
@@ -144,7 +177,7 @@ impl Scrubber {
     /// assert!(!s.is_sensitive_key("page"));
     /// ```
     pub fn is_sensitive_key(&self, key: &str) -> bool {
-        keys::is_sensitive(key, &self.extra_stems)
+        self.keys.is_sensitive(key)
     }
 
     /// Redacts secrets embedded in free text and returns the input borrowed when it is clean.
@@ -167,11 +200,7 @@ impl Scrubber {
     /// assert!(matches!(s.scrub_str("all clean"), Cow::Borrowed(_)));
     /// ```
     pub fn scrub_str<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        let out = text::redact_url_credentials(s);
-        let out = text::chain(out, text::redact_auth_schemes);
-        text::chain(out, |s| {
-            text::redact_key_values(s, |k| self.is_sensitive_key(k))
-        })
+        self.text.scrub(s, &self.keys)
     }
 
     /// Scrubs a JSON value in place: values under sensitive keys become `"[Filtered]"` (objects

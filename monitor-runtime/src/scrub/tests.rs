@@ -104,6 +104,59 @@ fn sensitive_keys_match() {
         "mysql_pwd",
         "my_secret_input_tokens",
         "user[password]",
+        // Sentry's EventScrubber denylist (Python SDK), exactly as it spells the keys.
+        "api_key",
+        "mysql_pwd",
+        "x_csrftoken",
+        "x_forwarded_for",
+        "set_cookie",
+        "x_api_key",
+        "aiohttp_session",
+        "connect.sid",
+        "csrf_token",
+        "_csrf",
+        "_csrf_token",
+        "PHPSESSID",
+        "_session",
+        "symfony",
+        "user_session",
+        "_xsrf",
+        "XSRF-TOKEN",
+        // Keys ending in pass, pwd, secret, token.
+        "smtp_pass",
+        "SMTP_PASS",
+        "smtpPass",
+        "smtppass",
+        "db_pwd",
+        "webhook_secret",
+        "slackToken",
+        // Signing, access, secret and private keys.
+        "signing_key",
+        "signingKey",
+        "access_key",
+        "aws_access_key_id",
+        "secret_key",
+        "Private-Key",
+        "encryption_key",
+        "master_key",
+        // Signatures, credentials, auth*.
+        "X-Amz-Signature",
+        "X-Signature",
+        "X-Hub-Signature-256",
+        "signatures",
+        "sig",
+        "credential",
+        "auth_token",
+        "authToken",
+        "auth-code",
+        "authentication",
+        "AuthKey",
+        "HTTPAuth",
+        "oauth",
+        // Card verification codes and pass codes.
+        "card_cvv",
+        "cvc",
+        "passcode",
     ] {
         assert!(s.is_sensitive_key(key), "{key:?} should be sensitive");
     }
@@ -138,6 +191,32 @@ fn harmless_keys_do_not_match() {
         "release",
         "ключ",
         "🔑",
+        // Ordinary keys that contain "key", "pass", "auth" or "sig" without naming a secret.
+        "key",
+        "key_id",
+        "keyId",
+        "primary_key",
+        "cache_key",
+        "public_key",
+        "monkey",
+        "keyboard",
+        "author_name",
+        "authorName",
+        "authenticated",
+        "is_authenticated",
+        "authorized",
+        "bypass",
+        "cache_bypass",
+        "cacheBypass",
+        "compass",
+        "passenger",
+        "design",
+        "signal",
+        "assignee",
+        "sign_in_count",
+        "access_level",
+        "accessed_at",
+        "symfony_version",
     ] {
         assert!(!s.is_sensitive_key(key), "{key:?} should not be sensitive");
     }
@@ -318,6 +397,103 @@ const STRING_CASES: &[(&str, &str)] = &[
     ("Bearer", "Bearer"),
     ("Bearer ", "Bearer "),
     ("token='unterminated", "token='[Filtered]"),
+    // More sensitive keys in free text.
+    (
+        "X-Amz-Credential=AKID%2F2024&X-Amz-Signature=fe5f80f77d5fa3be&X-Amz-Date=20240101",
+        "X-Amz-Credential=[Filtered]&X-Amz-Signature=[Filtered]&X-Amz-Date=20240101",
+    ),
+    (
+        "smtp_pass=hunter2 host=mail",
+        "smtp_pass=[Filtered] host=mail",
+    ),
+    (
+        "signing_key: k-123, alg: HS256",
+        "signing_key: [Filtered], alg: HS256",
+    ),
+    (
+        r#"{\"password\":\"hunter2\",\"page\":2}"#,
+        r#"{\"password\":\"[Filtered]\",\"page\":2}"#,
+    ),
+    (
+        "author: Alice, authenticated=true",
+        "author: Alice, authenticated=true",
+    ),
+    // URL credentials of any scheme.
+    (
+        "smtp://mailer:m41l-pw@smtp.example.com:587",
+        "smtp://mailer:[Filtered]@smtp.example.com:587",
+    ),
+    (
+        "mongodb+srv://app:m0ng0@cluster0.example.net/db",
+        "mongodb+srv://app:[Filtered]@cluster0.example.net/db",
+    ),
+    // JWTs, whatever the key.
+    (
+        "id_token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk expired",
+        "id_token [Filtered] expired",
+    ),
+    ("jwt=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "jwt=[Filtered]"),
+    ("eyJ is how JSON starts", "eyJ is how JSON starts"),
+    ("keyJar.eyJabc", "keyJar.eyJabc"),
+    // Payment cards: 13 to 19 digits, spaces or dashes, Luhn-valid, network digit 2 to 6.
+    (
+        "card 4111 1111 1111 1111 declined",
+        "card [Filtered] declined",
+    ),
+    ("card 4111-1111-1111-1111.", "card [Filtered]."),
+    ("pan=5555555555554444&x=1", "pan=[Filtered]&x=1"),
+    ("amex 3782 822463 10005 ok", "amex [Filtered] ok"),
+    ("visa13 4222222222222 ok", "visa13 [Filtered] ok"),
+    (
+        "19 digits 6011000990139424009 ok",
+        "19 digits [Filtered] ok",
+    ),
+    ("4111 1111 1111 1111 12 items", "[Filtered] 12 items"),
+    ("/cards/4111111111111111/charge", "/cards/[Filtered]/charge"),
+    (
+        "4111 1111 1111 1112 fails Luhn",
+        "4111 1111 1111 1112 fails Luhn",
+    ),
+    (
+        "at 1732280000008 ms (Luhn-valid, network digit 1)",
+        "at 1732280000008 ms (Luhn-valid, network digit 1)",
+    ),
+    (
+        "id 41111111111111111115 is too long",
+        "id 41111111111111111115 is too long",
+    ),
+    ("2024-01-15 10:30:00.123", "2024-01-15 10:30:00.123"),
+    ("call +49301234567894", "call +49301234567894"),
+    ("v4111111111111111", "v4111111111111111"),
+    ("4111-1111 1111-1111", "4111-1111 1111-1111"),
+    // Provider keys.
+    (
+        "key sk_live_4eC39HqLyjWDarjtT1zdp7dc set",
+        "key [Filtered] set",
+    ),
+    ("rk_live_51H8abcdefghijKLMNOP", "[Filtered]"),
+    ("sk_live_short", "sk_live_short"),
+    ("AKIAIOSFODNN7EXAMPLE in use", "[Filtered] in use"),
+    ("ASIAY34FZKBOKMUTVV7A", "[Filtered]"),
+    ("AKIAIOSFODNN7EXAMPLEX", "AKIAIOSFODNN7EXAMPLEX"),
+    (
+        "push with ghp_16C7e42F292c6912E7710c838347Ae178B4a failed",
+        "push with [Filtered] failed",
+    ),
+    (
+        "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+        "[Filtered]",
+    ),
+    ("ghp_short", "ghp_short"),
+    (
+        "slack xoxb-123456789012-1234567890123-AbCdEfGhIjKl!",
+        "slack [Filtered]!",
+    ),
+    ("xoxo and hugs", "xoxo and hugs"),
+    (
+        "maps?key=AIzaSyA-1234567890abcdefghijklmnopqrstu&q=x",
+        "maps?key=[Filtered]&q=x",
+    ),
 ];
 
 #[test]
@@ -909,10 +1085,12 @@ fn send_default_pii_controls_email_and_ip() {
             );
         }
         for json in &all[..2] {
-            // user.ip_address, X-Forwarded-For and REMOTE_ADDR
-            for ip in ["1.2.3.4", "5.6.7.8", "9.9.9.9"] {
+            // user.ip_address and REMOTE_ADDR
+            for ip in ["1.2.3.4", "9.9.9.9"] {
                 assert!(json.contains(ip) == keep, "{ip} kept={keep}: {json}");
             }
+            // X-Forwarded-For is on Sentry's denylist as well as its PII list: never sent.
+            assert!(!json.contains("5.6.7.8"), "X-Forwarded-For kept: {json}");
             // Secrets are removed regardless of the PII setting.
             assert_clean(json, &["pw-url", "tok-hdr", "sess-user"], &["user-42"]);
         }
