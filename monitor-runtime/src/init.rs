@@ -24,6 +24,12 @@ use crate::transport::{
 /// local transport never sends anything to it.
 pub(crate) const LOCAL_DSN: &str = "https://local@localhost/0";
 
+/// The warning of a configuration whose error sample rate drops every event (`0`, or a value
+/// such as `1e-400` that parses to it).
+pub(crate) const DROPS_EVERY_ERROR: &str = "the error sample rate (SENTRY_SAMPLE_RATE or \
+     Config::sample_rate) is 0: every error event is dropped; use a rate above 0, such as 1.0, \
+     to report errors";
+
 /// Where events go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -208,9 +214,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
 
     let transport_stats = Arc::new(TransportStats::default());
     let filter_stats = Arc::new(FilterStats::default());
-    let scrubber = Arc::new(
-        Scrubber::new(resolved.send_default_pii()).with_extra_keys(resolved.scrub_keys().to_vec()),
-    );
+    let scrubber = Arc::new(resolved.scrubber());
     let hook: transport::EnvelopeHook = {
         let scrubber = scrubber.clone();
         Arc::new(move |envelope| Some(scrub_transactions(&scrubber, envelope)))
@@ -287,6 +291,9 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     }
 
     let mut warnings = resolved.warnings().to_vec();
+    if resolved.sample_rate() == 0.0 {
+        warnings.push(DROPS_EVERY_ERROR.to_owned());
+    }
     warnings.extend(crate::registry::unmatched_rules(
         resolved.sampler_rules(),
         resolved.known_transactions(),

@@ -53,6 +53,37 @@ fn init_resolves_release_warnings_and_errors() {
     );
     drop(guard);
 
+    // A configuration that drops every error says so, at init and in the health report.
+    for value in ["0", "1e-400"] {
+        let env = MapEnv::new().var("SENTRY_SAMPLE_RATE", value);
+        let config = Config::from_source(&env)
+            .expect("a rate of 0 is valid")
+            .install_logging(false);
+        let guard = monitor_runtime::init_with(config).expect("init");
+        let expected = "the error sample rate (SENTRY_SAMPLE_RATE or Config::sample_rate) is 0: \
+             every error event is dropped; use a rate above 0, such as 1.0, to report errors";
+        assert_eq!(guard.warnings(), [expected], "SENTRY_SAMPLE_RATE={value}");
+        assert_eq!(monitor_runtime::health().warnings, [expected]);
+        drop(guard);
+    }
+    let guard =
+        monitor_runtime::init_with(Config::default().sample_rate(0.5).install_logging(false))
+            .expect("init");
+    assert!(guard.warnings().is_empty(), "{:?}", guard.warnings());
+    drop(guard);
+
+    // A Spotlight URL that fails validation is shown without its password.
+    let env = MapEnv::new().var("SENTRY_SPOTLIGHT", "http://spot:sp0tl1ght-pw@[::1/stream");
+    let config = Config::from_source(&env)
+        .expect("read")
+        .install_logging(false);
+    let error = monitor_runtime::init_with(config).unwrap_err().to_string();
+    assert!(!error.contains("sp0tl1ght-pw"), "{error}");
+    assert!(
+        error.starts_with(r#"SENTRY_SPOTLIGHT="http://spot:[redacted]@[::1/stream" is invalid"#),
+        "{error}"
+    );
+
     // Bad values are errors that name the setting.
     let error = monitor_runtime::init_with(Config::default().traces_sample_rate(1.5)).unwrap_err();
     assert_eq!(

@@ -5,6 +5,7 @@
 //! every thread of a test binary.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::Path;
 
 /// A source of environment variables and host facts for [`Config::from_source`](super::Config::from_source).
@@ -34,6 +35,14 @@ pub trait EnvSource {
     /// The value of variable `name`, or `None` when it is not set.
     fn var(&self, name: &str) -> Option<String>;
 
+    /// The raw value of variable `name`, which may not be valid UTF-8; `None` when it is not
+    /// set. [`Config::from_source`](super::Config::from_source) reads through this method and
+    /// reports a value that is not UTF-8 as an error naming the variable, rather than using a
+    /// lossy copy. The default wraps [`EnvSource::var`].
+    fn var_os(&self, name: &str) -> Option<OsString> {
+        self.var(name).map(OsString::from)
+    }
+
     /// This machine's host name, used to tell development machines from production ones.
     fn hostname(&self) -> Option<String>;
 
@@ -43,9 +52,10 @@ pub trait EnvSource {
 
 /// The real process environment.
 ///
-/// - Variables come from [`std::env::var_os`]; a value that is not valid UTF-8 is read
-///   lossily (invalid bytes become `U+FFFD`) and then fails validation with a readable
-///   message instead of being silently ignored.
+/// - Variables come from [`std::env::var_os`]. `var` reads a value that is not valid UTF-8
+///   lossily (invalid bytes become `U+FFFD`); `var_os` hands it over as it is, and
+///   [`Config::from_source`](super::Config::from_source) rejects it with an error naming the
+///   variable.
 /// - The host name comes from the `hostname` crate (`gethostname(2)` on Unix).
 /// - A test run is recognised by a heuristic, since Rust has no runtime "under test" flag:
 ///   `NEXTEST_RUN_ID` is set (cargo-nextest), or `RUST_TEST_THREADS` is set, or the running
@@ -68,6 +78,10 @@ pub struct ProcessEnv;
 impl EnvSource for ProcessEnv {
     fn var(&self, name: &str) -> Option<String> {
         std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
+    }
+
+    fn var_os(&self, name: &str) -> Option<OsString> {
+        std::env::var_os(name)
     }
 
     fn hostname(&self) -> Option<String> {
@@ -110,7 +124,7 @@ fn in_deps_dir(exe: &Path) -> bool {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct MapEnv {
-    vars: HashMap<String, String>,
+    vars: HashMap<String, OsString>,
     hostname: Option<String>,
     test_run: bool,
 }
@@ -123,6 +137,25 @@ impl MapEnv {
 
     /// Sets variable `name` to `value` (replacing an earlier value).
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), OsString::from(value.into()));
+        self
+    }
+
+    /// Sets variable `name` to a value that need not be UTF-8, as the process environment
+    /// can hold.
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use std::ffi::OsString;
+    /// use std::os::unix::ffi::OsStringExt;
+    /// use monitor_runtime::config::{Config, MapEnv};
+    ///
+    /// let env = MapEnv::new().var_os("SENTRY_RELEASE", OsString::from_vec(b"shop@1.\xff".to_vec()));
+    /// let err = Config::from_source(&env).unwrap_err();
+    /// assert_eq!(err.problems()[0].variable(), "SENTRY_RELEASE");
+    /// # }
+    /// ```
+    pub fn var_os(mut self, name: impl Into<String>, value: impl Into<OsString>) -> Self {
         self.vars.insert(name.into(), value.into());
         self
     }
@@ -142,6 +175,12 @@ impl MapEnv {
 
 impl EnvSource for MapEnv {
     fn var(&self, name: &str) -> Option<String> {
+        self.vars
+            .get(name)
+            .map(|value| value.to_string_lossy().into_owned())
+    }
+
+    fn var_os(&self, name: &str) -> Option<OsString> {
         self.vars.get(name).cloned()
     }
 

@@ -25,7 +25,19 @@ const MAX_SHOWN_VALUE_CHARS: usize = 200;
 /// );
 /// assert_eq!(err.problems()[0].variable(), "SENTRY_TRACES_SAMPLE_RATE");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` prints the same text as `Display`, so that `fn main() -> Result<(), ConfigError>`
+/// (which reports errors with `Debug`) shows `Error: SENTRY_TRACES_SAMPLE_RATE="abc" is
+/// invalid: …` rather than the struct; the parts are available through
+/// [`problems`](Self::problems).
+///
+/// ```
+/// use monitor_runtime::config::{Config, MapEnv};
+///
+/// let err = Config::from_source(&MapEnv::new().var("LOG_FORMAT", "xml")).unwrap_err();
+/// assert_eq!(format!("{err:?}"), err.to_string());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConfigError {
     problems: Vec<ConfigProblem>,
 }
@@ -76,6 +88,12 @@ impl fmt::Display for ConfigError {
             fmt::Display::fmt(problem, f)?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

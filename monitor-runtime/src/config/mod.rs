@@ -56,6 +56,7 @@ pub use self::hooks::BeforeSend;
 use self::parse::Expected;
 use crate::environment::{self, Profile};
 use crate::sampling::SamplerRules;
+use crate::scrub::{ScrubPattern, Scrubber};
 
 const DEFAULT_MAX_BREADCRUMBS: usize = 50;
 const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -269,6 +270,7 @@ pub struct Config {
     ignored_error_types: Vec<String>,
     min_event_level: Option<Level>,
     scrub_keys: Vec<String>,
+    scrub_patterns: Vec<ScrubPattern>,
     install_logging: bool,
     known_transactions: Vec<String>,
     hooks: hooks::Hooks,
@@ -315,6 +317,7 @@ impl Default for Config {
             ignored_error_types: Vec::new(),
             min_event_level: None,
             scrub_keys: Vec::new(),
+            scrub_patterns: Vec::new(),
             install_logging: true,
             known_transactions: Vec::new(),
             hooks: hooks::Hooks::default(),
@@ -331,13 +334,26 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// The trimmed value of `name`; `None` when unset.
-    fn raw(&self, name: &str) -> Option<String> {
-        self.source.var(name).map(|value| value.trim().to_owned())
+    /// The trimmed value of `name`; `None` when unset, and when not UTF-8, which is recorded
+    /// as a problem (a lossy copy would silently become another release, environment or
+    /// file name).
+    fn raw(&mut self, name: &str) -> Option<String> {
+        match self.source.var_os(name)?.into_string() {
+            Ok(value) => Some(value.trim().to_owned()),
+            Err(raw) => {
+                let lossy = raw.to_string_lossy();
+                self.problems.push(ConfigProblem::env(
+                    name,
+                    &parse::redact_dsn(lossy.trim()),
+                    parse::UTF8,
+                ));
+                None
+            }
+        }
     }
 
     /// The trimmed value of `name`, unless unset or empty.
-    fn non_empty(&self, name: &str) -> Option<String> {
+    fn non_empty(&mut self, name: &str) -> Option<String> {
         self.raw(name).filter(|value| !value.is_empty())
     }
 
@@ -533,6 +549,13 @@ impl Config {
         }
         for key in &self.scrub_keys {
             text("Config::scrub_key", key, non_empty_name(key));
+        }
+        for pattern in self.scrub_patterns.iter().filter(|p| !p.is_valid()) {
+            problems.push(ConfigProblem::builder_value(
+                "Config::scrub_pattern",
+                format_args!("{pattern:?}"),
+                parse::NON_EMPTY_PATTERN,
+            ));
         }
 
         let mut value =
@@ -786,9 +809,41 @@ impl Config {
         self
     }
 
-    /// Adds a key stem to treat as sensitive when scrubbing (may be called repeatedly).
+    /// Adds a key stem to treat as sensitive when scrubbing (may be called repeatedly):
+    /// values under any key containing it, in any case and separator style, are replaced by
+    /// `[Filtered]`, on top of the built-in rules ([`crate::scrub`]).
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().scrub_key("iban");
+    /// assert_eq!(config.resolved().scrub_keys(), ["iban"]);
+    /// ```
     pub fn scrub_key(mut self, key: impl Into<String>) -> Self {
         self.scrub_keys.push(key.into());
+        self
+    }
+
+    /// Adds a value pattern to redact wherever it appears in text (may be called
+    /// repeatedly), on top of the built-in detectors ([`crate::scrub`]): a token prefix such
+    /// as your own API key format, or a literal secret the program knows. An empty pattern
+    /// is reported by [`Config::validate`].
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    /// use monitor_runtime::scrub::ScrubPattern;
+    ///
+    /// let config = Config::default().scrub_pattern(ScrubPattern::prefix("acme_live_"));
+    /// assert_eq!(config.resolved().scrub_patterns().len(), 1);
+    ///
+    /// let err = Config::default().scrub_pattern(ScrubPattern::prefix("")).validate().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     r#"Config::scrub_pattern(ScrubPattern::prefix("")) is invalid: expected a non-empty prefix or literal"#
+    /// );
+    /// ```
+    pub fn scrub_pattern(mut self, pattern: ScrubPattern) -> Self {
+        self.scrub_patterns.push(pattern);
         self
     }
 
@@ -1041,6 +1096,18 @@ impl<'a> Resolved<'a> {
         &self.config.scrub_keys
     }
 
+    /// Extra value patterns to scrub, on top of the built-in detectors.
+    pub fn scrub_patterns(&self) -> &'a [ScrubPattern] {
+        &self.config.scrub_patterns
+    }
+
+    /// The scrubber this configuration asks for: its PII setting, extra keys and patterns.
+    pub(crate) fn scrubber(&self) -> Scrubber {
+        Scrubber::new(self.send_default_pii())
+            .with_extra_keys(self.scrub_keys().iter().cloned())
+            .with_patterns(self.scrub_patterns().iter().cloned())
+    }
+
     /// Whether init installs the `tracing` subscriber.
     pub fn install_logging(&self) -> bool {
         self.config.install_logging
@@ -1123,6 +1190,7 @@ impl fmt::Debug for Config {
             .field("ignored_error_types", &self.ignored_error_types)
             .field("min_event_level", &resolved.min_event_level())
             .field("scrub_keys", &self.scrub_keys)
+            .field("scrub_patterns", &self.scrub_patterns)
             .field("install_logging", &self.install_logging)
             .field("known_transactions", &self.known_transactions)
             .field("hooks", &self.hooks)
@@ -1197,9 +1265,46 @@ mod tests {
             good("SENTRY_DSN", "   "),
             bad(
                 "SENTRY_DSN",
-                "not a dsn",
-                format!(r#"SENTRY_DSN="not a dsn" is invalid: {DSN_FORM}; it is not a URL"#),
+                "not-a-dsn",
+                format!(r#"SENTRY_DSN="not-a-dsn" is invalid: {DSN_FORM}; it is not a URL"#),
             ),
+            bad(
+                "SENTRY_DSN",
+                "https://key@127.0.0.1:9/1 extra",
+                format!(
+                    r#"SENTRY_DSN="https://key@127.0.0.1:9/1 extra" is invalid: {DSN_FORM}; it contains whitespace"#
+                ),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "https://ke y:secret@host/1",
+                format!(
+                    r#"SENTRY_DSN="https://ke y:[redacted]@host/1" is invalid: {DSN_FORM}; it contains whitespace"#
+                ),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "https://key@[::1]:99999/1",
+                format!(
+                    r#"SENTRY_DSN="https://key@[::1]:99999/1" is invalid: {DSN_FORM}; the port 99999 is out of range (1 to 65535)"#
+                ),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "https://key:secret@o1.ingest.sentry.io:0/1",
+                format!(
+                    r#"SENTRY_DSN="https://key:[redacted]@o1.ingest.sentry.io:0/1" is invalid: {DSN_FORM}; the port 0 is out of range (1 to 65535)"#
+                ),
+            ),
+            bad(
+                "SENTRY_DSN",
+                "https://key@host:80x/1",
+                format!(
+                    r#"SENTRY_DSN="https://key@host:80x/1" is invalid: {DSN_FORM}; the port "80x" is not a number"#
+                ),
+            ),
+            good("SENTRY_DSN", "https://key@[::1]:65535/1"),
+            good("SENTRY_DSN", "http://key@127.0.0.1:9000/1"),
             bad(
                 "SENTRY_DSN",
                 "https://public:hunter2@o1.ingest.sentry.io/",
@@ -1373,6 +1478,38 @@ mod tests {
                 (Err(err), None) => panic!("{var}={value:?} was rejected: {err}"),
             }
         }
+    }
+
+    /// Every variable, including the free-text ones (release, environment, events file,
+    /// server name), rejects a value that is not UTF-8 with an error naming it.
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_values_are_errors_naming_the_variable() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+
+        for var in ALL_VARIABLES {
+            let env = MapEnv::new().var_os(var, OsString::from_vec(b"shop\xff1".to_vec()));
+            let err = Config::from_source(&env).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{var}=\"shop\u{FFFD}1\" is invalid: expected valid UTF-8 text (the bytes shown as \u{FFFD} are not UTF-8)"
+                ),
+            );
+            assert_eq!(err.problems().len(), 1, "{var}");
+        }
+        // A DSN that is not UTF-8 still has its secret redacted.
+        let env = MapEnv::new().var_os(
+            "SENTRY_DSN",
+            OsString::from_vec(b"https://pub:hunter2@h\xff/1".to_vec()),
+        );
+        let message = Config::from_source(&env).unwrap_err().to_string();
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(
+            message.starts_with("SENTRY_DSN=\"https://pub:[redacted]@h"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub(crate) const RELEASE: &str = "a name of at most 200 characters without slash
 pub(crate) const NON_ZERO_CAPACITY: &str = "a capacity of at least 1";
 pub(crate) const NON_ZERO_DURATION: &str = "a duration greater than zero";
 pub(crate) const NON_EMPTY_NAME: &str = "a non-empty name";
+pub(crate) const UTF8: &str = "valid UTF-8 text (the bytes shown as \u{FFFD} are not UTF-8)";
+pub(crate) const NON_EMPTY_PATTERN: &str = "a non-empty prefix or literal";
 
 /// Largest accepted `max_breadcrumbs`: each breadcrumb is copied into every event, so huge
 /// trails make every captured error expensive.
@@ -123,23 +125,60 @@ pub(crate) fn log_filter(value: &str) -> Result<(), Expected> {
 }
 
 /// `Ok(None)` for an empty value: local mode.
+///
+/// Checked before the SDK's parser sees the value, because it accepts whitespace (and sends
+/// to a percent-encoded project id) and reports a bad port as "not a URL".
 pub(crate) fn dsn(value: &str) -> Result<Option<Dsn>, Expected> {
     if value.is_empty() {
         return Ok(None);
     }
+    let invalid = |reason: &str| {
+        Cow::Owned(format!(
+            "a DSN like https://<public key>@<host>/<project id> \
+             (empty or unset for local mode); {reason}"
+        ))
+    };
+    if value.chars().any(char::is_whitespace) {
+        return Err(invalid("it contains whitespace"));
+    }
+    if let Some(problem) = port_problem(value) {
+        return Err(invalid(&problem));
+    }
     value.parse::<Dsn>().map(Some).map_err(|err| {
-        let reason = match err {
+        invalid(match err {
             ParseDsnError::InvalidUrl => "it is not a URL",
             ParseDsnError::InvalidScheme => "the scheme must be http or https",
             ParseDsnError::NoUsername => "the public key before @ is missing",
             ParseDsnError::NoProjectId => "the project id is missing",
             ParseDsnError::InvalidProjectId(_) => "the project id is not valid",
-        };
-        Cow::Owned(format!(
-            "a DSN like https://<public key>@<host>/<project id> \
-             (empty or unset for local mode); {reason}"
-        ))
+        })
     })
+}
+
+/// What is wrong with the port of a URL-like `value`, if it has one: not a number, or outside
+/// 1 to 65535. The port is never a secret, so it is safe to quote.
+fn port_problem(value: &str) -> Option<String> {
+    let after_scheme = value.find("://").map_or(value, |at| &value[at + 3..]);
+    let authority = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']').map_or("", |(_, rest)| rest),
+        None => host_port.find(':').map_or("", |at| &host_port[at..]),
+    };
+    let port = after_host.strip_prefix(':')?;
+    if port.is_empty() {
+        return None;
+    }
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("the port {port:?} is not a number"));
+    }
+    match port.parse::<u32>() {
+        Ok(1..=65535) => None,
+        _ => Some(format!("the port {port} is out of range (1 to 65535)")),
+    }
 }
 
 /// Sentry rejects environments with newlines, spaces or slashes, longer than 64

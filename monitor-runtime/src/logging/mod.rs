@@ -176,10 +176,7 @@ impl Logging {
         Logging {
             filter: resolved.log_filter(),
             format: resolved.log_format(),
-            scrubber: Arc::new(
-                Scrubber::new(resolved.send_default_pii())
-                    .with_extra_keys(resolved.scrub_keys().to_vec()),
-            ),
+            scrubber: Arc::new(resolved.scrubber()),
             writer: None,
             ansi: None,
             lines: true,

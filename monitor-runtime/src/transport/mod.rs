@@ -137,7 +137,7 @@ pub enum TransportError {
     /// The Spotlight URL is not an absolute `http`/`https` URL.
     #[error("invalid Spotlight URL {url:?}: {reason}")]
     SpotlightUrl {
-        /// The configured URL.
+        /// The configured URL, with its password (if any) replaced by `[redacted]`.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -175,7 +175,7 @@ pub(crate) fn validate(settings: &TransportSettings) -> Result<(), TransportErro
     }
     if let Some(url) = &settings.spotlight {
         let invalid = |reason: String| TransportError::SpotlightUrl {
-            url: url.clone(),
+            url: crate::config::parse::redact_dsn(url).into_owned(),
             reason,
         };
         let parsed = reqwest::Url::parse(url).map_err(|err| invalid(err.to_string()))?;

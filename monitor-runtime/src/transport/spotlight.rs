@@ -73,6 +73,8 @@ impl Backoff {
 /// Posts every envelope to the sidecar, with backoff while it is unreachable.
 pub(crate) struct SpotlightSink {
     url: String,
+    /// The URL as printed: its password, if any, redacted.
+    shown_url: String,
     poster: Result<HttpPoster, String>,
     backoff: Backoff,
 }
@@ -91,6 +93,7 @@ impl SpotlightSink {
             // the way.
             .no_proxy();
         Self {
+            shown_url: crate::config::parse::redact_dsn(&url).into_owned(),
             url,
             poster: HttpPoster::new(builder),
             backoff,
@@ -103,8 +106,9 @@ impl SpotlightSink {
         if first_failure {
             // Once per outage, so a missing sidecar is noticed without flooding stderr.
             eprintln!(
-                "[sentry] spotlight: cannot deliver to {} ({error}); retrying in {}s, dropping envelopes meanwhile",
-                self.url,
+                "[sentry] spotlight: cannot deliver to {} ({}); retrying in {}s, dropping envelopes meanwhile",
+                self.shown_url,
+                crate::scrub::redact_url_credentials(&error),
                 wait.as_secs()
             );
         }

@@ -86,8 +86,13 @@ impl DestinationStats {
         self.dropped[reason.index()].fetch_add(count, Ordering::Relaxed);
     }
 
-    /// Remembers the latest failure. Callers must pass text free of DSN keys.
+    /// Remembers the latest failure, with any URL password redacted (it is shown in the
+    /// health report). Callers must pass text free of DSN keys.
     pub(crate) fn record_error(&self, message: String) {
+        let message = match crate::scrub::redact_url_credentials(&message) {
+            std::borrow::Cow::Owned(redacted) => redacted,
+            std::borrow::Cow::Borrowed(_) => message,
+        };
         *self
             .last_error
             .lock()
