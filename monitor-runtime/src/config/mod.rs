@@ -476,7 +476,9 @@ impl Config {
         let level = reader.parse("LOG_LEVEL", parse::log_level);
         let filter = reader.non_empty("RUST_LOG").and_then(|filter| {
             let checked = parse::log_filter(&filter);
-            reader.check("RUST_LOG", &filter, checked).map(|()| filter)
+            reader
+                .check("RUST_LOG", &filter, checked)
+                .map(|()| parse::directives(&filter))
         });
         config.log = filter
             .map(LogSetting::Filter)
@@ -740,9 +742,9 @@ impl Config {
     }
 
     /// Sets `tracing-subscriber` filter directives, replacing `LOG_LEVEL`, `RUST_LOG` and
-    /// any earlier [`Config::log_level`].
+    /// any earlier [`Config::log_level`]. Blanks around each directive are removed.
     pub fn log_filter(mut self, directives: String) -> Self {
-        self.log = Some(LogSetting::Filter(directives));
+        self.log = Some(LogSetting::Filter(parse::directives(&directives)));
         self
     }
 

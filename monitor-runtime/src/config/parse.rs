@@ -117,11 +117,24 @@ pub(crate) fn log_format(value: &str) -> Result<LogFormat, Expected> {
 }
 
 /// Checks directives the way the subscriber will read them, so a typo fails at startup
-/// rather than silently logging nothing.
+/// rather than silently logging nothing. Pass them through [`directives`] first.
 pub(crate) fn log_filter(value: &str) -> Result<(), Expected> {
-    tracing_subscriber::EnvFilter::try_new(value)
+    tracing_subscriber::EnvFilter::try_new(directives(value))
         .map(drop)
         .map_err(|_| Cow::Borrowed(LOG_FILTER))
+}
+
+/// `value`'s directives without the blanks around each one (`info, sqlx=warn` →
+/// `info,sqlx=warn`). tracing-subscriber 0.3 parses a directive trimmed but slices it
+/// untrimmed, so a blank before a directive shifts every offset: the target is cut wrong,
+/// and multi-byte text makes it panic.
+pub(crate) fn directives(value: &str) -> String {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// `Ok(None)` for an empty value: local mode.
@@ -280,6 +293,14 @@ mod tests {
         assert!(!is_http_url("ftp://host"));
         assert!(!is_http_url("http://a b"));
         assert!(!is_http_url("é"));
+    }
+
+    #[test]
+    fn directives_lose_the_blanks_that_make_tracing_subscriber_panic() {
+        assert_eq!(directives(" info , sqlx=warn ,, "), "info,sqlx=warn");
+        // Panicked inside EnvFilter::try_new before.
+        assert!(log_filter("a, é=info").is_ok());
+        assert!(log_filter(" ünïcode=info").is_ok());
     }
 
     #[test]

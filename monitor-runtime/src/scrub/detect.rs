@@ -207,16 +207,49 @@ fn luhn_valid(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// Whether `digits` (13 to 19 of them) have the length a card network issues for their
+/// prefix: Visa `4` (13, 16, 19), Mastercard `51`–`55` and `2221`–`2720` (16), Amex `34`/`37`
+/// (15), Diners `36` (14) and `30`/`38`/`39` (14, 16), JCB `3528`–`3589` (16–19), Maestro
+/// `50`/`56`–`59` and Discover, UnionPay and Maestro `6` (13–19).
+fn issued_length(digits: &[u8]) -> bool {
+    let n = digits.len();
+    let prefix = |k: usize| {
+        digits
+            .iter()
+            .take(k)
+            .fold(0u32, |acc, &d| acc * 10 + u32::from(d))
+    };
+    match digits.first() {
+        Some(2) => n == 16 && (2221..=2720).contains(&prefix(4)),
+        Some(3) => match prefix(2) {
+            34 | 37 => n == 15,
+            36 => n == 14,
+            30 | 38 | 39 => n == 14 || n == 16,
+            35 => n >= 16 && (3528..=3589).contains(&prefix(4)),
+            _ => false,
+        },
+        Some(4) => matches!(n, 13 | 16 | 19),
+        Some(5) => match prefix(2) {
+            51..=55 => n == 16,
+            50 | 56..=59 => true,
+            _ => false,
+        },
+        Some(6) => true,
+        _ => false,
+    }
+}
+
 /// At a digit that starts a number: a payment card number of 13 to 19 digits, contiguous or
 /// in groups separated by single spaces or single dashes (one kind per number, every group but
-/// the last at least 4 digits long, as cards are printed), that passes the Luhn check and
-/// starts with a major industry identifier of a card network (2 to 6). The longest valid
+/// the last at least 4 digits long, as cards are printed), that passes the Luhn check and has
+/// a length a card network issues for its prefix ([`issued_length`]). The longest valid
 /// prefix of such a group sequence is taken, so `4111 1111 1111 1111 12 items` loses the card
 /// and keeps `12 items`.
 ///
-/// Identifiers 0, 1, 7, 8 and 9 (airlines, telecom, national use) are left alone because
-/// 13-digit millisecond timestamps (`1732280000000`) would otherwise be redacted one time in
-/// ten.
+/// The network check keeps most long numbers that are not cards: 13-digit millisecond
+/// timestamps (`1732280000000`) start with 1, and only one Luhn-valid 19-digit id in thirty
+/// or so has a card's prefix. Numbers right after a letter, digit, `_`, `.` or `+` (decimals,
+/// phone numbers, identifiers) are not considered.
 pub(crate) fn card_number(b: &[u8], i: usize) -> Found {
     if !(b'2'..=b'6').contains(&b[i])
         || prev(b, i).is_some_and(|p| is_word_byte(p) || matches!(p, b'.' | b'+'))
@@ -240,6 +273,7 @@ pub(crate) fn card_number(b: &[u8], i: usize) -> Found {
         }
         if CARD_DIGITS.contains(&n)
             && !b.get(j).copied().is_some_and(is_word_byte)
+            && issued_length(&digits[..n])
             && luhn_valid(&digits[..n])
         {
             best = Some((i, j));
@@ -325,6 +359,33 @@ pub(crate) fn provider_key(b: &[u8], i: usize) -> Found {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issued_lengths() {
+        let digits = |s: &str| s.bytes().map(|b| b - b'0').collect::<Vec<_>>();
+        for card in [
+            "4222222222222",
+            "4111111111111111",
+            "5555555555554444",
+            "2223003122003222",
+            "378282246310005",
+            "30569309025904",
+            "3530111333300000",
+            "6011000990139424",
+            "6200000000000005",
+            "5018000000000009",
+        ] {
+            assert!(issued_length(&digits(card)), "{card}");
+        }
+        for other in [
+            "30366051523173667",
+            "41111111111111",
+            "5155555555555444000",
+            "7111111111111111",
+        ] {
+            assert!(!issued_length(&digits(other)), "{other}");
+        }
+    }
 
     #[test]
     fn luhn() {
