@@ -121,13 +121,56 @@ impl Capture {
         (result, finish(client, sink))
     }
 
+    /// A hub bound to a client built like [`Capture::run`]'s (the client `init!()` builds,
+    /// with only the destination replaced), whose envelopes are counted and dropped: for
+    /// benchmarks, which call it millions of times.
+    ///
+    /// # Panics
+    /// When the configuration is invalid: a test helper.
+    ///
+    /// ```
+    /// use monitor_runtime::testing::Capture;
+    /// use monitor_runtime::sentry::{Hub, Level};
+    ///
+    /// let client = Capture::new().discarding();
+    /// Hub::run(client.hub(), || monitor_runtime::capture_message("hi", Level::Error));
+    /// assert_eq!(client.envelopes(), 1);
+    /// ```
+    pub fn discarding(self) -> DiscardingClient {
+        let (_, hub, sink) = self.client_with(CaptureSink::discarding());
+        DiscardingClient { hub, sink }
+    }
+
     fn client(self) -> (Arc<Client>, Arc<Hub>, Arc<CaptureSink>) {
-        let sink = CaptureSink::new();
+        self.client_with(CaptureSink::new())
+    }
+
+    fn client_with(self, sink: Arc<CaptureSink>) -> (Arc<Client>, Arc<Hub>, Arc<CaptureSink>) {
         let built = build(self.config, Destination::Capture(sink.clone()))
             .unwrap_or_else(|e| panic!("monitor_runtime::testing: invalid configuration: {e}"));
         let client = Arc::new(Client::from(sentry::apply_defaults(built.options)));
         let hub = Arc::new(Hub::new(Some(client.clone()), Arc::new(Scope::default())));
         (client, hub, sink)
+    }
+}
+
+/// A client built like `init!()`'s that counts and drops what it sends; see
+/// [`Capture::discarding`].
+#[derive(Debug, Clone)]
+pub struct DiscardingClient {
+    hub: Arc<Hub>,
+    sink: Arc<CaptureSink>,
+}
+
+impl DiscardingClient {
+    /// The hub the client is bound to, with a fresh scope; run code in it with `Hub::run`.
+    pub fn hub(&self) -> Arc<Hub> {
+        self.hub.clone()
+    }
+
+    /// Envelopes the client sent so far.
+    pub fn envelopes(&self) -> u64 {
+        self.sink.received()
     }
 }
 

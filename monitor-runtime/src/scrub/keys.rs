@@ -150,12 +150,12 @@ fn is_separator(b: u8) -> bool {
 }
 
 /// A key's normalised bytes and the positions where its words start.
-pub(crate) struct Normalised<'b> {
+struct Words<'b> {
     bytes: &'b [u8],
     starts: &'b [bool],
 }
 
-impl Normalised<'_> {
+impl Words<'_> {
     fn is_word_start(&self, i: usize) -> bool {
         self.starts.get(i).copied().unwrap_or(false)
     }
@@ -166,7 +166,7 @@ impl Normalised<'_> {
         while end < self.bytes.len() && !self.is_word_start(end) {
             end += 1;
         }
-        &self.bytes[start..end.min(self.bytes.len())]
+        self.bytes.get(start..end).unwrap_or_default()
     }
 
     fn last_word(&self) -> &[u8] {
@@ -178,9 +178,9 @@ impl Normalised<'_> {
     }
 }
 
-/// Normalises `key` into `bytes`/`starts` (each at least `key.len()` long) and returns the
-/// used prefix of both.
-fn normalise_into<'b>(key: &str, bytes: &'b mut [u8], starts: &'b mut [bool]) -> Normalised<'b> {
+/// Normalises `key` into `bytes` (at least `key.len()` long) and returns the used prefix;
+/// when `starts` is given (as long as `bytes`), also marks where words start.
+fn normalise_into<'b>(key: &str, bytes: &'b mut [u8], mut starts: Option<&mut [bool]>) -> &'b [u8] {
     let raw = key.as_bytes();
     let mut n = 0;
     let mut after_separator = true;
@@ -190,45 +190,58 @@ fn normalise_into<'b>(key: &str, bytes: &'b mut [u8], starts: &'b mut [bool]) ->
             after_separator = true;
             continue;
         }
-        let next = raw.get(j + 1).copied().unwrap_or(0);
-        // `smtpPass`, `key2Pass` start a word at the capital; `HTTPAuth` at the capital that
-        // is followed by a lower-case letter.
-        let hump = b.is_ascii_uppercase()
-            && (prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
-        if let (Some(slot), Some(start)) = (bytes.get_mut(n), starts.get_mut(n)) {
-            *slot = b.to_ascii_lowercase();
+        let Some(slot) = bytes.get_mut(n) else {
+            break;
+        };
+        *slot = b.to_ascii_lowercase();
+        if let Some(start) = starts.as_deref_mut().and_then(|s| s.get_mut(n)) {
+            let next = raw.get(j + 1).copied().unwrap_or(0);
+            // `smtpPass`, `key2Pass` start a word at the capital; `HTTPAuth` at the capital
+            // that is followed by a lower-case letter.
+            let hump = b.is_ascii_uppercase()
+                && (prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
             *start = after_separator || hump;
-            n += 1;
         }
+        n += 1;
         after_separator = false;
         prev = b;
     }
-    let len = n.min(bytes.len()).min(starts.len());
-    Normalised {
-        bytes: &bytes[..len],
-        starts: &starts[..len],
-    }
+    &bytes[..n]
 }
 
 /// Runs `f` on the normalised form of `key` without allocating for keys of ordinary length.
-fn with_normalised<R>(key: &str, f: impl FnOnce(&Normalised<'_>) -> R) -> R {
+fn with_normalised<R>(key: &str, f: impl FnOnce(&[u8]) -> R) -> R {
     if key.len() <= STACK_KEY_LEN {
         let mut bytes = [0u8; STACK_KEY_LEN];
-        let mut starts = [false; STACK_KEY_LEN];
-        f(&normalise_into(key, &mut bytes, &mut starts))
+        f(normalise_into(key, &mut bytes, None))
     } else {
         let mut bytes = vec![0u8; key.len()];
-        let mut starts = vec![false; key.len()];
-        f(&normalise_into(key, &mut bytes, &mut starts))
+        f(normalise_into(key, &mut bytes, None))
+    }
+}
+
+/// Like [`with_normalised`], with word starts; only the rules about words need them.
+fn with_words<R>(key: &str, f: impl FnOnce(&Words<'_>) -> R) -> R {
+    let words = |bytes: &mut [u8], starts: &mut [bool]| {
+        let len = normalise_into(key, bytes, Some(starts)).len();
+        f(&Words {
+            bytes: &bytes[..len],
+            starts: &starts[..len],
+        })
+    };
+    if key.len() <= STACK_KEY_LEN {
+        words(&mut [0u8; STACK_KEY_LEN], &mut [false; STACK_KEY_LEN])
+    } else {
+        words(&mut vec![0u8; key.len()], &mut vec![false; key.len()])
     }
 }
 
 /// Normalises a user-supplied stem once, at configuration time.
 pub(crate) fn normalise_owned(key: &str) -> Box<str> {
     // Only ASCII bytes are removed or changed, so the result is still UTF-8.
-    with_normalised(key, |n| String::from_utf8_lossy(n.bytes).into())
+    with_normalised(key, |n| String::from_utf8_lossy(n).into())
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -242,6 +255,17 @@ fn inside_safe_phrase(norm: &[u8], at: usize, len: usize) -> bool {
         let first = (at + len).saturating_sub(n);
         (first..=at).any(|s| norm.get(s..s + n) == Some(*phrase))
     })
+}
+
+/// What a key says about its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    /// An ordinary key: its value is scanned like any text.
+    Plain,
+    /// The value is a secret: replaced by `[Filtered]`.
+    Sensitive,
+    /// The value is the user's e-mail or IP address: removed unless `send_default_pii`.
+    Pii,
 }
 
 /// One stem of the precompiled table.
@@ -295,31 +319,47 @@ impl KeyRules {
 
     /// Whether `key` names a secret.
     pub(crate) fn is_sensitive(&self, key: &str) -> bool {
-        if key.is_empty() {
-            return false;
-        }
-        with_normalised(key, |n| self.is_sensitive_normalised(n))
+        self.classify(key, false) == KeyKind::Sensitive
     }
 
-    fn is_sensitive_normalised(&self, n: &Normalised<'_>) -> bool {
-        let norm = n.bytes;
+    /// What `key` holds; personal-data keys are only reported as such when `pii_removed`.
+    /// One normalisation serves both questions.
+    pub(crate) fn classify(&self, key: &str, pii_removed: bool) -> KeyKind {
+        if key.is_empty() {
+            return KeyKind::Plain;
+        }
+        with_normalised(key, |norm| {
+            if pii_removed && is_pii_normalised(norm) {
+                KeyKind::Pii
+            } else if self.is_sensitive_normalised(norm, key) {
+                KeyKind::Sensitive
+            } else {
+                KeyKind::Plain
+            }
+        })
+    }
+
+    fn is_sensitive_normalised(&self, norm: &[u8], key: &str) -> bool {
         if norm.is_empty() {
             return false;
         }
         if EXACT.contains(&norm) {
             return true;
         }
-        if SUFFIX_STEMS.iter().any(|stem| norm.ends_with(stem))
-            && !PASS_WORDS.contains(&n.last_word())
-        {
+        if norm.ends_with(b"pass") {
+            if with_words(key, |w| !PASS_WORDS.contains(&w.last_word())) {
+                return true;
+            }
+        } else if SUFFIX_STEMS.iter().any(|stem| norm.ends_with(stem)) {
             return true;
         }
         for (i, &b) in norm.iter().enumerate() {
             let rest = &norm[i..];
             if b == b'a'
-                && n.is_word_start(i)
                 && rest.starts_with(b"auth")
-                && !AUTH_WORDS.contains(&n.word_at(i))
+                && with_words(key, |w| {
+                    w.is_word_start(i) && !AUTH_WORDS.contains(&w.word_at(i))
+                })
             {
                 return true;
             }
@@ -335,16 +375,13 @@ impl KeyRules {
     }
 }
 
-/// Whether `key` names an e-mail or IP address of the end user.
-pub(crate) fn is_pii(key: &str) -> bool {
-    with_normalised(key, |n| {
-        PII_EXACT.contains(&n.bytes) || PII_SUFFIXES.iter().any(|k| n.bytes.ends_with(k))
-    })
+fn is_pii_normalised(norm: &[u8]) -> bool {
+    PII_EXACT.contains(&norm) || PII_SUFFIXES.iter().any(|k| norm.ends_with(k))
 }
 
 /// Whether a sensitive `key`'s value in free text runs to the end of the line.
 pub(crate) fn is_whole_line(key: &str) -> bool {
-    with_normalised(key, |n| {
-        WHOLE_LINE_STEMS.iter().any(|s| contains(n.bytes, s))
+    with_normalised(key, |norm| {
+        WHOLE_LINE_STEMS.iter().any(|s| contains(norm, s))
     })
 }

@@ -1,28 +1,82 @@
-//! Removal of secrets and personal data from everything the toolkit sends to Sentry.
+//! Removal of secrets and personal data from everything the toolkit sends or prints.
 //!
 //! The Sentry SDK does no generic scrubbing: `send_default_pii` only stops a few integrations
-//! from attaching headers and user attributes. [`Scrubber`] is therefore run from the toolkit's
-//! `before_send`, `before_breadcrumb`, `before_send_log` and `before_send_metric` hooks, and from
-//! a wrapping transport for transactions (the SDK has no transaction hook).
+//! from attaching headers and user attributes. [`Scrubber`] removes secrets by the *key* they
+//! are stored under and by their *form* in any string, from events (with their breadcrumbs),
+//! transactions and spans, logs, metrics and check-ins — [`Scrubber::scrub_envelope`] does a
+//! whole envelope in one call — and from the toolkit's JSON log lines.
 //!
-//! # What is removed
+//! # Keys
 //!
-//! * **Values under sensitive keys** in maps, tags, headers, attributes and JSON, replaced by
-//!   `"[Filtered]"` (Sentry's convention) — objects and arrays are replaced whole. A key is
-//!   sensitive when, lower-cased and stripped of `-`, `_`, `.` and spaces, it contains one of
-//!   `password`, `passwd`, `passphrase`, `secret`, `token`, `apikey`, `authorization`, `cookie`,
-//!   `session`, `csrf`, `xsrf`, `privatekey`, `credential`, or ends with `auth` or `pwd`, or
-//!   contains a stem given to [`Scrubber::with_extra_keys`]. Counters such as
-//!   `gen_ai.usage.input_tokens`, `max_tokens`, `token_count`, `tokenizer` and `session_count`
-//!   are exempt.
-//! * **Secrets inside strings** (see [`Scrubber::scrub_str`]): URL passwords, `Bearer`/`Basic`
-//!   credentials and values of sensitive `key=value` / `key: value` pairs.
-//! * **Personal data** unless `send_default_pii` is set: user e-mail and IP address, and
-//!   attributes, headers, environment entries and map keys naming an e-mail or IP address
-//!   (`user.email`, `REMOTE_ADDR`, `X-Forwarded-For`, `client.address`, …), which are removed.
-//!   Request cookies are always replaced whole, since any cookie may be a session credential.
+//! Values under a sensitive key in maps, tags, headers, attributes, contexts and JSON are
+//! replaced by `"[Filtered]"` (Sentry's convention); objects and arrays are replaced whole and
+//! `null` is kept. Keys are compared lower-cased and without the separators `-`, `_`, `.`,
+//! space, `[` and `]`, so `X-Api-Key`, `apiKey`, `API_KEY` and `api.key` are one key. A key is
+//! sensitive when
+//!
+//! * it **contains** one of the stems of Sentry's own denylist (the Python SDK's
+//!   `EventScrubber`): `password`, `passwd`, `secret`, `apikey`, `credential`, `privatekey`,
+//!   `token`, `session`, `sessid` (`PHPSESSID`), `csrf`, `xsrf`, `cookie`, `authorization`,
+//!   `connectsid` (`connect.sid`), `xforwardedfor`; or one of `passphrase`, `passcode`,
+//!   `signature` (`X-Amz-Signature`, `X-Hub-Signature-256`), `signingkey`, `accesskey`,
+//!   `encryptionkey`, `masterkey`, `cvv`, `cvc`; or a stem added with
+//!   [`Scrubber::with_extra_keys`] (`Config::scrub_key`);
+//! * it **ends** with `pass`, `pwd` or `auth` (`smtp_pass`, `mysql_pwd`, `basic_auth`) — and
+//!   with `secret` or `token`, which the stems cover;
+//! * one of its **words starts** with `auth` (`auth`, `authToken`, `auth_code`,
+//!   `authentication`); words are split at separators and camel-case humps;
+//! * it **is** `sig` (Azure SAS signatures) or `symfony` (Sentry's denylist).
+//!
+//! Exceptions, so that ordinary keys keep their values:
+//!
+//! * `key` alone names no secret: `id`, `key`, `key_id`, `primary_key`, `cache_key`,
+//!   `public_key`, `monkey` are kept;
+//! * words that start with `auth` but name no credential: `author`, `authors`, `authored`,
+//!   `authoring`, `authorship`, `authority`, `authorities`, `authoritative`, `authorized` and
+//!   `authenticated` (the toolkit's own user tag);
+//! * keys ending in `pass` whose last word is `bypass`, `compass`, `surpass`, `trespass`,
+//!   `overpass`, `underpass` or `encompass`;
+//! * counts and kinds that contain a stem: `gen_ai.usage.input_tokens` (and the other
+//!   OpenTelemetry `*_tokens` counters), `max_tokens`, `token_count`, `tokens_count`,
+//!   `tokenizer`, `session_count`, `sessions_count` — unless another stem matches too
+//!   (`secret_input_tokens`) or the user added the stem.
+//!
+//! # Forms, whatever the key
+//!
+//! Every string (messages, exception values, breadcrumb messages, span descriptions,
+//! transaction names, log bodies, query strings, request bodies, and every string value) is
+//! scanned once ([`Scrubber::scrub_str`]) for:
+//!
+//! * credentials in URLs of any scheme: `postgres://user:pass@host` keeps user and host;
+//! * `Bearer` and `Basic` credentials (the scheme is kept);
+//! * JSON Web Tokens (`eyJ…`, replaced whole);
+//! * payment card numbers: 13 to 19 digits, contiguous or grouped by spaces or dashes,
+//!   Luhn-valid, with a length a card network issues for the prefix;
+//! * provider keys: Stripe `sk_live_`/`rk_live_`, AWS access key ids (`AKIA…`, `ASIA…`), GitHub
+//!   `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_`/`github_pat_`, Slack `xox…-`/`xapp-`, Google `AIza…`;
+//! * values of sensitive keys in `key=value`, `key: value`, `"key": "value"` and
+//!   `key => value` pairs (SQL placeholders such as `$1` and `?` are kept);
+//! * the user's [`ScrubPattern`]s (`Config::scrub_pattern`): token prefixes and literals.
+//!
+//! # Personal data
+//!
+//! Unless `send_default_pii` is set, the user's e-mail and IP address are removed, and so are
+//! attributes, headers, environment entries and map keys naming an e-mail or IP address
+//! (`user.email`, `ip_address`, `REMOTE_ADDR`, `X-Real-IP`, `X-Forwarded-For`,
+//! `client.address`, … — Sentry's PII list). Request cookies are always replaced whole, since
+//! any cookie may be a session credential.
+//!
+//! # Cost
+//!
+//! The rules are compiled when the scrubber is built: stems are indexed by first byte, and a
+//! 256-entry table tells the text scanner at which bytes a detector can start, so clean text
+//! costs one table lookup per byte and nothing is allocated unless something is redacted.
 //!
 //! # Wiring
+//!
+//! The toolkit calls [`Scrubber::scrub_envelope`] once per envelope in its transport. With a
+//! plain `sentry::init`, call it from a wrapping transport, or use the per-item methods from
+//! the SDK's hooks:
 //!
 //! ```
 //! use std::sync::Arc;
@@ -36,7 +90,7 @@
 //!     .before_breadcrumb(move |mut b| { s2.scrub_breadcrumb(&mut b); Some(b) })
 //!     .before_send_log(move |mut l| { s3.scrub_log(&mut l); Some(l) })
 //!     .before_send_metric(move |mut m| { s4.scrub_metric(&mut m); Some(m) });
-//! // Transactions have no hook: a wrapping transport calls `scrub_envelope`.
+//! // Transactions and check-ins have no hook: a wrapping transport calls `scrub_envelope`.
 //! # drop(options);
 //! ```
 
@@ -56,7 +110,7 @@ use serde_json::Value;
 
 pub use self::pattern::ScrubPattern;
 
-use self::keys::{FILTERED, KeyRules};
+use self::keys::{FILTERED, KeyKind, KeyRules};
 use self::text::TextRules;
 
 /// Removes secrets from everything the toolkit sends.
@@ -229,23 +283,43 @@ impl Scrubber {
                 }
             }
             Value::Object(map) if depth < MAX_DEPTH => {
-                if !self.send_default_pii {
-                    map.retain(|k, _| !keys::is_pii(k));
-                }
-                for (k, item) in map.iter_mut() {
-                    self.scrub_entry(k, item, depth + 1);
-                }
+                map.retain(|k, item| self.keep_entry(k, item, depth + 1));
             }
             Value::Array(_) | Value::Object(_) => filter_value(v),
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
 
-    fn scrub_entry(&self, key: &str, v: &mut Value, depth: usize) {
-        if self.is_sensitive_key(key) {
-            filter_value(v);
-        } else {
-            self.scrub_value_at(v, depth);
+    /// Scrubs the value of one map entry by its key; `false` when the entry must go
+    /// (personal data without `send_default_pii`).
+    fn keep_entry(&self, key: &str, v: &mut Value, depth: usize) -> bool {
+        match self.keys.classify(key, !self.send_default_pii) {
+            KeyKind::Pii => false,
+            KeyKind::Sensitive => {
+                filter_value(v);
+                true
+            }
+            KeyKind::Plain => {
+                self.scrub_value_at(v, depth);
+                true
+            }
+        }
+    }
+
+    /// Like [`keep_entry`](Self::keep_entry) for maps of strings (tags, headers).
+    fn keep_string_entry(&self, key: &str, v: &mut String) -> bool {
+        match self.keys.classify(key, !self.send_default_pii) {
+            KeyKind::Pii => false,
+            KeyKind::Sensitive => {
+                if v != FILTERED {
+                    FILTERED.clone_into(v);
+                }
+                true
+            }
+            KeyKind::Plain => {
+                self.scrub_string(v);
+                true
+            }
         }
     }
 

@@ -106,6 +106,11 @@ impl ScrubPattern {
         !self.text.is_empty()
     }
 
+    /// Whether the pattern only matches at the start of a word.
+    pub(crate) fn needs_word_start(&self) -> bool {
+        self.kind == Kind::Prefix
+    }
+
     /// The first byte this pattern can match at.
     pub(crate) fn first_byte(&self) -> Option<u8> {
         self.text.as_bytes().first().copied()

@@ -4,12 +4,12 @@ use std::borrow::Cow;
 
 use sentry::Envelope;
 use sentry::protocol::{
-    Breadcrumb, Context, EnvelopeItem, Event, Exception, ItemContainer, Log, LogAttribute, Map,
-    Metric, MonitorCheckIn, Request, SessionAttributes, Span, Stacktrace, Transaction, Url, User,
-    Value,
+    Breadcrumb, Context, EnvelopeHeaders, EnvelopeItem, Event, Exception, ItemContainer, Log,
+    LogAttribute, Map, Metric, MonitorCheckIn, Request, SessionAttributes, Span, Stacktrace,
+    Transaction, Url, User, Value,
 };
 
-use super::keys::{self, FILTERED};
+use super::keys::FILTERED;
 use super::{Scrubber, filter_value};
 
 /// `[Filtered]` as the `url` crate stores a password (percent-encoded userinfo).
@@ -174,17 +174,21 @@ impl Scrubber {
     /// assert!(metric.attributes.is_empty());
     /// ```
     pub fn scrub_metric(&self, m: &mut Metric) {
-        if !self.send_default_pii {
-            m.attributes.retain(|k, _| !keys::is_pii(k));
-        }
-        for (key, LogAttribute(value)) in &mut m.attributes {
-            self.scrub_entry(key, value, 0);
-        }
+        m.attributes
+            .retain(|key, LogAttribute(value)| self.keep_entry(key, value, 0));
     }
 
-    /// Scrubs every item of an envelope: events, transactions, logs, metrics, check-ins and (for
-    /// personal data) sessions. Attachments, client reports and raw items are passed through
-    /// unchanged; a raw (unparsed) envelope is returned as it is.
+    /// Scrubs every item of an envelope: events with their breadcrumbs, transactions with their
+    /// spans, logs, metrics, check-ins and (for personal data) sessions. Attachments, client
+    /// reports and raw items are passed through unchanged; a raw (unparsed) envelope is
+    /// returned as it is.
+    ///
+    /// This is the one entry point the transport calls, once per envelope, so that scrubbing
+    /// can run on a sender thread rather than on the application's. Scrubbing is idempotent,
+    /// so an envelope whose items were already scrubbed by a hook comes out the same. On clean
+    /// input the strings are neither copied nor rewritten; the envelope itself is rebuilt
+    /// (the SDK gives no mutable access to its items), which costs its item list and, for
+    /// transactions, a copy of the envelope headers.
     ///
     /// ```
     /// use monitor_runtime::scrub::Scrubber;
@@ -200,7 +204,10 @@ impl Scrubber {
         if env.items().next().is_none() {
             return env;
         }
-        let mut out = Envelope::new().with_headers(env.headers().clone());
+        let mut out = Envelope::new();
+        if *env.headers() != EnvelopeHeaders::new() {
+            out = out.with_headers(env.headers().clone());
+        }
         for item in env.into_items() {
             out.add_item(self.scrub_item(item));
         }
@@ -390,37 +397,22 @@ impl Scrubber {
 
     /// Scrubs the SDK's `BTreeMap` flavour of a JSON object.
     fn scrub_map(&self, map: &mut Map<String, Value>) {
-        if !self.send_default_pii {
-            map.retain(|k, _| !keys::is_pii(k));
+        if map.is_empty() {
+            return;
         }
-        for (key, value) in map.iter_mut() {
-            self.scrub_entry(key, value, 1);
-        }
+        map.retain(|key, value| self.keep_entry(key, value, 1));
     }
 
     /// Scrubs tags, headers and environment maps, whose values are plain strings.
     fn scrub_string_map(&self, map: &mut Map<String, String>) {
-        if !self.send_default_pii {
-            map.retain(|k, _| !keys::is_pii(k));
+        if map.is_empty() {
+            return;
         }
-        for (key, value) in map.iter_mut() {
-            if self.is_sensitive_key(key) {
-                if value != FILTERED {
-                    FILTERED.clone_into(value);
-                }
-            } else {
-                self.scrub_string(value);
-            }
-        }
+        map.retain(|key, value| self.keep_string_entry(key, value));
     }
 
     fn scrub_attributes(&self, attributes: &mut Map<String, LogAttribute>) {
-        if !self.send_default_pii {
-            attributes.retain(|k, _| !keys::is_pii(k));
-        }
-        for (key, LogAttribute(value)) in attributes.iter_mut() {
-            self.scrub_entry(key, value, 0);
-        }
+        attributes.retain(|key, LogAttribute(value)| self.keep_entry(key, value, 0));
     }
 }
 

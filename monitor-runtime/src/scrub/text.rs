@@ -63,22 +63,44 @@ impl<'a> Edits<'a> {
     }
 }
 
-/// Bytes at which a built-in detector can start.
-const fn builtin_triggers() -> [bool; 256] {
-    let mut t = [false; 256];
-    let bytes = b":=bBesrAgx23456";
+/// Byte classes of the scanner's table.
+mod class {
+    /// ASCII letters, digits and `_`: bytes inside a word, where word-start detectors
+    /// cannot begin.
+    pub(super) const WORD: u8 = 1;
+    /// A detector that needs a word start can begin at this byte.
+    pub(super) const START: u8 = 2;
+    /// A detector can begin at this byte anywhere: `:` and `=` of pairs and URLs, and the
+    /// first bytes of the user's literals.
+    pub(super) const ANY: u8 = 4;
+}
+
+/// The classes of the built-in detectors.
+const fn builtin_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] = class::WORD;
+        }
+        b += 1;
+    }
+    let starts = b"bBesrAgx23456";
     let mut k = 0;
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
+    while k < starts.len() {
+        t[starts[k] as usize] |= class::START;
         k += 1;
     }
+    t[b':' as usize] |= class::ANY;
+    t[b'=' as usize] |= class::ANY;
     t
 }
 
-/// The precompiled text rules: the user's patterns and the trigger table.
+/// The precompiled text rules: the user's patterns and the byte-class table.
 #[derive(Clone)]
 pub(crate) struct TextRules {
-    triggers: [bool; 256],
+    classes: [u8; 256],
     /// Whether some user pattern starts with this byte.
     pattern_first: [bool; 256],
     patterns: Vec<ScrubPattern>,
@@ -94,14 +116,21 @@ impl std::fmt::Debug for TextRules {
 
 impl TextRules {
     pub(crate) fn new(patterns: Vec<ScrubPattern>) -> Self {
-        let mut triggers = builtin_triggers();
+        let mut classes = builtin_classes();
         let mut pattern_first = [false; 256];
-        for first in patterns.iter().filter_map(ScrubPattern::first_byte) {
-            triggers[usize::from(first)] = true;
-            pattern_first[usize::from(first)] = true;
+        for pattern in &patterns {
+            if let Some(first) = pattern.first_byte() {
+                let slot = &mut classes[usize::from(first)];
+                *slot |= if pattern.needs_word_start() {
+                    class::START
+                } else {
+                    class::ANY
+                };
+                pattern_first[usize::from(first)] = true;
+            }
         }
         Self {
-            triggers,
+            classes,
             pattern_first,
             patterns,
         }
@@ -112,22 +141,40 @@ impl TextRules {
     }
 
     /// Redacts every secret in `s`; borrowed when there is none.
+    ///
+    /// Bytes that start nothing cost one table lookup; inside a word only `ANY` bytes stop
+    /// the scan, so a detector that needs a word start is asked once per word at most.
     pub(crate) fn scrub<'a>(&self, s: &'a str, keys: &KeyRules) -> Cow<'a, str> {
         let b = s.as_bytes();
+        let classes = &self.classes;
         let mut edits = Edits::new(s);
         let mut i = 0;
         while i < b.len() {
-            if !self.triggers[usize::from(b[i])] {
+            let cls = classes[usize::from(b[i])];
+            if cls == 0 {
                 i += 1;
                 continue;
             }
-            match self.detect_at(s, i, keys) {
-                Pair::Redact { start, end, resume } => {
-                    edits.replace(start, end, FILTERED);
-                    i = resume.max(i + 1);
+            if cls & (class::ANY | class::START) != 0 {
+                match self.detect_at(s, i, keys) {
+                    Pair::Redact { start, end, resume } => {
+                        edits.replace(start, end, FILTERED);
+                        i = resume.max(i + 1);
+                        continue;
+                    }
+                    Pair::Skip(resume) if resume > i + 1 || cls & class::WORD == 0 => {
+                        i = resume.max(i + 1);
+                        continue;
+                    }
+                    Pair::Skip(_) => {}
                 }
-                Pair::Skip(resume) => i = resume.max(i + 1),
             }
+            // The rest of this word: nothing but an `ANY` byte can start there.
+            let rest = &b[i + 1..];
+            i += 1 + rest
+                .iter()
+                .position(|&c| classes[usize::from(c)] & (class::WORD | class::ANY) != class::WORD)
+                .unwrap_or(rest.len());
         }
         edits.finish()
     }
@@ -140,13 +187,37 @@ impl TextRules {
         {
             return redact(start, end);
         }
+        let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        // Each word-start detector is only called when the next bytes can continue what it
+        // looks for, so ordinary words cost a comparison or two.
+        let prev = i.checked_sub(1).map_or(0, |p| b[p]);
         let found = match c {
             b':' if b[i + 1..].starts_with(b"//") => detect::url_password(s, i),
+            // `a::b` is a Rust path, not a pair.
+            b':' if prev == b':' || next(1) == b':' => None,
             b':' | b'=' => return pairs::pair_at(s, i, |k| keys.is_sensitive(k)),
-            b'b' | b'B' => detect::auth_credential(b, i),
-            b'e' => detect::jwt(b, i),
-            b'2'..=b'6' => detect::card_number(b, i),
-            _ => detect::provider_key(b, i),
+            // A word-start detector inside a word: only a user literal could match here.
+            _ if i > 0 && self.classes[usize::from(b[i - 1])] & class::WORD != 0 => None,
+            b'b' | b'B'
+                if matches!(
+                    (next(1) | 0x20, next(2) | 0x20),
+                    (b'e', b'a') | (b'a', b's')
+                ) =>
+            {
+                detect::auth_credential(b, i)
+            }
+            b'e' if next(1) == b'y' && next(2) == b'J' => detect::jwt(b, i),
+            // Every card number has a first group of 4 or more digits.
+            b'2'..=b'6' if b.len() - i >= 13 && (1..4).all(|k| next(k).is_ascii_digit()) => {
+                detect::card_number(b, i)
+            }
+            b's' | b'r' if next(1) == b'k' && next(2) == b'_' => detect::provider_key(b, i),
+            b'A' if matches!(next(1), b'K' | b'S' | b'B' | b'C' | b'I') => {
+                detect::provider_key(b, i)
+            }
+            b'g' if matches!(next(1), b'h' | b'i') => detect::provider_key(b, i),
+            b'x' if matches!(next(1), b'o' | b'a') => detect::provider_key(b, i),
+            _ => None,
         };
         match found {
             Some((start, end)) => redact(start, end),

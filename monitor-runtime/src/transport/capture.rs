@@ -4,6 +4,7 @@
 //! caller's thread before `send_envelope` returns, so a test can assert right after the code
 //! under test ran, without flushing or sleeping.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use sentry::Envelope;
@@ -16,15 +17,44 @@ use sentry::Envelope;
 /// let sink = CaptureSink::new();
 /// assert!(sink.take().is_empty());
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CaptureSink {
     envelopes: Mutex<Vec<Envelope>>,
+    /// `false` for benchmarks: envelopes are only counted, so millions of calls do not
+    /// keep gigabytes.
+    keep: bool,
+    received: AtomicU64,
 }
 
 impl CaptureSink {
     /// Creates an empty sink, shared between the transport and the test.
     pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
+        Arc::new(Self::with_keep(true))
+    }
+
+    /// Creates a sink that counts envelopes and drops them, for benchmarks.
+    ///
+    /// ```
+    /// use monitor_runtime::transport::capture::CaptureSink;
+    ///
+    /// let sink = CaptureSink::discarding();
+    /// assert_eq!(sink.received(), 0);
+    /// ```
+    pub fn discarding() -> Arc<Self> {
+        Arc::new(Self::with_keep(false))
+    }
+
+    fn with_keep(keep: bool) -> Self {
+        Self {
+            envelopes: Mutex::new(Vec::new()),
+            keep,
+            received: AtomicU64::new(0),
+        }
+    }
+
+    /// How many envelopes reached the sink since it was created, kept or not.
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     /// Removes and returns everything captured so far, oldest first.
@@ -43,7 +73,10 @@ impl CaptureSink {
     }
 
     pub(crate) fn push(&self, envelope: Envelope) {
-        self.lock().push(envelope);
+        self.received.fetch_add(1, Ordering::Relaxed);
+        if self.keep {
+            self.lock().push(envelope);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Envelope>> {
