@@ -163,7 +163,9 @@ pub(crate) fn debug_event(type_name: &str, debug: String) -> Event<'static> {
 /// `std::any::type_name` without module paths: `core::num::error::ParseIntError` becomes
 /// `ParseIntError`, `app::Wrapper<std::io::Error>` becomes `Wrapper<Error>`.
 pub(crate) fn short_type_name(full: &str) -> Cow<'_, str> {
-    if !full.contains("::") {
+    // Byte scans rather than `str::contains("::")`, which builds a substring searcher on
+    // every call: this runs on every captured error.
+    if !full.as_bytes().windows(2).any(|w| w == b"::") {
         return Cow::Borrowed(full);
     }
     let mut out = String::with_capacity(full.len());
@@ -183,7 +185,10 @@ pub(crate) fn short_type_name(full: &str) -> Cow<'_, str> {
 }
 
 fn last_path_segment(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
+    match path.as_bytes().windows(2).rposition(|w| w == b"::") {
+        Some(at) => path.get(at + 2..).unwrap_or(path),
+        None => path,
+    }
 }
 
 #[cfg(test)]

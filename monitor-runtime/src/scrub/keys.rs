@@ -18,9 +18,12 @@
 //! phrases; a built-in stem found only inside a safe phrase does not count, while
 //! `secret_input_tokens` still matches through `secret`.
 //!
-//! Matching is precompiled: the stems (built-in and user-supplied) are indexed by their first
-//! byte once, when the [`KeyRules`] are built, so checking a key is one pass over its
-//! normalised bytes with a table lookup per byte, on the stack for keys up to 64 bytes.
+//! Matching is precompiled: the stems (built-in and user-supplied) are compiled into one
+//! automaton ([`super::automaton`]) when the [`KeyRules`] are built, so checking a key is one
+//! pass over its normalised bytes with a table lookup per byte, on the stack for keys up to
+//! 64 bytes.
+
+use super::automaton::Automaton;
 
 /// Sentry's placeholder for removed values; the server and UI recognise it.
 pub(crate) const FILTERED: &str = "[Filtered]";
@@ -60,11 +63,6 @@ const STEMS: &[&[u8]] = &[
     b"cvv",
     b"cvc",
 ];
-
-/// Normalised stems that only count at the end of a key: too short or too common to match
-/// inside a word (`pwd` in `pwdump`), but Sentry's defaults (`auth`, `mysql_pwd`) and the way
-/// applications name credentials (`smtp_pass`, `db_pwd`, `basic_auth`) when they end it.
-const SUFFIX_STEMS: &[&[u8]] = &[b"auth", b"pwd", b"pass"];
 
 /// Last words ending in `pass` that name no credential.
 const PASS_WORDS: &[&[u8]] = &[
@@ -145,9 +143,25 @@ const WHOLE_LINE_STEMS: &[&[u8]] = &[b"cookie", b"authorization"];
 /// Keys up to this many bytes are normalised on the stack; real-world keys are far shorter.
 const STACK_KEY_LEN: usize = 64;
 
-fn is_separator(b: u8) -> bool {
+const fn is_separator(b: u8) -> bool {
     matches!(b, b'-' | b'_' | b'.' | b' ' | b'[' | b']')
 }
+
+/// Byte → normalised byte, `0` for separators (and NUL), which are dropped.
+const NORMALISED: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if is_separator(c) {
+            0
+        } else {
+            c.to_ascii_lowercase()
+        };
+        b += 1;
+    }
+    t
+};
 
 /// A key's normalised bytes and the positions where its words start.
 struct Words<'b> {
@@ -180,30 +194,42 @@ impl Words<'_> {
 
 /// Normalises `key` into `bytes` (at least `key.len()` long) and returns the used prefix;
 /// when `starts` is given (as long as `bytes`), also marks where words start.
-fn normalise_into<'b>(key: &str, bytes: &'b mut [u8], mut starts: Option<&mut [bool]>) -> &'b [u8] {
+fn normalise_into<'b>(key: &str, bytes: &'b mut [u8], starts: Option<&mut [bool]>) -> &'b [u8] {
     let raw = key.as_bytes();
+    let Some(starts) = starts else {
+        let mut n = 0;
+        for &b in raw {
+            let norm = NORMALISED[usize::from(b)];
+            if norm != 0
+                && let Some(slot) = bytes.get_mut(n)
+            {
+                *slot = norm;
+                n += 1;
+            }
+        }
+        return &bytes[..n.min(bytes.len())];
+    };
     let mut n = 0;
     let mut after_separator = true;
     let mut prev: u8 = 0;
     for (j, &b) in raw.iter().enumerate() {
-        if is_separator(b) {
+        let norm = NORMALISED[usize::from(b)];
+        if norm == 0 {
             after_separator = true;
             continue;
         }
-        let Some(slot) = bytes.get_mut(n) else {
+        let (Some(slot), Some(start)) = (bytes.get_mut(n), starts.get_mut(n)) else {
             break;
         };
-        *slot = b.to_ascii_lowercase();
-        if let Some(start) = starts.as_deref_mut().and_then(|s| s.get_mut(n)) {
-            let next = raw.get(j + 1).copied().unwrap_or(0);
-            // `smtpPass`, `key2Pass` start a word at the capital; `HTTPAuth` at the capital
-            // that is followed by a lower-case letter.
-            let hump = b.is_ascii_uppercase()
-                && (prev.is_ascii_lowercase()
-                    || prev.is_ascii_digit()
-                    || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
-            *start = after_separator || hump;
-        }
+        *slot = norm;
+        let next = raw.get(j + 1).copied().unwrap_or(0);
+        // `smtpPass`, `key2Pass` start a word at the capital; `HTTPAuth` at the capital that
+        // is followed by a lower-case letter.
+        let hump = b.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
+        *start = after_separator || hump;
         n += 1;
         after_separator = false;
         prev = b;
@@ -268,53 +294,50 @@ pub(crate) enum KeyKind {
     Pii,
 }
 
-/// One stem of the precompiled table.
-#[derive(Debug, Clone)]
-struct Stem {
-    bytes: Box<[u8]>,
-    /// User stems count even inside a safe phrase: whoever adds `tokenizer` means it.
-    user: bool,
+/// What an occurrence of a stem means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stem {
+    /// A built-in stem, anywhere: it does not count inside a safe phrase.
+    Contained,
+    /// A stem the user added, anywhere: it always counts.
+    User,
+    /// `auth`: at the start of a word (`authToken`), or ending the key (`basic_auth`).
+    Auth,
+    /// `pwd`, ending the key.
+    Suffix,
+    /// `pass`, ending the key, unless its last word is one of [`PASS_WORDS`].
+    Pass,
+    /// The whole key.
+    Exact,
+    /// Personal data, ending the key.
+    PiiSuffix,
+    /// Personal data, as the whole key.
+    PiiExact,
 }
 
-/// The precompiled key rules: built-in and user stems indexed by first byte.
+/// The precompiled key rules: every stem and suffix, built-in and the user's, in one
+/// automaton, so that a key is classified in one pass over its normalised bytes.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyRules {
-    /// Stems sorted by first byte.
-    stems: Vec<Stem>,
-    /// `stems[first[b] as usize..first[b + 1] as usize]` start with byte `b`.
-    first: Box<[u16; 257]>,
+    stems: Automaton<Stem>,
 }
 
 impl KeyRules {
-    /// The built-in rules plus the normalised, non-empty, deduplicated `extra` stems.
+    /// The built-in rules plus the normalised, non-empty `extra` stems.
     pub(crate) fn new(extra: &[Box<str>]) -> Self {
-        let mut stems: Vec<Stem> = STEMS
-            .iter()
-            .map(|s| Stem {
-                bytes: (*s).into(),
-                user: false,
-            })
-            .collect();
-        stems.extend(extra.iter().filter(|s| !s.is_empty()).map(|s| Stem {
-            bytes: s.as_bytes().into(),
-            user: true,
-        }));
-        stems.sort_by_key(|s| s.bytes.first().copied());
-        let mut first = Box::new([0u16; 257]);
-        for (b, slot) in first.iter_mut().enumerate() {
-            let below = stems
-                .iter()
-                .take_while(|s| usize::from(s.bytes[0]) < b)
-                .count();
-            *slot = u16::try_from(below).unwrap_or(u16::MAX);
+        let all = |list: &'static [&'static [u8]], kind| list.iter().map(move |s| (*s, kind));
+        let user = extra.iter().map(|s| (s.as_bytes(), Stem::User));
+        let stems = all(STEMS, Stem::Contained)
+            .chain(all(&[b"auth"], Stem::Auth))
+            .chain(all(&[b"pwd"], Stem::Suffix))
+            .chain(all(&[b"pass"], Stem::Pass))
+            .chain(all(EXACT, Stem::Exact))
+            .chain(all(PII_SUFFIXES, Stem::PiiSuffix))
+            .chain(all(PII_EXACT, Stem::PiiExact))
+            .chain(user);
+        Self {
+            stems: Automaton::new(stems),
         }
-        Self { stems, first }
-    }
-
-    fn stems_starting_with(&self, b: u8) -> &[Stem] {
-        let lo = usize::from(self.first[usize::from(b)]);
-        let hi = usize::from(self.first[usize::from(b) + 1]);
-        self.stems.get(lo..hi).unwrap_or_default()
     }
 
     /// Whether `key` names a secret.
@@ -323,60 +346,48 @@ impl KeyRules {
     }
 
     /// What `key` holds; personal-data keys are only reported as such when `pii_removed`.
-    /// One normalisation serves both questions.
+    /// One normalisation and one pass of the automaton answer both questions.
     pub(crate) fn classify(&self, key: &str, pii_removed: bool) -> KeyKind {
         if key.is_empty() {
             return KeyKind::Plain;
         }
         with_normalised(key, |norm| {
-            if pii_removed && is_pii_normalised(norm) {
+            let mut sensitive = false;
+            let mut pii = false;
+            self.stems.any(norm, |end, found| {
+                let start = end - found.len;
+                let at_end = end == norm.len();
+                match found.kind {
+                    Stem::PiiSuffix => pii |= at_end,
+                    Stem::PiiExact => pii |= at_end && start == 0,
+                    _ if sensitive => {}
+                    Stem::User => sensitive = true,
+                    Stem::Contained => sensitive = !inside_safe_phrase(norm, start, found.len),
+                    Stem::Suffix => sensitive = at_end,
+                    Stem::Exact => sensitive = at_end && start == 0,
+                    Stem::Pass => {
+                        sensitive =
+                            at_end && with_words(key, |w| !PASS_WORDS.contains(&w.last_word()));
+                    }
+                    Stem::Auth => {
+                        sensitive = at_end
+                            || with_words(key, |w| {
+                                w.is_word_start(start) && !AUTH_WORDS.contains(&w.word_at(start))
+                            });
+                    }
+                }
+                // Personal data is only decided at the end of the key.
+                sensitive && !pii_removed
+            });
+            if pii_removed && pii {
                 KeyKind::Pii
-            } else if self.is_sensitive_normalised(norm, key) {
+            } else if sensitive {
                 KeyKind::Sensitive
             } else {
                 KeyKind::Plain
             }
         })
     }
-
-    fn is_sensitive_normalised(&self, norm: &[u8], key: &str) -> bool {
-        if norm.is_empty() {
-            return false;
-        }
-        if EXACT.contains(&norm) {
-            return true;
-        }
-        if norm.ends_with(b"pass") {
-            if with_words(key, |w| !PASS_WORDS.contains(&w.last_word())) {
-                return true;
-            }
-        } else if SUFFIX_STEMS.iter().any(|stem| norm.ends_with(stem)) {
-            return true;
-        }
-        for (i, &b) in norm.iter().enumerate() {
-            let rest = &norm[i..];
-            if b == b'a'
-                && rest.starts_with(b"auth")
-                && with_words(key, |w| {
-                    w.is_word_start(i) && !AUTH_WORDS.contains(&w.word_at(i))
-                })
-            {
-                return true;
-            }
-            for stem in self.stems_starting_with(b) {
-                if rest.starts_with(&stem.bytes)
-                    && (stem.user || !inside_safe_phrase(norm, i, stem.bytes.len()))
-                {
-                    return true;
-                }
-            }
-        }
-        false
-    }
-}
-
-fn is_pii_normalised(norm: &[u8]) -> bool {
-    PII_EXACT.contains(&norm) || PII_SUFFIXES.iter().any(|k| norm.ends_with(k))
 }
 
 /// Whether a sensitive `key`'s value in free text runs to the end of the line.

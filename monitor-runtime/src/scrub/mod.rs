@@ -94,6 +94,7 @@
 //! # drop(options);
 //! ```
 
+mod automaton;
 mod detect;
 mod keys;
 mod pairs;
