@@ -74,9 +74,9 @@ impl<K: Copy + PartialEq> Automaton<K> {
         let mut fail = vec![0usize; states];
         let mut found: Vec<Vec<Found<K>>> = own;
         let mut queue = std::collections::VecDeque::new();
-        for column in 0..width {
-            match next[column] {
-                NONE => next[column] = 0,
+        for slot in next.iter_mut().take(width) {
+            match *slot {
+                NONE => *slot = 0,
                 child => queue.push_back(child as usize),
             }
         }

@@ -214,7 +214,21 @@ impl Scrubber {
         out
     }
 
-    fn scrub_item(&self, item: EnvelopeItem) -> EnvelopeItem {
+    /// Scrubs one envelope item, as [`scrub_envelope`](Self::scrub_envelope) does for each:
+    /// for a caller that already walks the items of an envelope and rebuilds it, so that it
+    /// is not rebuilt twice.
+    ///
+    /// ```
+    /// use monitor_runtime::scrub::Scrubber;
+    /// use sentry::protocol::{EnvelopeItem, Event};
+    ///
+    /// let item = EnvelopeItem::from(Event { message: Some("token=abc".into()), ..Default::default() });
+    /// match Scrubber::new(false).scrub_item(item) {
+    ///     EnvelopeItem::Event(event) => assert_eq!(event.message.as_deref(), Some("token=[Filtered]")),
+    ///     _ => unreachable!(),
+    /// }
+    /// ```
+    pub fn scrub_item(&self, item: EnvelopeItem) -> EnvelopeItem {
         match item {
             EnvelopeItem::Event(mut event) => {
                 self.scrub_event(&mut event);

@@ -287,4 +287,17 @@ mod tests {
         let json = serde_json::to_value(&snap).unwrap();
         assert_eq!(json["destinations"][0]["dropped"]["queue_full"], 4);
     }
+
+    #[test]
+    fn errors_lose_url_passwords_before_the_health_report_shows_them() {
+        let stats = TransportStats::new();
+        stats
+            .destination("spotlight")
+            .record_error("cannot connect to http://spot:sp0t-pw@127.0.0.1:1/stream".into());
+        let snap = stats.snapshot();
+        assert_eq!(
+            snap.get("spotlight").and_then(|d| d.last_error.as_deref()),
+            Some("cannot connect to http://spot:[Filtered]@127.0.0.1:1/stream")
+        );
+    }
 }
