@@ -15,6 +15,8 @@
 //! file, JSON log lines and Sentry logs on, whose stdout (JSON log lines), stderr (console
 //! lines) and events file are searched.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -27,6 +29,7 @@ use monitor_runtime::sentry::protocol::{Event, Log, LogAttribute, LogLevel, Requ
 use monitor_runtime::sentry::{self, Hub, Level};
 use monitor_runtime::{PerformanceMonitor, Report, capture_errors, monitored, testing};
 use serde_json::{Value, json};
+use support::{grouped, luhn_complete};
 
 /// Set in the child process.
 const CHILD: &str = "MONITOR_PRIVACY_LEAK_CHILD";
@@ -249,24 +252,6 @@ enum Place {
     Keyed(KeyChannel),
 }
 
-fn luhn_complete(prefix: &str) -> String {
-    let digits: Vec<u32> = prefix.chars().filter_map(|c| c.to_digit(10)).collect();
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(k, &d)| {
-            if k % 2 == 0 {
-                let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{prefix}{}", (10 - sum % 10) % 10)
-}
-
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
@@ -308,12 +293,7 @@ fn detector_text(detector: Detector, n: usize) -> (Vec<String>, String) {
             } else {
                 "-"
             };
-            let printed = digits
-                .as_bytes()
-                .chunks(4)
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect::<Vec<_>>()
-                .join(sep);
+            let printed = grouped(&digits, sep);
             (
                 vec![printed.clone(), digits],
                 format!("charge declined for card {printed}"),

@@ -8,15 +8,18 @@
 //!   environment variable as text and as raw bytes) over arbitrary input never panics, and an
 //!   error always names what was wrong.
 
+mod support;
+
 use std::time::Duration;
 
-use monitor_runtime::config::{Config, EnvSource, LogFormat, LogLevel, MapEnv};
+use monitor_runtime::config::{Config, EnvSource, LogFormat, LogLevel, MapEnv, VARIABLES};
 use monitor_runtime::sampling::SamplerRules;
 use monitor_runtime::scrub::{Scrubber, redact_url_credentials};
 use monitor_runtime::sentry::protocol::{Breadcrumb, Context, Event, Map};
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 use serde_json::{Value, json};
+use support::{grouped, luhn_complete};
 
 const FILTERED: &str = "[Filtered]";
 
@@ -143,24 +146,6 @@ fn safe_text() -> impl Strategy<Value = String> {
     "[a-z]{0,1}[a-z0-9 .,!?()]{0,30}"
 }
 
-fn luhn_complete(prefix: &str) -> String {
-    let digits: Vec<u32> = prefix.chars().filter_map(|c| c.to_digit(10)).collect();
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(k, &d)| {
-            if k % 2 == 0 {
-                let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{prefix}{}", (10 - sum % 10) % 10)
-}
-
 /// A secret in a form a detector recognises, and what the scrubber leaves of it. Card
 /// numbers cannot carry the mark, so their digits are returned to be checked as well.
 fn detected_secret() -> impl Strategy<Value = (String, String, Option<String>)> {
@@ -200,12 +185,7 @@ fn detected_secret() -> impl Strategy<Value = (String, String, Option<String>)> 
         )),
         ("[0-9]{11}", prop::sample::select(&["", " ", "-"][..])).prop_map(|(d, sep)| {
             let digits = luhn_complete(&format!("4{d}"));
-            let printed = digits
-                .as_bytes()
-                .chunks(4)
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect::<Vec<_>>()
-                .join(sep);
+            let printed = grouped(&digits, sep);
             (printed, FILTERED.to_owned(), Some(digits))
         }),
     ]
@@ -393,28 +373,6 @@ proptest! {
 
 // ---------------------------------------------------------------------------------------------
 // Parsers
-
-/// Every variable `Config::from_source` reads.
-const VARIABLES: &[&str] = &[
-    "SENTRY_DSN",
-    "SENTRY_ENVIRONMENT",
-    "SENTRY_RELEASE",
-    "SENTRY_TRACES_SAMPLE_RATE",
-    "SENTRY_SAMPLE_RATE",
-    "SENTRY_ENABLE_TRACING",
-    "SENTRY_PROFILES_SAMPLE_RATE",
-    "SENTRY_DEBUG",
-    "SENTRY_SEND_DEFAULT_PII",
-    "SENTRY_MAX_BREADCRUMBS",
-    "SENTRY_TRACES_SAMPLER",
-    "SENTRY_SPOTLIGHT",
-    "LOG_LEVEL",
-    "RUST_LOG",
-    "LOG_FORMAT",
-    "MONITOR_EVENTS_FILE",
-    "SENTRY_SERVER_NAME",
-    "SENTRY_ENABLE_LOGS",
-];
 
 /// Strings that look like the values parsers expect, mutated, besides fully arbitrary ones.
 fn config_text() -> impl Strategy<Value = String> {

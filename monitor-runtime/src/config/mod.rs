@@ -59,6 +59,32 @@ use crate::sampling::SamplerRules;
 use crate::scrub::{ScrubPattern, Scrubber};
 
 const DEFAULT_MAX_BREADCRUMBS: usize = 50;
+
+/// Every environment variable [`Config::from_source`] reads, in the order it reads them.
+///
+/// ```
+/// assert!(monitor_runtime::config::VARIABLES.contains(&"SENTRY_DSN"));
+/// ```
+pub const VARIABLES: &[&str] = &[
+    "SENTRY_DSN",
+    "SENTRY_ENVIRONMENT",
+    "SENTRY_RELEASE",
+    "SENTRY_TRACES_SAMPLE_RATE",
+    "SENTRY_SAMPLE_RATE",
+    "SENTRY_ENABLE_TRACING",
+    "SENTRY_PROFILES_SAMPLE_RATE",
+    "SENTRY_DEBUG",
+    "SENTRY_SEND_DEFAULT_PII",
+    "SENTRY_MAX_BREADCRUMBS",
+    "SENTRY_TRACES_SAMPLER",
+    "SENTRY_SPOTLIGHT",
+    "LOG_LEVEL",
+    "RUST_LOG",
+    "LOG_FORMAT",
+    "MONITOR_EVENTS_FILE",
+    "SENTRY_SERVER_NAME",
+    "SENTRY_ENABLE_LOGS",
+];
 const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 const DEFAULT_QUEUE_CAPACITY: usize = 100;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -1212,28 +1238,6 @@ mod tests {
     const RATE_FORM: &str = "expected a number from 0.0 to 1.0 (for example 0.25)";
     const BOOL_FORM: &str = "expected one of true, false, 1, 0, yes, no, on, off";
 
-    /// Every variable `from_source` reads.
-    const ALL_VARIABLES: [&str; 18] = [
-        "SENTRY_DSN",
-        "SENTRY_ENVIRONMENT",
-        "SENTRY_RELEASE",
-        "SENTRY_TRACES_SAMPLE_RATE",
-        "SENTRY_SAMPLE_RATE",
-        "SENTRY_ENABLE_TRACING",
-        "SENTRY_PROFILES_SAMPLE_RATE",
-        "SENTRY_DEBUG",
-        "SENTRY_SEND_DEFAULT_PII",
-        "SENTRY_MAX_BREADCRUMBS",
-        "SENTRY_TRACES_SAMPLER",
-        "SENTRY_SPOTLIGHT",
-        "LOG_LEVEL",
-        "RUST_LOG",
-        "LOG_FORMAT",
-        "MONITOR_EVENTS_FILE",
-        "SENTRY_SERVER_NAME",
-        "SENTRY_ENABLE_LOGS",
-    ];
-
     /// Variables that accept every value, so the table has no bad case for them:
     /// any text is a valid path or server name (an unusable path fails when init opens it).
     const NO_BAD_VALUE: [&str; 2] = ["MONITOR_EVENTS_FILE", "SENTRY_SERVER_NAME"];
@@ -1452,7 +1456,7 @@ mod tests {
     #[test]
     fn every_variable_has_good_and_bad_cases_with_exact_messages() {
         let rows = table();
-        for var in &ALL_VARIABLES {
+        for var in VARIABLES {
             assert!(
                 rows.iter().any(|(v, _, e)| v == var && e.is_none()),
                 "{var} has no good case"
@@ -1482,6 +1486,31 @@ mod tests {
         }
     }
 
+    /// `VARIABLES` is exactly what `from_source` asks its source for, so the tests over
+    /// every variable (non-UTF-8 values, arbitrary text) really cover every one.
+    #[test]
+    fn variables_lists_every_variable_read() {
+        #[derive(Default)]
+        struct Recording(std::cell::RefCell<Vec<String>>);
+        impl EnvSource for Recording {
+            fn var(&self, name: &str) -> Option<String> {
+                self.0.borrow_mut().push(name.to_owned());
+                None
+            }
+            fn hostname(&self) -> Option<String> {
+                None
+            }
+            fn is_test_run(&self) -> bool {
+                false
+            }
+        }
+        let source = Recording::default();
+        Config::from_source(&source).unwrap();
+        let mut read = source.0.into_inner();
+        read.dedup();
+        assert_eq!(read, VARIABLES);
+    }
+
     /// Every variable, including the free-text ones (release, environment, events file,
     /// server name), rejects a value that is not UTF-8 with an error naming it.
     #[cfg(unix)]
@@ -1490,8 +1519,8 @@ mod tests {
         use std::ffi::OsString;
         use std::os::unix::ffi::OsStringExt;
 
-        for var in ALL_VARIABLES {
-            let env = MapEnv::new().var_os(var, OsString::from_vec(b"shop\xff1".to_vec()));
+        for var in VARIABLES {
+            let env = MapEnv::new().var_os(*var, OsString::from_vec(b"shop\xff1".to_vec()));
             let err = Config::from_source(&env).unwrap_err();
             assert_eq!(
                 err.to_string(),
@@ -1540,7 +1569,7 @@ mod tests {
             &long_unicode,
             "https://a:b@c:d@e/1",
         ];
-        for var in &ALL_VARIABLES {
+        for var in VARIABLES {
             for value in &odd {
                 let env = MapEnv::new()
                     .var(*var, *value)
