@@ -55,6 +55,17 @@ TARGETS = [
     ("async #[monitored], sampled: <= 0.5x c7_async_tracing_sentry_rate1",
      "c7_async_tracing_sentry_rate1", lambda cg: 0.5 * cg["c7_async_tracing_sentry_rate1"],
      ["t7_async_monitored_rate1", "t7_async_monitored_child_of_toolkit_parent_rate1"]),
+    # Issue 9 (privacy): under the client init!() builds, development profile.
+    ("#[breadcrumb] under the toolkit's client: <= 1.2x c5_breadcrumb_client (bare)",
+     "c5_breadcrumb_client", lambda cg: 1.2 * cg["c5_breadcrumb_client"],
+     ["t5_breadcrumb_toolkit_client"]),
+    ("#[capture_errors] Err path under the toolkit's client, caller's thread: "
+     "<= 1.2x c8_capture_error (bare)",
+     "c8_capture_error", lambda cg: 1.2 * cg["c8_capture_error"],
+     ["t8_capture_errors_err_toolkit_client"]),
+    ("the same with 50 breadcrumbs in scope: <= 1.2x c8_capture_error_50_crumbs (bare)",
+     "c8_capture_error_50_crumbs", lambda cg: 1.2 * cg["c8_capture_error_50_crumbs"],
+     ["t8_capture_errors_err_toolkit_client_50_crumbs"]),
 ]
 
 # (requirement, [cases], allowed allocations per call)
