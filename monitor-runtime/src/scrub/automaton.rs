@@ -103,6 +103,21 @@ impl<K: Copy + PartialEq> Automaton<K> {
         }
     }
 
+    /// The column of byte `b` in the table, for [`step`](Self::step).
+    pub(crate) fn column(&self, b: u8) -> u8 {
+        self.columns[usize::from(b)]
+    }
+
+    /// The state after `state` reads a byte of `column`, and whether some stem ends there.
+    #[inline]
+    pub(crate) fn step(&self, state: usize, column: u8) -> (usize, bool) {
+        let next = self
+            .next
+            .get(state * self.width + usize::from(column))
+            .map_or(0, |&s| s as usize);
+        (next, self.found.get(next).is_some_and(|f| !f.is_empty()))
+    }
+
     /// Calls `on` for every stem occurrence in `hay`, with the index just past its end,
     /// until `on` returns `true`; returns whether it did.
     pub(crate) fn any(&self, hay: &[u8], mut on: impl FnMut(usize, Found<K>) -> bool) -> bool {

@@ -320,7 +320,13 @@ enum Stem {
 #[derive(Debug, Clone)]
 pub(crate) struct KeyRules {
     stems: Automaton<Stem>,
+    /// Raw key byte → the automaton's column of its normalised byte, [`SKIP`] for separators:
+    /// normalisation and matching in one table lookup.
+    raw_columns: [u8; 256],
 }
+
+/// A separator in [`KeyRules::raw_columns`].
+const SKIP: u8 = u8::MAX;
 
 impl KeyRules {
     /// The built-in rules plus the normalised, non-empty `extra` stems.
@@ -335,9 +341,35 @@ impl KeyRules {
             .chain(all(PII_SUFFIXES, Stem::PiiSuffix))
             .chain(all(PII_EXACT, Stem::PiiExact))
             .chain(user);
-        Self {
-            stems: Automaton::new(stems),
+        let stems = Automaton::new(stems);
+        let mut raw_columns = [SKIP; 256];
+        for (b, column) in raw_columns.iter_mut().enumerate() {
+            let norm = NORMALISED[b];
+            if norm != 0 {
+                // Column 255 exists only when the stems hold 255 distinct bytes; that last
+                // byte then reads as column 254, which can only make a stem match less.
+                *column = stems.column(norm).min(SKIP - 1);
+            }
         }
+        Self { stems, raw_columns }
+    }
+
+    /// Whether some stem or suffix occurs in `key` at all: one table lookup and one
+    /// transition per byte, with no buffer. Most keys stop here.
+    fn mentions_a_stem(&self, key: &str) -> bool {
+        let mut state = 0;
+        for &b in key.as_bytes() {
+            let column = self.raw_columns[usize::from(b)];
+            if column == SKIP {
+                continue;
+            }
+            let (next, found) = self.stems.step(state, column);
+            if found {
+                return true;
+            }
+            state = next;
+        }
+        false
     }
 
     /// Whether `key` names a secret.
@@ -348,7 +380,7 @@ impl KeyRules {
     /// What `key` holds; personal-data keys are only reported as such when `pii_removed`.
     /// One normalisation and one pass of the automaton answer both questions.
     pub(crate) fn classify(&self, key: &str, pii_removed: bool) -> KeyKind {
-        if key.is_empty() {
+        if key.is_empty() || !self.mentions_a_stem(key) {
             return KeyKind::Plain;
         }
         with_normalised(key, |norm| {
