@@ -12,8 +12,9 @@
 //! The planting runs twice: in this process against the `testing` capture (the envelopes),
 //! and in a child process (this test binary again, running only
 //! `child_process_plants_every_secret`) initialised by `init!()` in local mode with an events
-//! file, JSON log lines and Sentry logs on, whose stdout (JSON log lines), stderr (console
-//! lines) and events file are searched.
+//! file, JSON log lines, Sentry logs, SDK debug output and a Spotlight URL with a password
+//! on, whose stdout (JSON log lines, the health report), stderr (console lines, the toolkit's
+//! own messages) and events file are searched.
 
 mod support;
 
@@ -33,6 +34,10 @@ use support::{grouped, luhn_complete};
 
 /// Set in the child process.
 const CHILD: &str = "MONITOR_PRIVACY_LEAK_CHILD";
+
+/// The child also sends to a Spotlight sidecar that is not there, so that the toolkit prints
+/// a delivery error and the health report holds one: neither may show this password.
+const SPOTLIGHT_PASSWORD: &str = "sp0t-l1ght-pw";
 
 /// The user's own key stem and value patterns, configured in both runs.
 const USER_KEY: &str = "iban";
@@ -734,6 +739,12 @@ fn child_process_plants_every_secret() {
     let guard = monitor_runtime::init!(configure(config)).expect("init");
     let mut plan = plan();
     plant(&mut plan);
+    guard.flush(std::time::Duration::from_secs(10));
+    // The health report, as a `/health/monitoring` endpoint would serve it.
+    println!(
+        "HEALTH {}",
+        serde_json::to_string(&monitor_runtime::health()).expect("the report serialises")
+    );
     drop(guard);
 }
 
@@ -759,6 +770,10 @@ fn no_secret_reaches_files_console_or_log_lines() {
         .env("LOG_FORMAT", "json")
         .env("LOG_LEVEL", "info")
         .env("MONITOR_EVENTS_FILE", &events_file)
+        .env(
+            "SENTRY_SPOTLIGHT",
+            format!("http://spot:{SPOTLIGHT_PASSWORD}@127.0.0.1:1/stream"),
+        )
         .output()
         .expect("run the child");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -772,6 +787,21 @@ fn no_secret_reaches_files_console_or_log_lines() {
     let ((), _) = testing::Capture::new()
         .configure(configure)
         .run(|| plant(&mut plan));
+    plan.secret(SPOTLIGHT_PASSWORD, "the Spotlight URL's password".into());
+
+    // The toolkit's own lines: the Spotlight delivery error and the health report.
+    assert!(
+        stderr.contains(
+            "[sentry] spotlight: cannot deliver to http://spot:[redacted]@127.0.0.1:1/stream"
+        ),
+        "no Spotlight delivery error:\n{stderr}"
+    );
+    let health = stdout
+        .lines()
+        .find_map(|l| l.split_once("HEALTH ").map(|(_, json)| json.to_owned()))
+        .unwrap_or_else(|| panic!("no health report:\n{stdout}"));
+    assert!(health.contains("\"spotlight\":true"), "{health}");
+    assert_clean("health report", &health, &plan, &[]);
 
     // libtest prints `test … ... ` before the first line.
     let json_lines: String = stdout
