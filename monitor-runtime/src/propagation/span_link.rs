@@ -1,0 +1,129 @@
+//! Every point where propagation touches the span layer, in one place.
+//!
+//! Written against the span layer as it is today (spans are the SDK's `Transaction` and
+//! `Span`, the toolkit's current one held in `span::current`). What propagation needs from
+//! it:
+//! - the current span's trace id, span id and sampling decision ([`current_parent`]);
+//! - an `http.client` child of the current span, not made current ([`start_child`]);
+//! - roots that continue a remote parent: [`with_remote_parent`] makes one the parent of
+//!   the first toolkit span started where no toolkit span is current, and
+//!   [`remote_root`] is what `span::active` calls to start it.
+//!
+//! The trace's frozen dynamic sampling context is kept per trace in `trace_state`, which
+//! needs only the trace id from here.
+
+use std::cell::Cell;
+
+use sentry::protocol::TraceId;
+use sentry::{Hub, Span, TransactionContext};
+
+use super::headers::TraceParent;
+use crate::span::{self, ActiveSpan, SpanKind, SpanSpec};
+
+/// The span an outgoing call is made from, as the next hop must see it.
+pub(crate) struct Parent {
+    /// Where the callee continues: the trace, the span to hang under, the decision.
+    pub(crate) trace: TraceParent,
+}
+
+/// The current span's propagation facts: the toolkit's current span on this thread, else
+/// the span on the hub's scope, else the scope's own propagation context (a trace id for
+/// errors and logs when nothing is traced, with the decision left to the callee). `None`
+/// when no client is bound.
+pub(crate) fn current_parent() -> Option<Parent> {
+    if let Some(trace) = span::with_current(|current| current.map(|c| parent_of(c.span.iter_headers()))) {
+        return trace.map(|trace| Parent { trace });
+    }
+    Hub::with_active(|hub| {
+        hub.configure_scope(|scope| match scope.get_span() {
+            Some(span) => parent_of(span.iter_headers()),
+            None => scope
+                .iter_trace_propagation_headers()
+                .find_map(|(_, value)| TraceParent::parse_sentry_trace(&value)),
+        })
+    })
+    .map(|trace| Parent { trace })
+}
+
+/// A child of the current span with `op` and `description`, when the current span is
+/// sampled; it is not made current. `None` when nothing would be recorded.
+pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
+    let from_toolkit = span::with_current(|current| {
+        let current = current?;
+        Some(current.sampled.then(|| current.span.start_child(op, description)))
+    });
+    match from_toolkit {
+        Some(child) => child,
+        None => Hub::with_active(|hub| {
+            let parent = hub.configure_scope(|scope| scope.get_span())?;
+            span::is_sampled(&parent).then(|| parent.start_child(op, description))
+        }),
+    }
+}
+
+/// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
+pub(crate) fn scope_trace_id() -> Option<TraceId> {
+    Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
+        .and_then(|span| parent_of(span.iter_headers()))
+        .map(|parent| parent.trace_id)
+}
+
+/// The propagation facts in a span's headers: its trace, the span itself as the parent,
+/// and the trace's decision (deferred when tracing is disabled).
+pub(crate) fn parent_of(headers: impl Iterator<Item = (&'static str, String)>) -> Option<TraceParent> {
+    headers
+        .filter(|(name, _)| *name == super::headers::SENTRY_TRACE)
+        .find_map(|(_, value)| TraceParent::parse_sentry_trace(&value))
+}
+
+thread_local! {
+    /// The remote parent in effect on this thread (inside `with_remote_parent`).
+    static REMOTE: Cell<Option<TraceParent>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `parent` as the parent of the first toolkit span `f` starts, instead of
+/// whatever span is current around the call: a `#[monitored]` function (any kind but
+/// `span`) or a `PerformanceMonitor` started inside becomes a transaction continuing the
+/// remote trace. `None` runs `f` detached from the current span, so it starts a new trace.
+pub(crate) fn with_remote_parent<R>(parent: Option<TraceParent>, f: impl FnOnce() -> R) -> R {
+    let _restore = Restore {
+        span: Some(span::swap(None)),
+        remote: REMOTE.try_with(|cell| cell.replace(parent)).ok().flatten(),
+    };
+    f()
+}
+
+/// Puts back the toolkit span and remote parent that were in effect, also on unwind.
+struct Restore {
+    span: Option<Option<span::Current>>,
+    remote: Option<TraceParent>,
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = REMOTE.try_with(|cell| cell.set(self.remote));
+        if let Some(previous) = self.span.take() {
+            span::swap(previous);
+        }
+    }
+}
+
+/// What `span::active` calls when no toolkit span is current: `Some(started)` when a
+/// remote parent is in effect (a transaction continuing it, or nothing for
+/// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
+pub(crate) fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
+    let parent = REMOTE.try_with(Cell::get).ok().flatten()?;
+    if spec.kind == SpanKind::Span {
+        return Some(None);
+    }
+    Hub::with_active(|_| Some(()))?;
+    let mut ctx = TransactionContext::new_with_details(
+        spec.name.get(),
+        spec.op,
+        parent.trace_id,
+        None,
+        Some(parent.span_id),
+    );
+    ctx.set_sampled(parent.sampled);
+    Some(Some(ActiveSpan::root_from_context(spec, ctx)))
+}
