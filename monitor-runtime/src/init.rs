@@ -267,6 +267,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
         .add_integration(PropagationSettings {
             targets: resolved.trace_propagation_targets().clone(),
             traceparent: resolved.propagate_traceparent(),
+            tracing: resolved.tracing_enabled(),
         });
     if let Some(org_id) = org_id {
         options = options.org_id(org_id);

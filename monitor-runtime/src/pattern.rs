@@ -71,6 +71,9 @@ pub struct PatternList {
     /// matching never allocates.
     compiled: Vec<String>,
     mode: Option<MatchMode>,
+    /// A pattern of only `*` matches every text: no need to walk it (the default
+    /// propagation target runs on every outgoing request).
+    matches_all: bool,
 }
 
 impl PatternList {
@@ -101,6 +104,7 @@ impl PatternList {
         }
         self.patterns.push(pattern.to_owned());
         self.compiled.push(self.compile(pattern));
+        self.matches_all |= pattern.bytes().all(|b| b == b'*');
     }
 
     /// The same patterns, matched anywhere in a text instead of against all of it.
@@ -119,9 +123,11 @@ impl PatternList {
 
     /// Whether any pattern matches `text`.
     pub fn matches(&self, text: &str) -> bool {
-        self.compiled
-            .iter()
-            .any(|pattern| wildcard_match(pattern.as_bytes(), text.as_bytes()))
+        self.matches_all
+            || self
+                .compiled
+                .iter()
+                .any(|pattern| wildcard_match(pattern.as_bytes(), text.as_bytes()))
     }
 
     /// The patterns, as written.

@@ -8,8 +8,56 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+
+use super::headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT};
+
+/// A header value prepared once and sent with many requests: a trace's `baggage`, the
+/// same on every call the trace makes. Header maps reuse its checked form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedValue {
+    text: Arc<str>,
+    header: Option<HeaderValue>,
+}
+
+impl PreparedValue {
+    pub(crate) fn new(text: String) -> PreparedValue {
+        let header = HeaderValue::from_str(&text).ok();
+        PreparedValue {
+            text: text.into(),
+            header,
+        }
+    }
+
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True for an empty value (nothing to send).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// The trace headers' names, parsed at compile time: header maps skip parsing them.
+fn known_name(name: &str) -> Option<HeaderName> {
+    static NAMES: [(&str, HeaderName); 3] = [
+        (SENTRY_TRACE, HeaderName::from_static(SENTRY_TRACE)),
+        (BAGGAGE, HeaderName::from_static(BAGGAGE)),
+        (TRACEPARENT, HeaderName::from_static(TRACEPARENT)),
+    ];
+    NAMES
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, header)| header.clone())
+}
+
+fn header_name(name: &str) -> Option<HeaderName> {
+    known_name(name).or_else(|| HeaderName::from_bytes(name.as_bytes()).ok())
+}
 
 /// Something trace headers can be written into.
 ///
@@ -37,6 +85,13 @@ pub trait Injector {
     fn get_existing(&self, name: &str) -> Option<&str> {
         let _ = name;
         None
+    }
+
+    /// Sets header `name` to a value prepared once for many requests. The default calls
+    /// [`Injector::set`] with its text; implement it when the carrier can keep a shared
+    /// value (header maps keep its checked `HeaderValue`).
+    fn set_prepared(&mut self, name: &str, value: &PreparedValue) {
+        self.set(name, value.as_str().to_owned());
     }
 }
 
@@ -146,17 +201,26 @@ impl Extractor for Vec<(String, String)> {
 /// entry) are skipped rather than sent broken.
 impl Injector for HeaderMap {
     fn set(&mut self, name: &str, value: String) {
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) else {
+        let (Some(name), Ok(value)) = (header_name(name), HeaderValue::from_str(&value)) else {
             return;
         };
         self.insert(name, value);
     }
 
     fn get_existing(&self, name: &str) -> Option<&str> {
-        Extractor::get(self, name)
+        match known_name(name) {
+            Some(name) => HeaderMap::get(self, name)?.to_str().ok(),
+            None => Extractor::get(self, name),
+        }
+    }
+
+    fn set_prepared(&mut self, name: &str, value: &PreparedValue) {
+        match (header_name(name), &value.header) {
+            (Some(name), Some(header)) => {
+                self.insert(name, header.clone());
+            }
+            _ => self.set(name, value.as_str().to_owned()),
+        }
     }
 }
 
@@ -181,6 +245,10 @@ impl<T: Injector + ?Sized> Injector for &mut T {
 
     fn get_existing(&self, name: &str) -> Option<&str> {
         (**self).get_existing(name)
+    }
+
+    fn set_prepared(&mut self, name: &str, value: &PreparedValue) {
+        (**self).set_prepared(name, value);
     }
 }
 

@@ -8,6 +8,7 @@
 //!   read when no `sentry-trace` header is present.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use sentry::protocol::{SpanId, TraceId};
 
@@ -100,29 +101,78 @@ impl TraceParent {
 
     /// The `sentry-trace` value.
     pub fn to_sentry_trace(&self) -> String {
-        SentryTraceValue(self).to_string()
+        let mut out = String::with_capacity(32 + 1 + 16 + 2);
+        push_hex(&mut out, &self.trace_id);
+        out.push('-');
+        push_hex(&mut out, &self.span_id);
+        match self.sampled {
+            Some(true) => out.push_str("-1"),
+            Some(false) => out.push_str("-0"),
+            None => {}
+        }
+        out
     }
 
     /// The `traceparent` value. A deferred decision is sent as "not sampled", W3C having
     /// no third state; the receiver of `sentry-trace` still gets the deferral.
     pub fn to_traceparent(&self) -> String {
-        let flags = if self.sampled == Some(true) { "01" } else { "00" };
-        format!("00-{}-{}-{flags}", self.trace_id, self.span_id)
+        let mut out = String::with_capacity(2 + 1 + 32 + 1 + 16 + 3);
+        out.push_str("00-");
+        push_hex(&mut out, &self.trace_id);
+        out.push('-');
+        push_hex(&mut out, &self.span_id);
+        out.push_str(if self.sampled == Some(true) { "-01" } else { "-00" });
+        out
     }
 }
 
-/// Writes a `sentry-trace` value without an intermediate allocation.
-struct SentryTraceValue<'a>(&'a TraceParent);
-
-impl fmt::Display for SentryTraceValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.0.trace_id, self.0.span_id)?;
-        match self.0.sampled {
-            Some(true) => f.write_str("-1"),
-            Some(false) => f.write_str("-0"),
-            None => Ok(()),
-        }
+/// Appends an id in lowercase hex, as its `Display` writes it but without the hex
+/// string and formatter `Display` goes through (an allocation and a few thousand
+/// instructions per header). The ids expose their bytes only to `Hash` (they are arrays:
+/// hashed as a length then the bytes), which is what is read here; an id hashed any other
+/// way falls back to `Display`.
+pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
+    /// Keeps the bytes an id hashes.
+    #[derive(Default)]
+    struct Bytes {
+        buf: [u8; 16],
+        len: usize,
+        overflow: bool,
     }
+
+    impl Hasher for Bytes {
+        fn finish(&self) -> u64 {
+            0
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            match self.buf.get_mut(self.len..self.len + bytes.len()) {
+                Some(slot) => {
+                    slot.copy_from_slice(bytes);
+                    self.len += bytes.len();
+                }
+                None => self.overflow = true,
+            }
+        }
+
+        fn write_usize(&mut self, _length_prefix: usize) {}
+    }
+
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut bytes = Bytes::default();
+    id.hash(&mut bytes);
+    if bytes.overflow || (bytes.len != 8 && bytes.len != 16) {
+        use fmt::Write;
+        let _ = write!(out, "{id}");
+        return;
+    }
+    let mut hex = [0u8; 32];
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(&bytes.buf[..bytes.len]) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
+    }
+    // Always ASCII digits and letters.
+    out.push_str(std::str::from_utf8(&hex[..bytes.len * 2]).unwrap_or_default());
 }
 
 fn is_lower_hex(text: &str) -> bool {
@@ -163,6 +213,17 @@ mod tests {
         }
         let odd_flag = TraceParent::parse_sentry_trace(&format!(" {TRACE}-{SPAN}-x ")).unwrap();
         assert_eq!(odd_flag.sampled, None);
+    }
+
+    #[test]
+    fn ids_are_written_as_display_writes_them() {
+        for _ in 0..100 {
+            let (trace, span) = (TraceId::default(), SpanId::default());
+            let mut out = String::new();
+            push_hex(&mut out, &trace);
+            push_hex(&mut out, &span);
+            assert_eq!(out, format!("{trace}{span}"));
+        }
     }
 
     #[test]

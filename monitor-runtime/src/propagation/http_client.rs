@@ -21,8 +21,8 @@ pub const OP: &str = "http.client";
 ///
 /// - Description `GET https://host/path`: no query, no fragment, no credentials.
 /// - Data, as in Sentry's span conventions: `http.request.method`, `url` (as in the
-///   description), `server.address`, `server.port`, and `http.response.status_code` once
-///   the response is in.
+///   description), `server.address`, `server.port` (when the URL names one), and
+///   `http.response.status_code` once the response is in.
 /// - Status from the response's HTTP status; a request that failed before any response
 ///   (refused, timed out) gets the status its failure maps to; one dropped before either
 ///   (the caller gave up) is `cancelled`.
@@ -52,27 +52,53 @@ struct Target<'a> {
     scheme: Option<&'a str>,
     host: Option<&'a str>,
     port: Option<u16>,
-    default_port: Option<u16>,
     path: &'a str,
 }
 
 impl Target<'_> {
     /// `scheme://host[:port]/path`, or only the path for a relative URL.
+    #[cfg(test)]
     fn display(&self) -> String {
+        self.display_after("")
+    }
+
+    /// `prefix` then the URL, built without the formatter (this runs on every request).
+    fn display_after(&self, prefix: &str) -> String {
         let mut out = String::with_capacity(
-            self.scheme.map_or(0, str::len) + self.host.map_or(0, str::len) + self.path.len() + 10,
+            prefix.len()
+                + self.scheme.map_or(0, str::len)
+                + self.host.map_or(0, str::len)
+                + self.path.len()
+                + 10,
         );
+        out.push_str(prefix);
         if let (Some(scheme), Some(host)) = (self.scheme, self.host) {
             out.push_str(scheme);
             out.push_str("://");
             out.push_str(host);
             if let Some(port) = self.port {
                 out.push(':');
-                out.push_str(&port.to_string());
+                push_decimal(&mut out, port);
             }
         }
         out.push_str(if self.path.is_empty() { "/" } else { self.path });
         out
+    }
+}
+
+fn push_decimal(out: &mut String, mut n: u16) {
+    let mut digits = [0u8; 5];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
     }
 }
 
@@ -89,7 +115,6 @@ impl HttpClientSpan {
                     scheme: None,
                     host: None,
                     port: None,
-                    default_port: None,
                     path: "<invalid url>",
                 },
                 false,
@@ -103,7 +128,6 @@ impl HttpClientSpan {
             scheme: Some(url.scheme()),
             host: url.host_str(),
             port: url.port(),
-            default_port: url.port_or_known_default(),
             path: url.path(),
         };
         HttpClientSpan::begin(method, url.as_str(), target, true)
@@ -113,16 +137,10 @@ impl HttpClientSpan {
     /// is matched against the propagation targets as its path.
     pub fn start_uri(method: &str, uri: &http::Uri) -> HttpClientSpan {
         let port = uri.port_u16();
-        let default_port = port.or(match uri.scheme_str() {
-            Some("https") => Some(443),
-            Some("http") => Some(80),
-            _ => None,
-        });
         let target = Target {
             scheme: uri.scheme_str(),
             host: uri.host(),
             port,
-            default_port,
             path: uri.path(),
         };
         let full: Cow<'_, str> = match uri.authority() {
@@ -133,34 +151,40 @@ impl HttpClientSpan {
     }
 
     fn begin(method: &str, full_url: &str, target: Target<'_>, valid: bool) -> HttpClientSpan {
-        let Some(settings) = PropagationSettings::with_current(|settings| {
-            (valid && settings.propagates_to(full_url), settings.traceparent)
-        }) else {
+        let Some((propagates, traceparent, tracing)) =
+            PropagationSettings::with_current(|settings, tracing| {
+                let propagates = valid && settings.propagates_to(full_url);
+                (propagates, settings.traceparent, tracing)
+            })
+        else {
             // No client bound: nothing is recorded or propagated.
             return HttpClientSpan {
                 span: None,
                 propagate: None,
             };
         };
-        let url = target.display();
-        let description = format!("{method} {url}");
+        let mut prefix = String::with_capacity(method.len() + 1);
+        prefix.push_str(method);
+        prefix.push(' ');
+        let description = target.display_after(&prefix);
         let span = span_link::start_child(OP, &description);
         if let Some(span) = &span {
+            let url = description[prefix.len()..].to_owned();
             let mut data = span.data();
             data.set_data("http.request.method".into(), Value::from(method));
             data.set_data("url".into(), Value::from(url));
             if let Some(host) = target.host {
                 data.set_data("server.address".into(), Value::from(host));
             }
-            if let Some(port) = target.default_port {
+            // As Sentry's conventions ask: only a port the URL names.
+            if let Some(port) = target.port {
                 data.set_data("server.port".into(), Value::from(port));
             }
         }
-        let (propagates, traceparent) = settings;
         let propagate = if propagates {
             let parent = match &span {
-                Some(span) => span_link::parent_of(span.iter_headers()),
-                None => span_link::current_parent().map(|parent| parent.trace),
+                Some(span) => Some(span_link::child_parent(span)),
+                None => span_link::current_parent(tracing),
             };
             parent.map(|parent| (parent, traceparent))
         } else {
@@ -259,7 +283,6 @@ mod tests {
             scheme: Some(url.scheme()),
             host: url.host_str(),
             port: url.port(),
-            default_port: url.port_or_known_default(),
             path: url.path(),
         };
         assert_eq!(target.display(), "https://api.example.com:8443/v1/x");
@@ -268,7 +291,6 @@ mod tests {
             scheme: uri.scheme_str(),
             host: uri.host(),
             port: None,
-            default_port: None,
             path: uri.path(),
         };
         assert_eq!(relative.display(), "/only/a/path");

@@ -66,7 +66,7 @@ pub mod reqwest;
 #[cfg(feature = "tower")]
 pub mod tower;
 
-pub use carrier::{Extractor, Injector};
+pub use carrier::{Extractor, Injector, PreparedValue};
 pub use context::{Continued, PropagationContext};
 pub use dsc::DynamicSamplingContext;
 pub use headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT, TraceParent};
@@ -74,6 +74,7 @@ pub use http_client::HttpClientSpan;
 
 pub(crate) use settings::{PropagationSettings, default_targets};
 pub(crate) use trace_state::ClientFacts;
+use trace_state::Outgoing;
 
 /// Writes the trace headers of the current span into `carrier`: `sentry-trace`,
 /// `baggage` (the trace's dynamic sampling context first, then the members of a `baggage`
@@ -89,11 +90,15 @@ pub(crate) use trace_state::ClientFacts;
 /// `propagation_targets` do not apply here: they are about URLs. Use
 /// [`HttpClientSpan`] (or the `reqwest` and `tower` integrations) for HTTP.
 pub fn inject<I: Injector + ?Sized>(carrier: &mut I) -> bool {
-    let Some(parent) = span_link::current_parent() else {
+    let Some((traceparent, tracing)) =
+        PropagationSettings::with_current(|settings, tracing| (settings.traceparent, tracing))
+    else {
         return false;
     };
-    let traceparent = PropagationSettings::with_current(|s| s.traceparent).unwrap_or(false);
-    write_headers(carrier, parent.trace, traceparent);
+    let Some(parent) = span_link::current_parent(tracing) else {
+        return false;
+    };
+    write_headers(carrier, parent, traceparent);
     true
 }
 
@@ -108,9 +113,10 @@ pub fn extract<E: Extractor + ?Sized>(carrier: &E) -> Option<PropagationContext>
 fn write_headers<I: Injector + ?Sized>(carrier: &mut I, parent: TraceParent, traceparent: bool) {
     carrier.set(SENTRY_TRACE, parent.to_sentry_trace());
     let frozen = trace_state::freeze(parent.trace_id, parent.sampled, ClientFacts::current);
-    let baggage = frozen.baggage(carrier.get_existing(BAGGAGE));
-    if !baggage.is_empty() {
-        carrier.set(BAGGAGE, baggage);
+    match frozen.outgoing(carrier.get_existing(BAGGAGE)) {
+        Outgoing::Prepared(value) if value.is_empty() => {}
+        Outgoing::Prepared(value) => carrier.set_prepared(BAGGAGE, value),
+        Outgoing::Merged(value) => carrier.set(BAGGAGE, value),
     }
     if traceparent {
         carrier.set(TRACEPARENT, parent.to_traceparent());

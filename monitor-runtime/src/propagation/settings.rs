@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use sentry::{ClientOptions, Hub, Integration};
+use sentry::{ClientOptions, Hub, Integration, TracesSamplingStrategy};
 
 use crate::pattern::PatternList;
 
@@ -16,6 +16,9 @@ use crate::pattern::PatternList;
 pub(crate) struct PropagationSettings {
     pub(crate) targets: PatternList,
     pub(crate) traceparent: bool,
+    /// Whether the client samples traces: an unsampled span then means "not sampled",
+    /// else the decision is deferred.
+    pub(crate) tracing: bool,
 }
 
 impl Default for PropagationSettings {
@@ -23,6 +26,7 @@ impl Default for PropagationSettings {
         PropagationSettings {
             targets: default_targets(),
             traceparent: false,
+            tracing: true,
         }
     }
 }
@@ -43,14 +47,24 @@ impl Integration for PropagationSettings {
 }
 
 impl PropagationSettings {
-    /// Runs `f` with the settings of the client bound here: the defaults when the client
-    /// was not built by the toolkit; `None` when no client is bound.
-    pub(crate) fn with_current<R>(f: impl FnOnce(&PropagationSettings) -> R) -> Option<R> {
+    /// Runs `f` with the settings of the client bound here and whether that client
+    /// samples traces: the defaults when the client was not built by the toolkit; `None`
+    /// when no client is bound.
+    pub(crate) fn with_current<R>(f: impl FnOnce(&PropagationSettings, bool) -> R) -> Option<R> {
         let mut f = Some(f);
-        let mut call = |settings: &PropagationSettings| f.take().map(|f| f(settings));
+        let mut call =
+            |settings: &PropagationSettings, tracing| f.take().map(|f| f(settings, tracing));
         Hub::with_active(|hub| {
-            hub.with_integration(|settings: &PropagationSettings| call(settings))
-                .or_else(|| call(&DEFAULTS))
+            hub.with_integration(|settings: &PropagationSettings| call(settings, settings.tracing))
+                .or_else(|| {
+                    let tracing = hub.client().is_some_and(|client| {
+                        !matches!(
+                            client.options().traces_sampling_strategy,
+                            TracesSamplingStrategy::Disabled
+                        )
+                    });
+                    call(&DEFAULTS, tracing)
+                })
         })
     }
 

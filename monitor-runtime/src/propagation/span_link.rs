@@ -15,34 +15,58 @@
 use std::cell::Cell;
 
 use sentry::protocol::TraceId;
-use sentry::{Hub, Span, TransactionContext};
+use sentry::{Hub, Span, TransactionContext, TransactionOrSpan};
 
 use super::headers::TraceParent;
 use crate::span::{self, ActiveSpan, SpanKind, SpanSpec};
 
-/// The span an outgoing call is made from, as the next hop must see it.
-pub(crate) struct Parent {
-    /// Where the callee continues: the trace, the span to hang under, the decision.
-    pub(crate) trace: TraceParent,
-}
-
-/// The current span's propagation facts: the toolkit's current span on this thread, else
-/// the span on the hub's scope, else the scope's own propagation context (a trace id for
-/// errors and logs when nothing is traced, with the decision left to the callee). `None`
-/// when no client is bound.
-pub(crate) fn current_parent() -> Option<Parent> {
-    if let Some(trace) = span::with_current(|current| current.map(|c| parent_of(c.span.iter_headers()))) {
-        return trace.map(|trace| Parent { trace });
+/// The current span as the next hop must see it: the toolkit's current span on this
+/// thread, else the span on the hub's scope, else the scope's own propagation context (a
+/// trace id for errors and logs when nothing is traced, with the decision left to the
+/// callee). `tracing`: whether the client samples traces (an unsampled span is then "not
+/// sampled" rather than "deferred"). `None` when no client is bound.
+pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
+    if let Some(parent) =
+        span::with_current(|current| current.map(|c| parent_from(&c.span, c.sampled, tracing)))
+    {
+        return Some(parent);
     }
     Hub::with_active(|hub| {
         hub.configure_scope(|scope| match scope.get_span() {
-            Some(span) => parent_of(span.iter_headers()),
-            None => scope
-                .iter_trace_propagation_headers()
-                .find_map(|(_, value)| TraceParent::parse_sentry_trace(&value)),
+            Some(span) => Some(parent_from(&span, span::is_sampled(&span), tracing)),
+            None => parent_of(scope.iter_trace_propagation_headers()),
         })
     })
-    .map(|trace| Parent { trace })
+}
+
+/// `span` as the parent of the next hop. The ids are read from the span's context rather
+/// than from its `sentry-trace` header, which the SDK formats through an allocated hex
+/// string.
+fn parent_from(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceParent {
+    let context = span.get_trace_context();
+    let span_id = match span {
+        TransactionOrSpan::Transaction(_) => context.span_id,
+        // A child's context is its transaction's: its own id is asked for apart.
+        TransactionOrSpan::Span(span) => span.get_span_id(),
+    };
+    TraceParent {
+        trace_id: context.trace_id,
+        span_id,
+        sampled: match (sampled, tracing) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        },
+    }
+}
+
+/// A sampled child span started by [`start_child`], as the parent of the next hop.
+pub(crate) fn child_parent(child: &Span) -> TraceParent {
+    TraceParent {
+        trace_id: child.get_trace_context().trace_id,
+        span_id: child.get_span_id(),
+        sampled: Some(true),
+    }
 }
 
 /// A child of the current span with `op` and `description`, when the current span is
@@ -64,13 +88,11 @@ pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
 pub(crate) fn scope_trace_id() -> Option<TraceId> {
     Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
-        .and_then(|span| parent_of(span.iter_headers()))
-        .map(|parent| parent.trace_id)
+        .map(|span| span.get_trace_context().trace_id)
 }
 
-/// The propagation facts in a span's headers: its trace, the span itself as the parent,
-/// and the trace's decision (deferred when tracing is disabled).
-pub(crate) fn parent_of(headers: impl Iterator<Item = (&'static str, String)>) -> Option<TraceParent> {
+/// The propagation facts in `sentry-trace` headers.
+fn parent_of(headers: impl Iterator<Item = (&'static str, String)>) -> Option<TraceParent> {
     headers
         .filter(|(name, _)| *name == super::headers::SENTRY_TRACE)
         .find_map(|(_, value)| TraceParent::parse_sentry_trace(&value))

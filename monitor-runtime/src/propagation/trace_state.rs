@@ -20,6 +20,7 @@ use sentry::ClientOptions;
 use sentry::protocol::{OrganizationId, TraceId};
 
 use super::baggage::{self, Writer};
+use super::carrier::PreparedValue;
 use super::dsc::{DynamicSamplingContext, Head};
 
 /// Traces per generation.
@@ -35,6 +36,16 @@ pub(crate) struct Frozen {
     sentry_members: usize,
     /// Members of the incoming `baggage` that are not Sentry's, byte for byte.
     pub(crate) third_party: Vec<String>,
+    /// The `baggage` of an outgoing request that had none: the same for every call.
+    prepared: PreparedValue,
+}
+
+/// The `baggage` to send with one request.
+pub(crate) enum Outgoing<'a> {
+    /// The trace's usual value.
+    Prepared(&'a PreparedValue),
+    /// A value merged with the one the request already had.
+    Merged(String),
 }
 
 impl Frozen {
@@ -42,11 +53,24 @@ impl Frozen {
         let mut writer = Writer::default();
         dsc.write_baggage(&mut writer);
         let sentry_members = writer.len();
-        Frozen {
+        let mut frozen = Frozen {
             dsc,
             sentry_baggage: writer.finish(),
             sentry_members,
             third_party,
+            prepared: PreparedValue::new(String::new()),
+        };
+        frozen.prepared = PreparedValue::new(frozen.baggage(None));
+        frozen
+    }
+
+    /// The `baggage` for a request whose own `baggage` value is `existing`.
+    pub(crate) fn outgoing(&self, existing: Option<&str>) -> Outgoing<'_> {
+        match existing {
+            Some(existing) if !existing.trim().is_empty() => {
+                Outgoing::Merged(self.baggage(Some(existing)))
+            }
+            _ => Outgoing::Prepared(&self.prepared),
         }
     }
 
