@@ -169,7 +169,10 @@ impl EventFilter {
                     && (patterns.matches(value) || patterns.matches(&format!("{}: {value}", e.ty))))
         });
         exception
-            || event.message.as_deref().is_some_and(|m| patterns.matches(m))
+            || event
+                .message
+                .as_deref()
+                .is_some_and(|m| patterns.matches(m))
             || event
                 .logentry
                 .as_ref()
@@ -359,9 +362,18 @@ mod tests {
             e
         };
         let f = filter();
-        assert_eq!(f.check(&exception("ConnectionReset", "peer")), Some(DropReason::IgnoredError));
-        assert_eq!(f.check(&exception("io::Error", "write: broken pipe (os 32)")), Some(DropReason::IgnoredError));
-        assert_eq!(f.check(&exception("Timeout", "upstream took 5s")), Some(DropReason::IgnoredError));
+        assert_eq!(
+            f.check(&exception("ConnectionReset", "peer")),
+            Some(DropReason::IgnoredError)
+        );
+        assert_eq!(
+            f.check(&exception("io::Error", "write: broken pipe (os 32)")),
+            Some(DropReason::IgnoredError)
+        );
+        assert_eq!(
+            f.check(&exception("Timeout", "upstream took 5s")),
+            Some(DropReason::IgnoredError)
+        );
         assert_eq!(f.check(&exception("Timeout", "database took 5s")), None);
         let mut message = event(Level::Error);
         message.message = Some("write failed: broken pipe".into());

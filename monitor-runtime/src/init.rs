@@ -216,7 +216,9 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
         Some(dsn) => dsn.to_string(),
         None => LOCAL_DSN.to_owned(),
     };
-    let org_id = resolved.org_id().map(sentry::protocol::OrganizationId::from);
+    let org_id = resolved
+        .org_id()
+        .map(sentry::protocol::OrganizationId::from);
     // What the dynamic sampling context of a trace this client heads says about it; the
     // same values `ClientFacts::from_options` reads back from the client's options.
     let facts = ClientFacts {

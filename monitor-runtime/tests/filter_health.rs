@@ -21,7 +21,13 @@ fn filtered_transactions_and_errors_are_counted_by_reason() {
             .before_send_transaction(|t| (t.name.as_deref() != Some("secret")).then_some(t)),
     )
     .expect("init");
-    for name in ["GET /metrics", "GET /healthz", "GET /ready", "secret", "GET /api"] {
+    for name in [
+        "GET /metrics",
+        "GET /healthz",
+        "GET /ready",
+        "secret",
+        "GET /api",
+    ] {
         PerformanceMonitor::start_transaction(name).finish();
     }
     monitor_runtime::capture_message("broken pipe while writing", Level::Error);
@@ -36,7 +42,11 @@ fn filtered_transactions_and_errors_are_counted_by_reason() {
     assert_eq!(events["dropped_by_reason"]["ignored_transaction"], 3);
     assert_eq!(events["dropped_by_reason"]["before_send_transaction"], 1);
     assert_eq!(events["dropped_by_reason"]["ignored_error"], 1);
-    assert!(events["dropped_by_reason"].get("discarded_by_hook").is_none());
+    assert!(
+        events["dropped_by_reason"]
+            .get("discarded_by_hook")
+            .is_none()
+    );
     assert_eq!(events["dropped"], 5);
     drop(guard);
     let lines = std::fs::read_to_string(dir.join("events.jsonl")).expect("events file");

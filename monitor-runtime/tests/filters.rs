@@ -98,7 +98,10 @@ fn run_transactions(names: &[&'static str]) {
 #[test]
 fn ignored_transactions_are_not_sent() {
     let ((), captured) = Capture::new()
-        .configure(|c| c.ignore_transaction("GET /metrics").ignore_transaction("* /internal/*"))
+        .configure(|c| {
+            c.ignore_transaction("GET /metrics")
+                .ignore_transaction("* /internal/*")
+        })
         .run(|| {
             run_transactions(&[
                 "GET /metrics",
@@ -195,7 +198,11 @@ fn before_send_transaction_changes_or_drops_transactions() {
         .run(|| run_transactions(&["drop me", "keep me"]));
     assert_eq!(transaction_names(&captured), ["renamed keep me"]);
     assert_eq!(
-        captured.transactions()[0].raw().tags.get("team").map(String::as_str),
+        captured.transactions()[0]
+            .raw()
+            .tags
+            .get("team")
+            .map(String::as_str),
         Some("billing")
     );
 }

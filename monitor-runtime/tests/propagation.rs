@@ -168,7 +168,10 @@ fn an_outgoing_request_carries_the_current_span_and_the_heads_dynamic_sampling_c
     assert_eq!(span.name, format!("GET http://127.0.0.1:{port}/orders/7"));
     assert_eq!(span.status, Some(SpanStatus::Ok));
     assert_eq!(span.data["http.request.method"], "GET");
-    assert_eq!(span.data["url"], format!("http://127.0.0.1:{port}/orders/7"));
+    assert_eq!(
+        span.data["url"],
+        format!("http://127.0.0.1:{port}/orders/7")
+    );
     assert_eq!(span.data["server.address"], "127.0.0.1");
     assert_eq!(span.data["server.port"], port);
     assert_eq!(span.data["http.response.status_code"], 200);
@@ -179,7 +182,10 @@ fn an_outgoing_request_carries_the_current_span_and_the_heads_dynamic_sampling_c
         header(&headers, "sentry-trace"),
         format!("{}-{}-1", tx.trace_id(), span.span_id)
     );
-    assert!(headers.get("traceparent").is_none(), "traceparent is opt-in");
+    assert!(
+        headers.get("traceparent").is_none(),
+        "traceparent is opt-in"
+    );
 
     // baggage: the head's dynamic sampling context, every entry.
     let (dsc, others) = baggage(header(&headers, "baggage"));
@@ -218,7 +224,10 @@ fn urls_outside_the_propagation_targets_get_no_trace_headers_but_a_span() {
     let headers = seen.only();
     assert!(headers.get("sentry-trace").is_none(), "{headers:?}");
     assert!(headers.get("baggage").is_none(), "{headers:?}");
-    assert_eq!(http_span(&captured, "checkout").status, Some(SpanStatus::Ok));
+    assert_eq!(
+        http_span(&captured, "checkout").status,
+        Some(SpanStatus::Ok)
+    );
 }
 
 #[test]
@@ -263,7 +272,10 @@ fn credentials_and_secret_query_values_do_not_reach_the_span() {
     assert_eq!(span.name, format!("GET http://127.0.0.1:{port}/login"));
     let everything = serde_json::to_string(captured.transaction("checkout").raw()).unwrap();
     for secret in ["hunter2", "alice", "s3cr3t", "token", "page=2", "frag"] {
-        assert!(!everything.contains(secret), "{secret} leaked: {everything}");
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked: {everything}"
+        );
     }
 }
 
@@ -398,7 +410,10 @@ fn a_continued_trace_forwards_the_frozen_context_and_other_baggage_intact() {
     );
     let (forwarded, others) = baggage(header(&headers, "baggage"));
     let (incoming, _) = baggage(UPSTREAM_BAGGAGE);
-    assert_eq!(forwarded, incoming, "the upstream context is forwarded unchanged");
+    assert_eq!(
+        forwarded, incoming,
+        "the upstream context is forwarded unchanged"
+    );
     assert_eq!(others, ["vendor=abc;ttl=1"]);
 
     // The envelope header is the upstream's context (the SDK's header type has no
@@ -424,7 +439,10 @@ fn an_unsampled_upstream_decision_is_honoured() {
             upstream.instrument(checkout(format!("{base}/a"))).await;
         }
     });
-    assert!(captured.transactions().is_empty(), "rate 1.0 here, but upstream said no");
+    assert!(
+        captured.transactions().is_empty(),
+        "rate 1.0 here, but upstream said no"
+    );
     let forwarded = seen.only();
     assert!(header(&forwarded, "sentry-trace").starts_with(UPSTREAM_TRACE));
     assert!(header(&forwarded, "sentry-trace").ends_with("-0"));
@@ -526,7 +544,10 @@ fn strict_trace_continuation_refuses_traces_of_other_organisations() {
         UPSTREAM_TRACE
     );
     assert_ne!(
-        continued_trace(Capture::new().configure(|c| c.org_id(17)), "sentry-org_id=99"),
+        continued_trace(
+            Capture::new().configure(|c| c.org_id(17)),
+            "sentry-org_id=99"
+        ),
         UPSTREAM_TRACE
     );
     // No organisation upstream: refused only when strict.
@@ -576,7 +597,10 @@ fn behind_sentry_tower_the_request_transaction_keeps_the_callers_context() {
             tokio::spawn(async move { axum::serve(listener, app).await });
             let response = reqwest::Client::new()
                 .get(format!("http://{addr}/work"))
-                .header("sentry-trace", format!("{UPSTREAM_TRACE}-{UPSTREAM_SPAN}-1"))
+                .header(
+                    "sentry-trace",
+                    format!("{UPSTREAM_TRACE}-{UPSTREAM_SPAN}-1"),
+                )
                 .header("baggage", UPSTREAM_BAGGAGE)
                 .send()
                 .await
@@ -587,7 +611,9 @@ fn behind_sentry_tower_the_request_transaction_keeps_the_callers_context() {
     let tx = captured.transaction("GET /work");
     assert_eq!(tx.trace_id(), UPSTREAM_TRACE);
     assert!(
-        tx.spans().iter().any(|s| s.op.as_deref() == Some("http.handler")),
+        tx.spans()
+            .iter()
+            .any(|s| s.op.as_deref() == Some("http.handler")),
         "{}",
         tx.tree()
     );

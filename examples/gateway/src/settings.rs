@@ -52,7 +52,11 @@ impl Settings {
     /// assert!(Settings::from_vars(|name| (name == "WEB_SERVICE_URL").then(|| "crm:8080".to_owned())).is_err());
     /// ```
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
-        let non_empty = |name| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let non_empty = |name| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let port = match non_empty("PORT") {
             Some(port) => port.parse().map_err(|_| SettingsError {
                 name: "PORT",

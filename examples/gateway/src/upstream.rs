@@ -49,7 +49,9 @@ impl WebService {
             .unwrap_or_default();
         WebService {
             base: base.into(),
-            client: ClientBuilder::new(client).with(TraceMiddleware::new()).build(),
+            client: ClientBuilder::new(client)
+                .with(TraceMiddleware::new())
+                .build(),
         }
     }
 

@@ -288,7 +288,9 @@ fn one_gateway_request_is_one_trace_across_both_services() {
             .get(parent)
             .unwrap_or_else(|| panic!("parent {parent} is no http.client span of the gateway"));
         let called = client["data"]["url"].as_str().unwrap();
-        let served = tx["payload"]["request"]["url"].as_str().expect("request url");
+        let served = tx["payload"]["request"]["url"]
+            .as_str()
+            .expect("request url");
         assert_eq!(
             called.rsplit_once("/api/").map(|(_, p)| p),
             served.rsplit_once("/api/").map(|(_, p)| p)
@@ -349,7 +351,10 @@ fn at_rate_half_every_trace_is_sampled_in_both_services_or_neither() {
     }
     let web_traces: BTreeSet<&str> = per_trace.keys().copied().collect();
     let gw_traces: BTreeSet<&str> = gateway_traces.keys().copied().collect();
-    assert_eq!(web_traces, gw_traces, "sampled in both services or in neither");
+    assert_eq!(
+        web_traces, gw_traces,
+        "sampled in both services or in neither"
+    );
 
     for (trace, txs) in &per_trace {
         assert_eq!(txs.len(), 4, "trace {trace}: every call of a sampled trace");
@@ -363,10 +368,18 @@ fn at_rate_half_every_trace_is_sampled_in_both_services_or_neither() {
 
     // Errors are sent whatever the trace's decision, and their context says which it was.
     let errors = web_events.of_type("event");
-    assert_eq!(errors.len(), REQUESTS, "organisation 3 fails on every request");
+    assert_eq!(
+        errors.len(),
+        REQUESTS,
+        "organisation 3 fails on every request"
+    );
     for error in errors {
         let trace = trace_id(error);
-        let expected = if gw_traces.contains(trace) { "true" } else { "false" };
+        let expected = if gw_traces.contains(trace) {
+            "true"
+        } else {
+            "false"
+        };
         assert_eq!(error["trace"]["sampled"], expected, "{trace}");
         assert_eq!(error["trace"]["sample_rate"], "0.5");
         assert_eq!(error["trace"]["transaction"], "GET /api/v1/dashboard");

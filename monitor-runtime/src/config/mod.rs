@@ -1343,11 +1343,17 @@ impl fmt::Debug for Config {
             .field("known_transactions", &self.known_transactions)
             .field("hooks", &self.hooks)
             .field("enable_logs", &self.enable_logs)
-            .field("trace_propagation_targets", &self.trace_propagation_targets.to_string())
+            .field(
+                "trace_propagation_targets",
+                &self.trace_propagation_targets.to_string(),
+            )
             .field("propagate_traceparent", &self.propagate_traceparent)
             .field("strict_trace_continuation", &self.strict_trace_continuation)
             .field("org_id", &resolved.org_id())
-            .field("ignored_transactions", &self.ignored_transactions.to_string())
+            .field(
+                "ignored_transactions",
+                &self.ignored_transactions.to_string(),
+            )
             .field("ignore_health_checks", &self.ignore_health_checks)
             .field("ignored_errors", &self.ignored_errors.to_string())
             .field("warnings", &self.warnings)

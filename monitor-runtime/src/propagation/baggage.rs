@@ -55,7 +55,9 @@ impl Member<'_> {
 
     /// The key without `sentry-` when this member belongs to Sentry.
     pub(crate) fn sentry_key(&self) -> Option<&str> {
-        self.key.strip_prefix(SENTRY_PREFIX).filter(|k| !k.is_empty())
+        self.key
+            .strip_prefix(SENTRY_PREFIX)
+            .filter(|k| !k.is_empty())
     }
 }
 
@@ -196,7 +198,10 @@ mod tests {
         let value = "GET /api/v1/orgs/{id}, 100% \"done\"; é\\";
         assert!(writer.push("sentry-transaction", value));
         let header = writer.finish();
-        assert!(header.bytes().all(|b| b.is_ascii() && b != b' '), "{header}");
+        assert!(
+            header.bytes().all(|b| b.is_ascii() && b != b' '),
+            "{header}"
+        );
         let member = members(&header).next().unwrap();
         assert_eq!(member.decoded_value(), value);
     }

@@ -193,6 +193,7 @@ impl PropagationContext {
     /// Freezes the trace's context for the transaction the SDK started for it (a
     /// `sentry-tower` request transaction continuing `sentry-trace`), if the SDK did
     /// continue it.
+    #[cfg(feature = "tower")]
     pub(crate) fn adopt_for(&self, continued: TraceId) {
         if continued == self.parent.trace_id {
             let _ = self.adopt();
@@ -234,11 +235,9 @@ impl<F: Future> Future for Continued<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let parent = *this.parent.get_or_insert_with(|| {
-            this.context
-                .take()
-                .and_then(|context| context.adopt())
-        });
+        let parent = *this
+            .parent
+            .get_or_insert_with(|| this.context.take().and_then(|context| context.adopt()));
         let inner = this.inner;
         span_link::with_remote_parent(parent, || inner.poll(cx))
     }
@@ -302,7 +301,10 @@ mod tests {
         let other = "0123456789abcdef0123456789abcdef";
         let context = PropagationContext::extract(&headers(&[
             ("sentry-trace", &format!("{TRACE}-{PARENT}")),
-            ("baggage", &format!("sentry-trace_id={other},sentry-sample_rate=0.5")),
+            (
+                "baggage",
+                &format!("sentry-trace_id={other},sentry-sample_rate=0.5"),
+            ),
         ]))
         .unwrap();
         assert_eq!(context.dsc(), Some(&DynamicSamplingContext::default()));

@@ -82,5 +82,10 @@ fn replace_trace_header(envelope: Envelope, dsc: &DynamicSamplingContext) -> Env
 /// The `sample_rate` of the header the SDK wrote (the header type has no getters).
 fn sdk_sample_rate(envelope: &Envelope) -> Option<f32> {
     let headers = serde_json::to_value(envelope.headers()).ok()?;
-    headers.get("trace")?.get("sample_rate")?.as_str()?.parse().ok()
+    headers
+        .get("trace")?
+        .get("sample_rate")?
+        .as_str()?
+        .parse()
+        .ok()
 }

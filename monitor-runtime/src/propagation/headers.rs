@@ -121,7 +121,11 @@ impl TraceParent {
         push_hex(&mut out, &self.trace_id);
         out.push('-');
         push_hex(&mut out, &self.span_id);
-        out.push_str(if self.sampled == Some(true) { "-01" } else { "-00" });
+        out.push_str(if self.sampled == Some(true) {
+            "-01"
+        } else {
+            "-00"
+        });
         out
     }
 }
@@ -176,7 +180,8 @@ pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
 }
 
 fn is_lower_hex(text: &str) -> bool {
-    text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_hex(text: &str) -> bool {

@@ -253,7 +253,6 @@ impl Drop for HttpClientSpan {
 pub fn status_of(status: u16) -> SpanStatus {
     match status {
         100..=399 => SpanStatus::Ok,
-        400 => SpanStatus::InvalidArgument,
         401 => SpanStatus::Unauthenticated,
         403 => SpanStatus::PermissionDenied,
         404 => SpanStatus::NotFound,

@@ -4,8 +4,8 @@
 //! - **Out.** [`inject`] writes `sentry-trace` (the current span as the parent, with the
 //!   trace's sampling decision) and `baggage` (the trace's [dynamic sampling
 //!   context](DynamicSamplingContext)) into any [`Injector`]: an HTTP header map, a queue
-//!   message's headers. For HTTP, the [`reqwest`](crate::propagation::reqwest) middleware
-//!   and the [`tower`](crate::propagation::tower) layer (cargo features `reqwest`, `tower`)
+//!   message's headers. For HTTP, the `propagation::reqwest` middleware and the
+//!   `propagation::tower` layer (cargo features `reqwest`, `tower`)
 //!   also record each request as an `http.client` span, and inject only into URLs matching
 //!   `SENTRY_TRACE_PROPAGATION_TARGETS`.
 //! - **In.** [`extract`] reads them back from any [`Extractor`] into a

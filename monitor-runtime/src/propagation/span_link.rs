@@ -74,7 +74,11 @@ pub(crate) fn child_parent(child: &Span) -> TraceParent {
 pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
     let from_toolkit = span::with_current(|current| {
         let current = current?;
-        Some(current.sampled.then(|| current.span.start_child(op, description)))
+        Some(
+            current
+                .sampled
+                .then(|| current.span.start_child(op, description)),
+        )
     });
     match from_toolkit {
         Some(child) => child,
@@ -86,6 +90,7 @@ pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
 }
 
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
+#[cfg(feature = "tower")]
 pub(crate) fn scope_trace_id() -> Option<TraceId> {
     Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
         .map(|span| span.get_trace_context().trace_id)

@@ -207,7 +207,9 @@ static STORE: Mutex<Option<Store>> = Mutex::new(None);
 fn store() -> MutexGuard<'static, Option<Store>> {
     // A panic while holding the lock cannot leave the maps inconsistent: every change is
     // one insert or remove.
-    STORE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    STORE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn with_store<R>(f: impl FnOnce(&mut Store) -> R) -> R {
@@ -308,10 +310,16 @@ mod tests {
     fn an_incoming_context_replaces_head_facts_but_not_a_frozen_context() {
         let id = trace(u64::MAX - 2);
         note_head(id, "GET /b", 1.0);
-        let incoming = Frozen::new(DynamicSamplingContext::from_baggage("sentry-sample_rate=0.1"), vec![]);
+        let incoming = Frozen::new(
+            DynamicSamplingContext::from_baggage("sentry-sample_rate=0.1"),
+            vec![],
+        );
         let kept = freeze_incoming(id, incoming);
         assert_eq!(kept.dsc.sample_rate(), Some(0.1));
-        let other = Frozen::new(DynamicSamplingContext::from_baggage("sentry-sample_rate=0.7"), vec![]);
+        let other = Frozen::new(
+            DynamicSamplingContext::from_baggage("sentry-sample_rate=0.7"),
+            vec![],
+        );
         assert_eq!(freeze_incoming(id, other).dsc.sample_rate(), Some(0.1));
     }
 
@@ -326,16 +334,31 @@ mod tests {
             header,
             "sentry-trace_id=t,sentry-sampled=true,shared=mine,app=2,vendor=up;p=1"
         );
-        assert_eq!(frozen.baggage(None), "sentry-trace_id=t,sentry-sampled=true,vendor=up;p=1,shared=upstream");
+        assert_eq!(
+            frozen.baggage(None),
+            "sentry-trace_id=t,sentry-sampled=true,vendor=up;p=1,shared=upstream"
+        );
     }
 
     #[test]
     fn generations_bound_memory_and_keep_traces_in_use() {
         let mut store = Store::default();
         let keep = trace(7);
-        store.insert(keep, Entry::Head(HeadFacts { transaction: "keep".into(), sample_rate: 1.0 }));
+        store.insert(
+            keep,
+            Entry::Head(HeadFacts {
+                transaction: "keep".into(),
+                sample_rate: 1.0,
+            }),
+        );
         for n in 0..(GENERATION as u64 * 5) {
-            store.insert(trace(1_000 + n), Entry::Head(HeadFacts { transaction: "x".into(), sample_rate: 1.0 }));
+            store.insert(
+                trace(1_000 + n),
+                Entry::Head(HeadFacts {
+                    transaction: "x".into(),
+                    sample_rate: 1.0,
+                }),
+            );
             if n % 1000 == 0 {
                 assert!(store.get(keep).is_some(), "lost after {n}");
             }
