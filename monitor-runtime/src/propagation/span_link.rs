@@ -14,7 +14,6 @@
 
 use std::cell::Cell;
 
-use sentry::protocol::TraceId;
 use sentry::{Hub, Span, TransactionContext, TransactionOrSpan};
 
 use super::headers::TraceParent;
@@ -91,7 +90,7 @@ pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
 
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
 #[cfg(feature = "tower")]
-pub(crate) fn scope_trace_id() -> Option<TraceId> {
+pub(crate) fn scope_trace_id() -> Option<sentry::protocol::TraceId> {
     Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
         .map(|span| span.get_trace_context().trace_id)
 }
