@@ -391,7 +391,10 @@ fn a_continued_trace_forwards_the_frozen_context_and_other_baggage_intact() {
         async move {
             let base = server(seen).await;
             upstream
-                .instrument(checkout(format!("{base}/orders/7")))
+                .instrument(async {
+                    checkout(format!("{base}/orders/7")).await;
+                    failing_step();
+                })
                 .await;
         }
     });
@@ -417,10 +420,23 @@ fn a_continued_trace_forwards_the_frozen_context_and_other_baggage_intact() {
     assert_eq!(others, ["vendor=abc;ttl=1"]);
 
     // The envelope header is the upstream's context (the SDK's header type has no
-    // `replay_id`).
+    // `replay_id`), on the transaction and on the error event of the trace alike.
     let mut expected = as_json(&incoming);
     expected.as_object_mut().unwrap().remove("replay_id");
-    assert_eq!(captured.trace_header("checkout"), Some(expected));
+    assert_eq!(captured.trace_header("checkout"), Some(expected.clone()));
+    let event_envelope = captured
+        .envelopes()
+        .iter()
+        .find(|e| e.event().is_some())
+        .expect("the error event");
+    let headers = serde_json::to_value(event_envelope.headers()).unwrap();
+    assert_eq!(headers["trace"], expected);
+}
+
+#[monitored(transaction, name = "failing_step")]
+#[monitor_runtime::capture_errors]
+fn failing_step() -> Result<(), std::io::Error> {
+    Err(std::io::Error::other("payment provider down"))
 }
 
 #[test]
@@ -555,6 +571,25 @@ fn strict_trace_continuation_refuses_traces_of_other_organisations() {
     assert_eq!(
         continued_trace(Capture::new().configure(|c| c.org_id(17)), "vendor=1"),
         UPSTREAM_TRACE
+    );
+}
+
+#[test]
+fn strict_continuation_applies_to_the_sdks_own_continuation_too() {
+    use monitor_runtime::sentry::{self, TransactionContext};
+
+    let headers = upstream_headers("sentry-org_id=99");
+    let (trace, _) = strict(17).run(|| {
+        let pairs = headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let ctx = TransactionContext::continue_from_headers("GET /sdk", "http.server", pairs);
+        let transaction = sentry::start_transaction(ctx);
+        let trace = transaction.get_trace_context().trace_id.to_string();
+        transaction.finish();
+        trace
+    });
+    assert_ne!(
+        trace, UPSTREAM_TRACE,
+        "sentry-tower's continuation obeys the same rule"
     );
 }
 

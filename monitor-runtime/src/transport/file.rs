@@ -171,6 +171,28 @@ mod tests {
     }
 
     #[test]
+    fn event_and_transaction_lines_carry_the_envelopes_trace_header() {
+        let dsc = sentry::protocol::DynamicSamplingContext::new()
+            .with_sample_rate(0.5)
+            .with_transaction("GET /api".into());
+        let headers = sentry::protocol::EnvelopeHeaders::new().with_trace(dsc);
+        let mut envelope = Envelope::new().with_headers(headers);
+        envelope.add_item(Transaction {
+            name: Some("GET /api".into()),
+            ..Default::default()
+        });
+        let lines: Vec<Value> = envelope_lines(&envelope)
+            .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
+            .collect();
+        assert_eq!(lines[0]["trace"]["sample_rate"], "0.5");
+        assert_eq!(lines[0]["trace"]["transaction"], "GET /api");
+        let plain: Vec<Value> = envelope_lines(&Envelope::from(Event::default()))
+            .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
+            .collect();
+        assert!(plain[0].get("trace").is_none());
+    }
+
+    #[test]
     fn each_item_becomes_one_parseable_json_line_appended() {
         let path = temp_path("lines");
         let _ = std::fs::remove_file(&path);
