@@ -11,8 +11,7 @@
 #![cfg(unix)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -168,30 +167,35 @@ fn gateway(dir: &Path, rate: &str, web: &Service) -> Service {
     Service::start(command, dir.join("gateway.jsonl"))
 }
 
-/// A minimal HTTP/1.1 GET: one request per connection; the status and body.
-fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
+/// Requests to the gateway, from a small runtime of the test's own.
+struct Client {
+    runtime: tokio::runtime::Runtime,
+    http: reqwest::Client,
+}
+
+impl Client {
+    fn new() -> Client {
+        Client {
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime"),
+            http: reqwest::Client::new(),
+        }
     }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
+
+    /// `GET http://{addr}{path}`: the status and body.
+    fn get(&self, addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        self.runtime.block_on(async {
+            let mut request = self.http.get(format!("http://{addr}{path}"));
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let response = request.send().await.expect("a response");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("a body"))
+        })
+    }
 }
 
 const ADMIN: (&str, &str) = ("Authorization", "Bearer admin-token");
@@ -235,12 +239,13 @@ fn one_gateway_request_is_one_trace_across_both_services() {
     let dir = tempfile::tempdir().expect("temp dir");
     let web = web_service(dir.path(), "1.0");
     let gw = gateway(dir.path(), "1.0", &web);
-    let (status, body) = get(&gw.addr, "/api/v1/dashboard", &[ADMIN]);
+    let client = Client::new();
+    let (status, body) = client.get(&gw.addr, "/api/v1/dashboard", &[ADMIN]);
     assert_eq!(status, 200, "{body}");
     let dashboard: Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(dashboard["organisations"], 3, "{dashboard}");
     assert_eq!(dashboard["unavailable"], 1, "organisation 3 has no members");
-    let (status, _) = get(&gw.addr, "/health", &[]);
+    let (status, _) = client.get(&gw.addr, "/health", &[]);
     assert_eq!(status, 200);
     let web_addr = web.addr.clone();
     let gw_events = Events::read(&gw.stop());
@@ -327,8 +332,9 @@ fn at_rate_half_every_trace_is_sampled_in_both_services_or_neither() {
     // The web service would keep everything on its own: the gateway's decision must win.
     let web = web_service(dir.path(), "1.0");
     let gw = gateway(dir.path(), "0.5", &web);
+    let client = Client::new();
     for _ in 0..REQUESTS {
-        let (status, body) = get(&gw.addr, "/api/v1/dashboard", &[ADMIN]);
+        let (status, body) = client.get(&gw.addr, "/api/v1/dashboard", &[ADMIN]);
         assert_eq!(status, 200, "{body}");
     }
     let gw_events = Events::read(&gw.stop());
