@@ -5,13 +5,12 @@
 
 use std::borrow::Cow;
 
-use sentry::Span;
-use sentry::protocol::{SpanStatus, Value};
+use sentry::protocol::SpanStatus;
 
 use super::carrier::Injector;
 use super::headers::TraceParent;
 use super::settings::PropagationSettings;
-use super::span_link;
+use super::span_link::{self, ChildSpan};
 
 /// The span operation of outgoing HTTP requests.
 pub const OP: &str = "http.client";
@@ -42,7 +41,7 @@ pub const OP: &str = "http.client";
 #[derive(Debug)]
 #[must_use = "the span is finished when this is finished or dropped"]
 pub struct HttpClientSpan {
-    span: Option<Span>,
+    span: Option<ChildSpan>,
     /// What the callee continues, when the URL is a propagation target.
     propagate: Option<(TraceParent, bool)>,
 }
@@ -170,20 +169,11 @@ impl HttpClientSpan {
         let span = span_link::start_child(OP, &description);
         if let Some(span) = &span {
             let url = description[prefix.len()..].to_owned();
-            let mut data = span.data();
-            data.set_data("http.request.method".into(), Value::from(method));
-            data.set_data("url".into(), Value::from(url));
-            if let Some(host) = target.host {
-                data.set_data("server.address".into(), Value::from(host));
-            }
-            // As Sentry's conventions ask: only a port the URL names.
-            if let Some(port) = target.port {
-                data.set_data("server.port".into(), Value::from(port));
-            }
+            span.set_request_data(method, url, target.host, target.port);
         }
         let propagate = if propagates {
             let parent = match &span {
-                Some(span) => Some(span_link::child_parent(span)),
+                Some(span) => Some(span.as_parent()),
                 None => span_link::current_parent(tracing),
             };
             parent.map(|parent| (parent, traceparent))
@@ -219,9 +209,7 @@ impl HttpClientSpan {
     /// Finishes the span with the response's HTTP status.
     pub fn finish(mut self, status: u16) {
         if let Some(span) = self.span.take() {
-            span.set_data("http.response.status_code", Value::from(status));
-            span.set_status(status_of(status));
-            span.finish();
+            span.finish_with_response(status, status_of(status));
         }
     }
 
@@ -230,8 +218,7 @@ impl HttpClientSpan {
     /// connection was refused).
     pub fn fail(mut self, status: SpanStatus) {
         if let Some(span) = self.span.take() {
-            span.set_status(status);
-            span.finish();
+            span.finish(status);
         }
     }
 }
@@ -239,12 +226,11 @@ impl HttpClientSpan {
 impl Drop for HttpClientSpan {
     fn drop(&mut self) {
         if let Some(span) = self.span.take() {
-            span.set_status(if std::thread::panicking() {
+            span.finish(if std::thread::panicking() {
                 SpanStatus::InternalError
             } else {
                 SpanStatus::Cancelled
             });
-            span.finish();
         }
     }
 }

@@ -4,7 +4,8 @@
 //! `Span`, the toolkit's current one held in `span::current`). What propagation needs from
 //! it:
 //! - the current span's trace id, span id and sampling decision ([`current_parent`]);
-//! - an `http.client` child of the current span, not made current ([`start_child`]);
+//! - an `http.client` child of the current span, not made current ([`start_child`],
+//!   [`ChildSpan`]);
 //! - roots that continue a remote parent: [`with_remote_parent`] makes one the parent of
 //!   the first toolkit span started where no toolkit span is current, and
 //!   [`remote_root`] is what `span::active` calls to start it.
@@ -14,6 +15,7 @@
 
 use std::cell::Cell;
 
+use sentry::protocol::{SpanStatus, Value};
 use sentry::{Hub, Span, TransactionContext, TransactionOrSpan};
 
 use super::headers::TraceParent;
@@ -59,18 +61,60 @@ fn parent_from(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceP
     }
 }
 
-/// A sampled child span started by [`start_child`], as the parent of the next hop.
-pub(crate) fn child_parent(child: &Span) -> TraceParent {
-    TraceParent {
-        trace_id: child.get_trace_context().trace_id,
-        span_id: child.get_span_id(),
-        sampled: Some(true),
+/// A child of the current span that is not made current (an `http.client` span): on
+/// today's span layer, the SDK's `Span`.
+#[derive(Debug)]
+pub(crate) struct ChildSpan(Span);
+
+impl ChildSpan {
+    /// Sets the request's data entries, under one lock: `http.request.method`, `url`,
+    /// `server.address` and `server.port` (as Sentry's conventions ask: only a port the
+    /// URL names).
+    pub(crate) fn set_request_data(
+        &self,
+        method: &str,
+        url: String,
+        host: Option<&str>,
+        port: Option<u16>,
+    ) {
+        let mut data = self.0.data();
+        data.set_data("http.request.method".into(), Value::from(method));
+        data.set_data("url".into(), Value::from(url));
+        if let Some(host) = host {
+            data.set_data("server.address".into(), Value::from(host));
+        }
+        if let Some(port) = port {
+            data.set_data("server.port".into(), Value::from(port));
+        }
+    }
+
+    /// Finishes the child with the response's HTTP status (`http.response.status_code`)
+    /// and `status`.
+    pub(crate) fn finish_with_response(self, code: u16, status: SpanStatus) {
+        self.0
+            .set_data("http.response.status_code", Value::from(code));
+        self.finish(status);
+    }
+
+    /// The child as the parent of the next hop (it exists only in sampled traces).
+    pub(crate) fn as_parent(&self) -> TraceParent {
+        TraceParent {
+            trace_id: self.0.get_trace_context().trace_id,
+            span_id: self.0.get_span_id(),
+            sampled: Some(true),
+        }
+    }
+
+    /// Finishes the child with `status`.
+    pub(crate) fn finish(self, status: SpanStatus) {
+        self.0.set_status(status);
+        self.0.finish();
     }
 }
 
 /// A child of the current span with `op` and `description`, when the current span is
 /// sampled; it is not made current. `None` when nothing would be recorded.
-pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
+pub(crate) fn start_child(op: &str, description: &str) -> Option<ChildSpan> {
     let from_toolkit = span::with_current(|current| {
         let current = current?;
         Some(
@@ -79,13 +123,14 @@ pub(crate) fn start_child(op: &str, description: &str) -> Option<Span> {
                 .then(|| current.span.start_child(op, description)),
         )
     });
-    match from_toolkit {
+    let child = match from_toolkit {
         Some(child) => child,
         None => Hub::with_active(|hub| {
             let parent = hub.configure_scope(|scope| scope.get_span())?;
             span::is_sampled(&parent).then(|| parent.start_child(op, description))
         }),
-    }
+    };
+    child.map(ChildSpan)
 }
 
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
