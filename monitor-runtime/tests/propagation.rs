@@ -393,7 +393,7 @@ fn a_continued_trace_forwards_the_frozen_context_and_other_baggage_intact() {
             upstream
                 .instrument(async {
                     checkout(format!("{base}/orders/7")).await;
-                    failing_step();
+                    assert!(failing_step().is_err());
                 })
                 .await;
         }
