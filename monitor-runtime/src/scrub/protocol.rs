@@ -206,12 +206,29 @@ impl Scrubber {
         }
         let mut out = Envelope::new();
         if *env.headers() != EnvelopeHeaders::new() {
-            out = out.with_headers(env.headers().clone());
+            out = out.with_headers(self.scrub_headers(env.headers()));
         }
         for item in env.into_items() {
             out.add_item(self.scrub_item(item));
         }
         out
+    }
+
+    /// The envelope headers with the transaction name of their dynamic sampling context
+    /// (`trace.transaction`) scrubbed: it repeats the root transaction's name, which the
+    /// transaction item has scrubbed. The SDK's header types have no getters, so the header
+    /// goes through JSON; only a name that changes is written back.
+    fn scrub_headers(&self, headers: &EnvelopeHeaders) -> EnvelopeHeaders {
+        let scrubbed = serde_json::to_value(headers).ok().and_then(|mut json| {
+            let name = json.get_mut("trace")?.get_mut("transaction")?;
+            let clean = match self.scrub_str(name.as_str()?) {
+                Cow::Owned(clean) => clean,
+                Cow::Borrowed(_) => return None,
+            };
+            *name = Value::String(clean);
+            serde_json::from_value(json).ok()
+        });
+        scrubbed.unwrap_or_else(|| headers.clone())
     }
 
     /// Scrubs one envelope item, as [`scrub_envelope`](Self::scrub_envelope) does for each:

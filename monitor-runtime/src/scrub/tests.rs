@@ -1218,3 +1218,28 @@ fn request_body_keeps_non_json_and_clean_json_intact() {
     s.scrub_request(&mut r);
     assert_eq!(r.data.as_deref(), Some(pretty));
 }
+
+#[test]
+fn the_trace_header_loses_secrets_in_its_transaction_name() {
+    use sentry::protocol::{DynamicSamplingContext, EnvelopeHeaders};
+
+    let name = "GET /reset?token=t0k-in-name&page=2";
+    let headers = EnvelopeHeaders::new().with_trace(
+        DynamicSamplingContext::new()
+            .with_transaction(name.to_owned())
+            .with_release("shop@1.0".to_owned()),
+    );
+    let mut envelope = Envelope::new().with_headers(headers);
+    envelope.add_item(Transaction {
+        name: Some(name.to_owned()),
+        ..Default::default()
+    });
+    let envelope = scrubber().scrub_envelope(envelope);
+    let mut wire = Vec::new();
+    envelope
+        .to_writer(&mut wire)
+        .unwrap_or_else(|e| panic!("serialisation failed: {e}"));
+    let wire = String::from_utf8_lossy(&wire);
+    assert_clean(&wire, &["t0k-in-name"], &["shop@1.0", "page=2"]);
+    assert_eq!(wire.matches("token=[Filtered]").count(), 2, "{wire}");
+}

@@ -14,8 +14,8 @@ pub use active::SpanKind;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
-pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish};
-pub(crate) use current::{Current, get as current, swap};
+pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish, is_sampled};
+pub(crate) use current::{Current, get as current, swap, with as with_current};
 
 use sentry::TransactionOrSpan;
 use sentry::protocol::TraceContext;
