@@ -304,3 +304,129 @@ fn no_span_allocated_and_no_data_evaluated_inside_an_unsampled_transaction() {
     );
     assert_eq!(captured.transaction("sampled").spans().len(), 3);
 }
+
+/// The privacy scrubber allocates nothing for clean input (issue 9): an error event with its
+/// breadcrumbs, tags, extra, contexts, exception and request, a transaction with its spans,
+/// a log, a metric and free text are scanned without a copy. What the transport's preparation
+/// stage allocates per envelope beyond this is the rebuilt envelope itself (the SDK gives no
+/// mutable access to its items), measured in `benches/anchors` (`s9_*`).
+#[test]
+fn scrubbing_clean_items_allocates_nothing() {
+    use std::time::SystemTime;
+
+    use monitor_runtime::scrub::Scrubber;
+    use monitor_runtime::sentry::protocol::{
+        Breadcrumb, Context, Event, Exception, Level, Log, LogAttribute, LogLevel, Map, Metric,
+        MetricType, Request, Span, Transaction, Value,
+    };
+
+    let text = |s: &str| Value::String(s.to_owned());
+    let map = |pairs: &[(&str, Value)]| -> Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    };
+    let strings = |pairs: &[(&str, &str)]| -> Map<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let mut event = Event {
+        level: Level::Error,
+        message: Some("GET /api/v1/orders/42 failed after 3 retries: upstream timed out".into()),
+        exception: vec![Exception {
+            ty: "TimeoutError".into(),
+            value: Some("deadline of 2s exceeded while calling https://api.example.com/x".into()),
+            ..Default::default()
+        }]
+        .into(),
+        breadcrumbs: (0..50)
+            .map(|i| Breadcrumb {
+                category: Some("http".into()),
+                message: Some(format!("GET /api/v1/orders/{i} 200 in 12ms")),
+                data: map(&[("status_code", Value::from(200)), ("url", text("/api/v1"))]),
+                ..Default::default()
+            })
+            .collect::<Vec<_>>()
+            .into(),
+        tags: strings(&[
+            ("route", "GET /api/v1/orders/{id}"),
+            ("region", "eu-west-1"),
+        ]),
+        extra: map(&[
+            ("attempts", Value::from(3)),
+            ("key_id", text("k-1")),
+            ("note", text("a: b")),
+        ]),
+        contexts: [(
+            "order".to_owned(),
+            Context::Other(map(&[("id", Value::from(42)), ("currency", text("EUR"))])),
+        )]
+        .into_iter()
+        .collect(),
+        request: Some(Request {
+            url: "https://shop.example.com/checkout?page=2".parse().ok(),
+            method: Some("POST".into()),
+            query_string: Some("page=2&sort=asc".into()),
+            headers: strings(&[("Accept", "application/json"), ("User-Agent", "curl/8")]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut transaction = Transaction {
+        name: Some("GET /api/v1/orders/{id}".into()),
+        tags: strings(&[("route", "orders")]),
+        spans: (0..20)
+            .map(|i| Span {
+                op: Some("db.query".into()),
+                description: Some(format!("SELECT * FROM orders WHERE id = $1 -- {i}")),
+                data: map(&[
+                    ("db.system", text("postgresql")),
+                    ("db.rows", Value::from(i)),
+                ]),
+                tags: strings(&[("table", "orders")]),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut log = Log {
+        level: LogLevel::Info,
+        body: "order 42 shipped to warehouse 7".into(),
+        trace_id: None,
+        timestamp: SystemTime::now(),
+        severity_number: None,
+        attributes: [("order.id".to_owned(), LogAttribute(Value::from(42)))]
+            .into_iter()
+            .collect(),
+    };
+    let mut metric = Metric {
+        r#type: MetricType::Counter,
+        name: "orders.shipped".into(),
+        value: 1.0,
+        timestamp: SystemTime::now(),
+        trace_id: Default::default(),
+        span_id: None,
+        unit: None,
+        attributes: [("warehouse".into(), LogAttribute(text("7")))]
+            .into_iter()
+            .collect(),
+    };
+
+    let scrubber = Scrubber::new(false);
+    let before = event.clone();
+    let counted = allocations(|| {
+        scrubber.scrub_event(&mut event);
+        scrubber.scrub_transaction(&mut transaction);
+        scrubber.scrub_log(&mut log);
+        scrubber.scrub_metric(&mut metric);
+        let _ = scrubber.scrub_str("retrying GET https://api.example.com/x?page=2: timed out");
+    });
+    assert_eq!(counted, 0, "allocations while scrubbing clean items");
+    // Nothing was clean by accident of being skipped: the event is unchanged, and the same
+    // scrubber does rewrite a secret.
+    assert!(event == before, "a clean event changed");
+    assert_eq!(scrubber.scrub_str("token=abc"), "token=[Filtered]");
+}
