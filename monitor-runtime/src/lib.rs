@@ -30,12 +30,14 @@ pub mod integration;
 pub mod logging;
 pub mod metrics;
 pub mod monitor;
+mod prepare;
 pub mod registry;
 pub mod sampling;
 pub mod scope;
 pub mod scrub;
 pub mod span;
 mod spawn;
+mod stack;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;
