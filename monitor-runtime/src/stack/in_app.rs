@@ -2,7 +2,10 @@
 //!
 //! A frame is **in-app** when its function belongs to one of the application's crates: a
 //! crate whose source is in the application's tree, i.e. not under Cargo's registry or git
-//! checkouts and not in the Rust toolchain, and that is not one of the crates below. Frames
+//! checkouts and not in the Rust toolchain, and that is not one of the crates below. A
+//! crate is known to be the application's once any frame of the stack shows it there, so
+//! its code expanded from a dependency's macro (a closure inside `tracing::error!`) stays
+//! in-app. Frames
 //! of `std`, `core`, `alloc`, the toolkit (`monitor_runtime`, `monitor_macros`), the SDK
 //! (`sentry*`), and of every dependency (tokio, tracing, axum, hyper, tower, futures, sqlx,
 //! …) are not. `ClientOptions::in_app_include` / `in_app_exclude` prefixes win over these
@@ -10,8 +13,9 @@
 //!
 //! The **machinery** at the top of a captured stack (the unwinder, the toolkit's capture
 //! path, the SDK's client and integrations, `tracing`'s dispatch, the panic runtime, the
-//! closure shims that call hooks) is trimmed, so the newest frame shown is the code that
-//! failed.
+//! closure shims that call hooks) is trimmed, together with the standard library's frames
+//! among it, so the newest frame shown is the code that failed (or, for a panic in
+//! `unwrap`, called the standard library).
 
 /// Crates whose frames are never in-app, whatever their path.
 const NOT_IN_APP: &[&str] = &[
@@ -129,12 +133,21 @@ fn starts_with_path(function: &str, prefix: &str) -> bool {
             || function[prefix.len()..].starts_with("::"))
 }
 
-/// The in-app rules of the module documentation. `include`/`exclude` are the SDK options.
+/// The crate of a frame that shows it in the application's tree, if it does.
+pub(crate) fn app_crate<'a>(function: Option<&'a str>, abs_path: Option<&str>) -> Option<&'a str> {
+    let krate = crate_of(function?)?;
+    let local = abs_path.is_some_and(|path| !is_dependency_path(path));
+    (local && !NOT_IN_APP.contains(&krate)).then_some(krate)
+}
+
+/// The in-app rules of the module documentation. `include`/`exclude` are the SDK options;
+/// `app_crates` the crates the stack shows in the application's tree ([`app_crate`]).
 pub(crate) fn is_in_app(
     function: Option<&str>,
     abs_path: Option<&str>,
     include: &[String],
     exclude: &[String],
+    app_crates: &[&str],
 ) -> bool {
     if let Some(function) = function {
         if include.iter().any(|p| starts_with_path(function, p)) {
@@ -143,11 +156,18 @@ pub(crate) fn is_in_app(
         if exclude.iter().any(|p| starts_with_path(function, p)) {
             return false;
         }
-        if crate_of(function).is_some_and(|krate| NOT_IN_APP.contains(&krate)) {
-            return false;
+        match crate_of(function) {
+            Some(krate) if NOT_IN_APP.contains(&krate) => return false,
+            Some(krate) if app_crates.contains(&krate) => return true,
+            _ => {}
         }
     }
     abs_path.is_some_and(|path| !is_dependency_path(path))
+}
+
+/// Whether `function` belongs to `std`, `core` or `alloc`.
+pub(crate) fn is_standard_library(function: &str) -> bool {
+    crate_of(function).is_some_and(|krate| matches!(krate, "std" | "core" | "alloc"))
 }
 
 /// Whether a frame running `function` is part of the capturing machinery.
@@ -180,21 +200,30 @@ mod tests {
         let app = Some("/work/app/src/service.rs");
         let registry = Some("/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.48.0/src/runtime/task/mod.rs");
         let toolchain = Some("/rustc/4eb161250e340c8f48f66e2b929ef4a5bed7c181/library/core/src/ops/function.rs");
-        assert!(is_in_app(Some("web_service::service::stats"), app, &[], &[]));
-        assert!(!is_in_app(Some("tokio::runtime::task::raw::poll"), registry, &[], &[]));
-        assert!(!is_in_app(Some("core::ops::function::FnOnce::call_once"), toolchain, &[], &[]));
-        assert!(!is_in_app(Some("monitor_runtime::capture::capture_error"), app, &[], &[]));
-        assert!(!is_in_app(Some("sentry_core::hub::Hub::capture_event"), app, &[], &[]));
+        let none: &[&str] = &[];
+        assert!(is_in_app(Some("web_service::service::stats"), app, &[], &[], none));
+        assert!(!is_in_app(Some("tokio::runtime::task::raw::poll"), registry, &[], &[], none));
+        assert!(!is_in_app(Some("core::ops::function::FnOnce::call_once"), toolchain, &[], &[], none));
+        assert!(!is_in_app(Some("monitor_runtime::capture::capture_error"), app, &[], &[], none));
+        assert!(!is_in_app(Some("sentry_core::hub::Hub::capture_event"), app, &[], &[], none));
         // An unknown dependency is recognised by where its source lives.
-        assert!(!is_in_app(Some("some_dep::run"), registry, &[], &[]));
+        assert!(!is_in_app(Some("some_dep::run"), registry, &[], &[], none));
+        // The application's closure expanded from a dependency's macro: its crate decides.
+        let closure = Some("web_service::routes::stats::{{closure}}");
+        assert!(!is_in_app(closure, registry, &[], &[], none));
+        let apps = [app_crate(Some("web_service::routes::stats"), app).unwrap()];
+        assert_eq!(apps, ["web_service"]);
+        assert!(is_in_app(closure, registry, &[], &[], &apps));
+        assert_eq!(app_crate(Some("tokio::spawn"), app), None);
+        assert_eq!(app_crate(Some("some_dep::run"), registry), None);
         // Nothing known: not claimed as the application's.
-        assert!(!is_in_app(None, None, &[], &[]));
+        assert!(!is_in_app(None, None, &[], &[], none));
         // The options win.
         let include = ["tokio::runtime".to_owned()];
-        assert!(is_in_app(Some("tokio::runtime::task::raw::poll"), registry, &include, &[]));
+        assert!(is_in_app(Some("tokio::runtime::task::raw::poll"), registry, &include, &[], none));
         let exclude = ["web_service::service".to_owned()];
-        assert!(!is_in_app(Some("web_service::service::stats"), app, &[], &exclude));
-        assert!(is_in_app(Some("web_service_extra::x"), app, &[], &exclude));
+        assert!(!is_in_app(Some("web_service::service::stats"), app, &[], &exclude, &apps));
+        assert!(is_in_app(Some("web_service_extra::x"), app, &[], &exclude, none));
     }
 
     #[test]

@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 
 use sentry::protocol::{Event, Frame, Stacktrace};
 
-use super::in_app::{crate_of, is_dependency_path, is_in_app, is_machinery};
+use super::in_app::{
+    app_crate, crate_of, is_dependency_path, is_in_app, is_machinery, is_standard_library,
+};
 
 /// Resolved addresses kept between envelopes: the same failure from the same code reuses
 /// its frames instead of reading debug information again.
@@ -159,12 +161,28 @@ impl Symbolicator {
                 None => frames.push(frame),
             }
         }
+        let app_crates: Vec<String> = {
+            let mut crates: Vec<&str> = frames
+                .iter()
+                .filter_map(|f| app_crate(f.function.as_deref(), f.abs_path.as_deref()))
+                .collect();
+            crates.sort_unstable();
+            crates.dedup();
+            crates.into_iter().map(str::to_owned).collect()
+        };
+        let app_crates: Vec<&str> = app_crates.iter().map(String::as_str).collect();
         for frame in &mut frames {
-            self.classify(frame);
+            self.classify(frame, &app_crates);
         }
+        // The machinery calls through generic std code (closures, `Option::and_then`), so
+        // std's frames between it and the application go too.
         let keep = frames
             .iter()
-            .rposition(|f| !f.function.as_deref().is_some_and(is_machinery))
+            .rposition(|f| {
+                !f.function
+                    .as_deref()
+                    .is_some_and(|name| is_machinery(name) || is_standard_library(name))
+            })
             .map_or(frames.len(), |last| last + 1);
         // A stack that is nothing but machinery stays whole rather than vanishing.
         if keep > 0 {
@@ -173,14 +191,18 @@ impl Symbolicator {
         stacktrace.frames = frames;
     }
 
-    fn classify(&self, frame: &mut Frame) {
+    fn classify(&self, frame: &mut Frame, app_crates: &[&str]) {
         let in_app = is_in_app(
             frame.function.as_deref(),
             frame.abs_path.as_deref().or(frame.filename.as_deref()),
             &self.in_app_include,
             &self.in_app_exclude,
+            app_crates,
         );
         frame.in_app = Some(in_app);
+        if let Some(abs_path) = &frame.abs_path {
+            frame.filename = Some(short_path(abs_path));
+        }
         if frame.package.is_none() {
             frame.package = frame
                 .function
