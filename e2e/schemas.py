@@ -135,15 +135,28 @@ EVENT = _bugsink_event_schema()
 
 
 def _errors(schema, instance):
-    validator = jsonschema.Draft7Validator(schema)
-    return ["%s: %s" % (error.json_path, error.message) for error in validator.iter_errors(instance)]
+    """The most relevant error (jsonschema's best match, inside `anyOf`s), or nothing."""
+    best = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(instance))
+    if best is None:
+        return []
+    message = best.message if len(best.message) < 300 else best.message[:300] + "..."
+    return ["%s: %s" % (best.json_path, message)]
+
+
+def as_sent(item_type, payload):
+    """The payload without what Spotlight adds to what it shows: a `type` naming the item
+    (`event` on error events) and `__spotlight*` keys."""
+    if not isinstance(payload, dict):
+        return payload
+    payload = {k: v for k, v in payload.items() if not k.startswith("__spotlight")}
+    if payload.get("type") in (item_type, "event") and item_type != "transaction":
+        del payload["type"]
+    return payload
 
 
 def problems(item_type, payload):
-    """What is invalid about one envelope item; empty when it is valid."""
-    # Spotlight adds its own marker to what it shows; it is not part of what was sent.
-    if isinstance(payload, dict) and item_type in ("event", "transaction"):
-        payload = {k: v for k, v in payload.items() if not k.startswith("__spotlight")}
+    """What is invalid about one envelope item (as Spotlight shows it); empty when valid."""
+    payload = as_sent(item_type, payload)
     if item_type == "event":
         return _errors(EVENT, payload)
     if item_type == "transaction":

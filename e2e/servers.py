@@ -51,9 +51,10 @@ class Bugsink:
             "select id, calculated_type, calculated_value, digested_event_count from issues_issue "
             "where project_id = ? and not is_deleted", (project,))
 
-    def event_issue_ids(self, project):
-        return [row[0] for row in self._query(
-            "select issue_id from events_event where project_id = ?", (project,))]
+    def events_with_issues(self, project):
+        """(event as sent, issue id) of every stored event of the project."""
+        return [(json.loads(data), issue) for data, issue in self._query(
+            "select data, issue_id from events_event where project_id = ? order by digest_order", (project,))]
 
     def raw_envelopes(self, project):
         """Raw envelopes Bugsink kept for the project (with BUGSINK_KEEP_ENVELOPES)."""

@@ -126,8 +126,13 @@ impl Drop for MonitorGuard {
     /// many were not, by reason.
     fn drop(&mut self) {
         if let Some(client) = self.client.take() {
+            // Half the time to drain, so that what the drain loses is known and can still be
+            // reported to Sentry in the client reports; the rest to send those and close.
+            let timeout = client.options().shutdown_timeout;
+            let deadline = std::time::Instant::now() + timeout;
+            client.flush(Some(timeout / 2));
             send_client_reports(&client);
-            client.close(None);
+            client.close(Some(deadline.saturating_duration_since(std::time::Instant::now())));
             let summary = self.state.transport.snapshot().summary();
             tracing::info!(target: "monitor_runtime", summary = %summary, "sentry_shutdown");
             eprintln!("[monitor] sentry shutdown: {summary}");

@@ -30,14 +30,18 @@ if [ -f "$BS_DATA/gunicorn.pid" ] && kill -0 "$(cat "$BS_DATA/gunicorn.pid")" 2>
   log "a Bugsink from an earlier run is still up (pid $(cat "$BS_DATA/gunicorn.pid")); stop it with scripts/dev/bugsink-down.sh"
   exit 1
 fi
-if curl -fsS -o /dev/null "$BS_URL/" 2>/dev/null; then
+if python3 "$REPO/scripts/dev/net.py" listening "$BS_PORT"; then
   log "port $BS_PORT is taken by something else; set BUGSINK_PORT"
   exit 1
 fi
 
 if [ ! -x "$BS_HOME/venv/bin/gunicorn" ]; then
   log "installing bugsink 2.6.1 into $BS_HOME/venv"
-  python3 -m venv "$BS_HOME/venv"
+  rm -rf "$BS_HOME/venv"
+  python3 -m venv "$BS_HOME/venv" >&2 || {
+    log "python3 -m venv failed; on Debian or Ubuntu: apt-get install python3-venv"
+    exit 1
+  }
   "$BS_HOME/venv/bin/pip" install -q --disable-pip-version-check bugsink==2.6.1 >&2
 fi
 
@@ -77,8 +81,8 @@ TOKEN=$("$BS_HOME/venv/bin/bugsink-manage" create_auth_token)
 PYTHONPATH="$BS_DATA" setsid "$BS_HOME/venv/bin/gunicorn" --chdir "$BS_DATA" \
   --bind "127.0.0.1:$BS_PORT" --workers 2 --no-control-socket --pid "$BS_DATA/gunicorn.pid" \
   --access-logfile - bugsink.wsgi > "$BS_DATA/server.log" 2>&1 < /dev/null &
-for _ in $(seq 1 150); do curl -fsS "$BS_URL/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS "$BS_URL/health/ready" >/dev/null || { log "the server did not come up:"; cat "$BS_DATA/server.log" >&2; exit 1; }
+python3 "$REPO/scripts/dev/net.py" wait "$BS_URL/health/ready" 30 \
+  || { log "the server did not come up:"; cat "$BS_DATA/server.log" >&2; exit 1; }
 
 PROJECT_INFO=$("$BS_HOME/venv/bin/python" "$REPO/scripts/dev/bugsink_project.py" "$BS_URL" "$TOKEN" monitor-toolkit)
 PROJECT=${PROJECT_INFO%% *}

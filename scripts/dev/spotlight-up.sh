@@ -24,11 +24,11 @@ if [ -f spotlight.pid ] && kill -0 "$(cat spotlight.pid)" 2>/dev/null; then
   log "a Spotlight from an earlier run is still up (pid $(cat spotlight.pid)); stop it with scripts/dev/spotlight-down.sh"
   exit 1
 fi
-if curl -fsS -o /dev/null "http://127.0.0.1:$SP_PORT/health" 2>/dev/null; then
+if python3 "$REPO/scripts/dev/net.py" listening "$SP_PORT"; then
   log "port $SP_PORT is taken by something else; set SPOTLIGHT_PORT"
   exit 1
 fi
-if [ ! -d node_modules/@spotlightjs/spotlight ]; then
+if [ ! -f node_modules/@spotlightjs/spotlight/dist/run.js ]; then
   log "installing @spotlightjs/spotlight 4.11.8 into $SP_HOME"
   # hono is pinned: with hono 4.13.x every request of Spotlight 4.11.8 fails
   # ("ctx.req.query(...).toString is not a function").
@@ -57,8 +57,8 @@ https_proxy=http://127.0.0.1:9 http_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://
   setsid node --import ./loopback.mjs node_modules/@spotlightjs/spotlight/dist/run.js server -p "$SP_PORT" \
   > "$SP_HOME/spotlight.log" 2>&1 < /dev/null &
 echo $! > "$SP_HOME/spotlight.pid"
-for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$SP_PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS "http://127.0.0.1:$SP_PORT/health" >/dev/null || { log "the sidecar did not come up:"; cat "$SP_HOME/spotlight.log" >&2; exit 1; }
+python3 "$REPO/scripts/dev/net.py" wait "http://127.0.0.1:$SP_PORT/health" 30 \
+  || { log "the sidecar did not come up:"; cat "$SP_HOME/spotlight.log" >&2; exit 1; }
 log "up at http://127.0.0.1:$SP_PORT/"
 cat <<VARS
 export SENTRY_SPOTLIGHT='http://127.0.0.1:$SP_PORT/stream'

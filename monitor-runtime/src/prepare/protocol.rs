@@ -65,6 +65,7 @@ pub(crate) fn fix_user(user: &mut User) {
 }
 
 /// The message an event carries, wherever the SDK or [`fix_event`] put it.
+#[cfg(any(test, feature = "testing"))]
 pub(crate) fn message_of<'a>(event: &'a Event<'_>) -> Option<&'a str> {
     event
         .message
