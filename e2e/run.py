@@ -211,10 +211,14 @@ def concurrent_500s(bugsink, workdir):
           "Bugsink: exactly one issue with 50 events", "issues: %r, events: %d" % (issues, len(events)))
 
 
-def burst(bugsink, workdir, name, dsn, project=None):
-    """200 requests, 50 of them failing, then SIGTERM at once with the default shutdown
-    timeout (2 s). Returns the seconds from SIGTERM to exit."""
-    service = WebService(name, workdir, {"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "development"})
+def burst(bugsink, workdir, name, dsn, project=None, timeout=None):
+    """200 requests, 50 of them failing, then SIGTERM at once, with the default shutdown
+    timeout (2 s) or SENTRY_SHUTDOWN_TIMEOUT=`timeout`. Returns the seconds from SIGTERM to
+    exit."""
+    env = {"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "development"}
+    if timeout is not None:
+        env["SENTRY_SHUTDOWN_TIMEOUT"] = str(timeout)
+    service = WebService(name, workdir, env)
     try:
         paths = ["/api/v1/organisations/3/stats"] * 50 + ["/api/v1/organisations"] * 150
         with concurrent.futures.ThreadPoolExecutor(16) as pool:
@@ -225,7 +229,8 @@ def burst(bugsink, workdir, name, dsn, project=None):
         took = service.stop()
     summary = service.output.summary()
     assert_accounted(summary, "remote", name)
-    check(took <= 2 + 1, "%s: SIGTERM to exit in %.2fs, within the 2 s timeout + 1 s" % (name, took),
+    limit = 2 if timeout is None else timeout
+    check(took <= limit + 1, "%s: SIGTERM to exit in %.2fs, within the %s s timeout + 1 s" % (name, took, limit),
           service.output.text()[-3000:])
     print("      %s" % summary["line"], flush=True)
     if project is not None:
@@ -278,6 +283,9 @@ def batch_job(bugsink, spotlight, workdir):
     check(counts.get("invalid_email", 0) >= 4 and counts.get("invalid_number", 0) >= 2,
           "with several rows failing the same way (invalid_email: %d, invalid_number: %d events)"
           % (counts.get("invalid_email", 0), counts.get("invalid_number", 0)), json.dumps(counts))
+    job = [p for _, p in spotlight.items("transaction") if p.get("transaction") == "csv-import"]
+    check(job and job[0]["transaction_info"]["source"] == "custom",
+          "Spotlight: the job's transaction, named after its function, with transaction_info.source = custom")
     spotlight.wait_for(lambda sp: [p for _, p in sp.items("check_in") if p.get("status") != "in_progress"], 15)
     statuses = [p.get("status") for _, p in spotlight.items("check_in")]
     check("in_progress" in statuses and ("ok" in statuses or "error" in statuses),
@@ -331,6 +339,10 @@ def main():
             hung = HungServer()
             try:
                 burst(bugsink, workdir, "burst-hung", "http://public@127.0.0.1:%d/1" % hung.port)
+                took = burst(bugsink, workdir, "burst-hung-timeout-4s", "http://public@127.0.0.1:%d/1" % hung.port,
+                             timeout=4)
+                check(took >= 3.5, "SENTRY_SHUTDOWN_TIMEOUT=4 sets the deadline a hung server is given (%.2fs)"
+                      % took)
             finally:
                 hung.close()
             batch_job(bugsink, spotlight, workdir)

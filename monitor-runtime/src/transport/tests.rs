@@ -32,6 +32,16 @@ enum Reply {
     /// 429 with a one-minute error rate limit for requests carrying an error event, 200 for
     /// the others.
     LimitErrors,
+    /// 200 after this long.
+    Delay(Duration),
+}
+
+/// What a [`FakeServer`] saw of its connections.
+#[derive(Default)]
+struct Connections {
+    accepted: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +61,7 @@ impl Recorded {
 struct FakeServer {
     port: u16,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    connections: Arc<Connections>,
 }
 
 impl FakeServer {
@@ -61,14 +72,25 @@ impl FakeServer {
         let seen = Arc::clone(&requests);
         let script = Arc::new(script);
         let counter = Arc::new(AtomicUsize::new(0));
+        let connections = Arc::new(Connections::default());
+        let seen_connections = Arc::clone(&connections);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (seen, script, counter) =
-                    (Arc::clone(&seen), Arc::clone(&script), Arc::clone(&counter));
-                std::thread::spawn(move || serve(stream, &script, &counter, &seen));
+                seen_connections.accepted.fetch_add(1, Ordering::SeqCst);
+                let (seen, script, counter, connections) = (
+                    Arc::clone(&seen),
+                    Arc::clone(&script),
+                    Arc::clone(&counter),
+                    Arc::clone(&seen_connections),
+                );
+                std::thread::spawn(move || serve(stream, &script, &counter, &seen, &connections));
             }
         });
-        Self { port, requests }
+        Self {
+            port,
+            requests,
+            connections,
+        }
     }
 
     fn ok() -> Self {
@@ -88,7 +110,13 @@ impl FakeServer {
     }
 }
 
-fn serve(stream: TcpStream, script: &[Reply], counter: &AtomicUsize, seen: &Mutex<Vec<Recorded>>) {
+fn serve(
+    stream: TcpStream,
+    script: &[Reply],
+    counter: &AtomicUsize,
+    seen: &Mutex<Vec<Recorded>>,
+    connections: &Connections,
+) {
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     loop {
@@ -129,7 +157,15 @@ fn serve(stream: TcpStream, script: &[Reply], counter: &AtomicUsize, seen: &Mute
             body,
         });
         let index = counter.fetch_add(1, Ordering::SeqCst);
+        let in_flight = connections.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        connections
+            .max_in_flight
+            .fetch_max(in_flight, Ordering::SeqCst);
         let reply = match script.get(index).or(script.last()).unwrap() {
+            Reply::Delay(delay) => {
+                std::thread::sleep(*delay);
+                Reply::Status(200, vec![])
+            }
             Reply::LimitErrors => {
                 let carries_event = String::from_utf8_lossy(&seen.lock().unwrap().last().unwrap().body)
                     .contains(r#""type":"event""#);
@@ -148,14 +184,16 @@ fn serve(stream: TcpStream, script: &[Reply], counter: &AtomicUsize, seen: &Mute
                 while reader.read(&mut scratch).unwrap_or(0) > 0 {}
                 return;
             }
-            Reply::LimitErrors => unreachable!("resolved above"),
+            Reply::LimitErrors | Reply::Delay(_) => unreachable!("resolved above"),
             Reply::Status(status, extra) => {
                 let mut response = format!("HTTP/1.1 {status} Whatever\r\nContent-Length: 0\r\n");
                 for (name, value) in extra {
                     response.push_str(&format!("{name}: {value}\r\n"));
                 }
                 response.push_str("\r\n");
-                if writer.write_all(response.as_bytes()).is_err() {
+                let written = writer.write_all(response.as_bytes());
+                connections.in_flight.fetch_sub(1, Ordering::SeqCst);
+                if written.is_err() {
                     return;
                 }
             }
@@ -420,6 +458,11 @@ fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
         assert!(auth.starts_with("Sentry "), "{auth}");
         assert!(auth.contains("sentry_key=public"), "{auth}");
         assert!(auth.contains("sentry_client=sentry.rust/"), "{auth}");
+        let agent = &request.headers["user-agent"];
+        assert!(
+            agent.starts_with(concat!("monitor-toolkit/", env!("CARGO_PKG_VERSION"), " sentry.rust/")),
+            "{agent}"
+        );
         let envelope = Envelope::from_slice(&request.body).unwrap();
         assert!(
             envelope
@@ -428,6 +471,54 @@ fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
                 .is_some_and(|m| m.starts_with("message "))
         );
     }
+}
+
+#[test]
+fn several_requests_are_in_flight_over_kept_alive_connections() {
+    let server = FakeServer::start(vec![Reply::Delay(Duration::from_millis(150))]);
+    let stats = Arc::new(TransportStats::new());
+    let client = client(&server.dsn(), remote(&server.dsn()), &stats);
+    capture_messages(&client, 40);
+    assert!(client.flush(Some(Duration::from_secs(30))));
+    assert!(client.close(Some(SHUTDOWN_TIMEOUT)));
+
+    assert_eq!(stats.snapshot().get("remote").unwrap().sent, 40);
+    let max_in_flight = server.connections.max_in_flight.load(Ordering::SeqCst);
+    assert!(
+        (2..=DEFAULT_REMOTE_CONCURRENCY).contains(&max_in_flight),
+        "{max_in_flight} requests were in flight at most"
+    );
+    // One kept-alive connection per request in flight, reused for all 40 requests.
+    let accepted = server.connections.accepted.load(Ordering::SeqCst);
+    assert!(
+        (1..=DEFAULT_REMOTE_CONCURRENCY).contains(&accepted),
+        "{accepted} connections for 40 requests"
+    );
+}
+
+#[test]
+fn a_recovery_shows_as_a_success_after_the_last_error() {
+    let server = FakeServer::start(vec![Reply::Status(503, vec![]), Reply::Status(200, vec![])]);
+    let stats = Arc::new(TransportStats::new());
+    let client = client(&server.dsn(), remote(&server.dsn()), &stats);
+    capture_messages(&client, 1);
+    assert!(client.flush(Some(Duration::from_secs(5))));
+    let failed = stats.snapshot().get("remote").unwrap().clone();
+    assert_eq!(failed.last_error.as_deref(), Some("HTTP 503 Service Unavailable"));
+    assert!(failed.last_error_at.is_some() && failed.last_success_at.is_none(), "{failed:?}");
+
+    std::thread::sleep(Duration::from_millis(5));
+    capture_messages(&client, 1);
+    assert!(client.close(Some(SHUTDOWN_TIMEOUT)));
+    let recovered = stats.snapshot().get("remote").unwrap().clone();
+    // The error stays for the record, with its time; the later success shows the recovery.
+    assert_eq!(recovered.last_error, failed.last_error);
+    assert_eq!(recovered.last_error_at, failed.last_error_at);
+    let (error_at, success_at) = (
+        recovered.last_error_at.unwrap(),
+        recovered.last_success_at.expect("a success"),
+    );
+    assert!(success_at > error_at, "{error_at} then {success_at}");
 }
 
 #[test]
