@@ -9,6 +9,8 @@
 //! * `custom` for anything else, such as the function names of `#[monitored]` transactions.
 //!
 //! Everything else about the envelope is written byte for byte as `Envelope::to_writer` does.
+//! (The file sink adds the same field to the transactions it writes, through
+//! [`add_transaction_info`].)
 
 use std::io::{self, Write};
 
@@ -18,16 +20,38 @@ use serde_json::{Map, Value};
 
 /// Serialises `envelope` for Sentry, with `transaction_info.source` on transactions.
 pub(crate) fn write_envelope(envelope: &Envelope, out: &mut Vec<u8>) -> io::Result<()> {
-    let start = out.len();
-    envelope.to_writer(&mut *out)?;
     if !envelope
         .items()
         .any(|item| matches!(item, EnvelopeItem::Transaction(_)))
     {
-        return Ok(());
+        return envelope.to_writer(out);
     }
-    let written = out.split_off(start);
-    patch_transactions(&written, out)
+    serde_json::to_writer(&mut *out, envelope.headers())?;
+    out.push(b'\n');
+    for item in envelope.items() {
+        match item {
+            EnvelopeItem::Transaction(transaction) => {
+                let Value::Object(mut payload) = serde_json::to_value(transaction)? else {
+                    return Err(io::Error::other("a transaction serialises to an object"));
+                };
+                add_transaction_info(&mut payload);
+                let payload = serde_json::to_vec(&payload)?;
+                writeln!(out, r#"{{"type":"transaction","length":{}}}"#, payload.len())?;
+                out.extend_from_slice(&payload);
+                out.push(b'\n');
+            }
+            other => {
+                // Written by the SDK, as an envelope of its own without its header line.
+                let mut single = Envelope::new();
+                single.add_item(other.clone());
+                let mut bytes = Vec::new();
+                single.to_writer(&mut bytes)?;
+                let items_start = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+                out.extend_from_slice(&bytes[items_start..]);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The source Sentry should record for a transaction called `name`.
@@ -66,57 +90,6 @@ pub(crate) fn add_transaction_info(payload: &mut Map<String, Value>) {
     let mut info = Map::new();
     info.insert("source".to_owned(), Value::from(source));
     payload.insert("transaction_info".to_owned(), Value::Object(info));
-}
-
-/// Copies the serialised envelope `bytes` to `out`, rewriting transaction items.
-fn patch_transactions(bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
-    let invalid = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
-    let mut rest = bytes;
-    let header = take_line(&mut rest).ok_or_else(|| invalid("envelope without header"))?;
-    out.extend_from_slice(header);
-    out.push(b'\n');
-    while let Some(item_header) = take_line(&mut rest) {
-        if item_header.is_empty() {
-            continue;
-        }
-        let parsed: Map<String, Value> = serde_json::from_slice(item_header)?;
-        let payload = match parsed.get("length").and_then(Value::as_u64) {
-            Some(length) => {
-                let length = usize::try_from(length).map_err(|_| invalid("item too long"))?;
-                if rest.len() < length {
-                    return Err(invalid("item shorter than its length"));
-                }
-                let (payload, tail) = rest.split_at(length);
-                rest = tail.strip_prefix(b"\n").unwrap_or(tail);
-                payload
-            }
-            None => take_line(&mut rest).unwrap_or_default(),
-        };
-        if parsed.get("type").and_then(Value::as_str) == Some("transaction") {
-            let mut transaction: Map<String, Value> = serde_json::from_slice(payload)?;
-            add_transaction_info(&mut transaction);
-            let payload = serde_json::to_vec(&transaction)?;
-            writeln!(out, r#"{{"type":"transaction","length":{}}}"#, payload.len())?;
-            out.extend_from_slice(&payload);
-        } else {
-            out.extend_from_slice(item_header);
-            out.push(b'\n');
-            out.extend_from_slice(payload);
-        }
-        out.push(b'\n');
-    }
-    Ok(())
-}
-
-/// Splits off the next line (without its `\n`); `None` at the end.
-fn take_line<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-    if rest.is_empty() {
-        return None;
-    }
-    let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-    let line = &rest[..end];
-    *rest = rest.get(end + 1..).unwrap_or_default();
-    Some(line)
 }
 
 #[cfg(test)]
@@ -164,6 +137,8 @@ mod tests {
         let mut bytes = Vec::new();
         write_envelope(&envelope, &mut bytes).unwrap();
         let items = parse_items(&bytes);
+        let header: Value = serde_json::from_slice(bytes.split(|&b| b == b'\n').next().unwrap()).unwrap();
+        assert_eq!(header, serde_json::to_value(envelope.headers()).unwrap());
         assert_eq!(items[0].0["type"], "transaction");
         assert_eq!(items[0].1["transaction_info"]["source"], "route");
         let payload = serde_json::to_vec(&items[0].1).unwrap();
