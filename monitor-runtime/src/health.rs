@@ -353,7 +353,10 @@ mod tests {
             destination("events_file", Some("disk full")),
         ];
         assert_eq!(last_error(&local), Some("disk full"));
-        let healthy_remote = [destination("remote", None), destination("spotlight", Some("down"))];
+        let healthy_remote = [
+            destination("remote", None),
+            destination("spotlight", Some("down")),
+        ];
         assert_eq!(last_error(&healthy_remote), Some("down"));
         assert_eq!(last_error(&[]), None);
     }

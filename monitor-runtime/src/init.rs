@@ -132,7 +132,9 @@ impl Drop for MonitorGuard {
             let deadline = std::time::Instant::now() + timeout;
             client.flush(Some(timeout / 2));
             send_client_reports(&client);
-            client.close(Some(deadline.saturating_duration_since(std::time::Instant::now())));
+            client.close(Some(
+                deadline.saturating_duration_since(std::time::Instant::now()),
+            ));
             let summary = self.state.transport.snapshot().summary();
             tracing::info!(target: "monitor_runtime", summary = %summary, "sentry_shutdown");
             eprintln!("[monitor] sentry shutdown: {summary}");
@@ -335,8 +337,16 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
 
     let preparer = Preparer::new(
         scrubber,
-        options.in_app_include.iter().map(|p| (*p).to_owned()).collect(),
-        options.in_app_exclude.iter().map(|p| (*p).to_owned()).collect(),
+        options
+            .in_app_include
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+        options
+            .in_app_exclude
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
     );
     let hook: transport::EnvelopeHook =
         Arc::new(move |envelope, deadline| Some(preparer.prepare(envelope, deadline)));

@@ -27,13 +27,30 @@ fn the_errors_own_backtrace_is_used() {
     });
     let events = captured.events();
     assert_eq!(events.len(), 1);
-    let frames = &events[0].exception.values.last().unwrap().stacktrace.as_ref().expect("a stack").frames;
-    let names: Vec<_> = frames.iter().map(|f| f.function.clone().unwrap_or_default()).collect();
+    let frames = &events[0]
+        .exception
+        .values
+        .last()
+        .unwrap()
+        .stacktrace
+        .as_ref()
+        .expect("a stack")
+        .frames;
+    let names: Vec<_> = frames
+        .iter()
+        .map(|f| f.function.clone().unwrap_or_default())
+        .collect();
     let top = frames.last().unwrap();
     assert!(
-        top.function.as_deref().is_some_and(|f| f.starts_with("anyhow_backtrace::make_the_error")),
+        top.function
+            .as_deref()
+            .is_some_and(|f| f.starts_with("anyhow_backtrace::make_the_error")),
         "the top frame is where the error was created: {names:#?}"
     );
     assert_eq!(top.in_app, Some(true));
-    assert!(names.iter().any(|n| n.starts_with("anyhow_backtrace::report_it")));
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("anyhow_backtrace::report_it"))
+    );
 }

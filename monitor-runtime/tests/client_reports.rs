@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use monitor_runtime::config::Config;
-use monitor_runtime::sentry::{Envelope, Level};
 use monitor_runtime::sentry::protocol::EnvelopeItem;
+use monitor_runtime::sentry::{Envelope, Level};
 
 /// Answers the first request with a one-minute rate limit on errors, the others with 200;
 /// keeps every request body.
@@ -98,7 +98,9 @@ fn losses_pending_at_shutdown_are_sent_in_a_client_report_of_their_own() {
         panic!("not a client report: {items:?}");
     };
     let json = serde_json::to_value(report).expect("JSON");
-    let discarded = json["discarded_events"].as_array().expect("discarded events");
+    let discarded = json["discarded_events"]
+        .as_array()
+        .expect("discarded events");
     let held_back: u64 = discarded
         .iter()
         .filter(|d| d["reason"] == "ratelimit_backoff" && d["category"] == "error")

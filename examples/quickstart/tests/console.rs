@@ -12,7 +12,13 @@ const SPOTLIGHT_PASSWORD: &str = "planted-spotlight-pw-41c";
 
 fn run(env: &[(&str, &str)]) -> (String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
-    for name in ["SENTRY_DSN", "SENTRY_SPOTLIGHT", "SENTRY_DEBUG", "RUST_LOG", "MONITOR_EVENTS_FILE"] {
+    for name in [
+        "SENTRY_DSN",
+        "SENTRY_SPOTLIGHT",
+        "SENTRY_DEBUG",
+        "RUST_LOG",
+        "MONITOR_EVENTS_FILE",
+    ] {
         command.env_remove(name);
     }
     command.env("SENTRY_ENVIRONMENT", "development");
@@ -95,7 +101,10 @@ fn no_sdk_debug_noise_by_default() {
 #[test]
 fn local_mode_with_debug_prints_the_sdk_lines_but_no_fake_dsn() {
     let (stdout, stderr) = run(&[("SENTRY_DEBUG", "true")]);
-    assert!(stderr.contains("[sentry] invoking before_send callback"), "{stderr}");
+    assert!(
+        stderr.contains("[sentry] invoking before_send callback"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("[sentry] enabled sentry client in local mode"),
         "{stderr}"
@@ -116,7 +125,10 @@ fn debug_output_never_shows_the_dsn_secret_or_the_spotlight_password() {
         format!("http://public:{DSN_SECRET}@127.0.0.1:{failing}/42"),
         format!("http://public:{DSN_SECRET}@127.0.0.1:{}/42", dead_port()),
     ];
-    let spotlight = format!("http://monitor:{SPOTLIGHT_PASSWORD}@127.0.0.1:{}/stream", dead_port());
+    let spotlight = format!(
+        "http://monitor:{SPOTLIGHT_PASSWORD}@127.0.0.1:{}/stream",
+        dead_port()
+    );
     for dsn in &runs {
         let (stdout, stderr) = run(&[
             ("SENTRY_DSN", dsn),
@@ -124,7 +136,10 @@ fn debug_output_never_shows_the_dsn_secret_or_the_spotlight_password() {
             ("SENTRY_DEBUG", "true"),
         ]);
         let all = format!("{stdout}\n{stderr}");
-        assert!(all.contains("[sentry] invoking before_send callback"), "{all}");
+        assert!(
+            all.contains("[sentry] invoking before_send callback"),
+            "{all}"
+        );
         assert!(
             all.contains("[sentry] spotlight: cannot deliver to http://127.0.0.1:"),
             "the Spotlight failure is reported: {all}"

@@ -1570,7 +1570,8 @@ mod tests {
         assert_eq!(explicit.resolved().traces_sample_rate(), 0.2);
         assert_eq!(explicit.resolved().log_filter(), "warn");
 
-        let with_dsn = resolved_for(spotlight.var("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42"));
+        let with_dsn =
+            resolved_for(spotlight.var("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42"));
         assert_eq!(with_dsn.resolved().profile(), Profile::Production);
     }
 
@@ -1579,7 +1580,11 @@ mod tests {
         let dev = resolved_for(MapEnv::new().hostname("localhost"));
         assert_eq!(dev.resolved().profile(), Profile::Development);
         assert!(!dev.resolved().debug());
-        let asked = resolved_for(MapEnv::new().hostname("localhost").var("SENTRY_DEBUG", "true"));
+        let asked = resolved_for(
+            MapEnv::new()
+                .hostname("localhost")
+                .var("SENTRY_DEBUG", "true"),
+        );
         assert!(asked.resolved().debug());
     }
 

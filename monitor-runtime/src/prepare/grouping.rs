@@ -88,7 +88,10 @@ mod tests {
         fingerprint(&mut a);
         fingerprint(&mut b);
         assert_eq!(a.fingerprint, b.fingerprint);
-        assert_eq!(a.fingerprint, vec!["ImportError", "batch_job::job::import_row"]);
+        assert_eq!(
+            a.fingerprint,
+            vec!["ImportError", "batch_job::job::import_row"]
+        );
 
         let mut tagged = failure("x", STACK);
         tagged.tags.insert("error_type".into(), "validation".into());

@@ -35,7 +35,11 @@ pub(crate) fn fix_event(event: &mut Event<'static>) {
 
 /// Moves the attributes `user` may not carry at its top level into `user.data`.
 pub(crate) fn fix_user(user: &mut User) {
-    if user.other.keys().all(|key| USER_KEYS.contains(&key.as_str())) {
+    if user
+        .other
+        .keys()
+        .all(|key| USER_KEYS.contains(&key.as_str()))
+    {
         return;
     }
     let mut moved = Map::new();
@@ -91,7 +95,10 @@ mod tests {
             json["logentry"],
             json!({ "message": "Import completed: 98 success, 2 errors" })
         );
-        assert_eq!(message_of(&event), Some("Import completed: 98 success, 2 errors"));
+        assert_eq!(
+            message_of(&event),
+            Some("Import completed: 98 success, 2 errors")
+        );
     }
 
     #[test]

@@ -75,9 +75,11 @@ mod tests {
         let stack = capture().expect("unwinding works on this platform");
         assert!(stack.frames.len() > 3);
         assert!(stack.frames.len() <= MAX_FRAMES);
-        assert!(stack.frames.iter().all(|f| f.instruction_addr.is_some()
-            && f.function.is_none()
-            && f.filename.is_none()));
+        assert!(
+            stack.frames.iter().all(|f| f.instruction_addr.is_some()
+                && f.function.is_none()
+                && f.filename.is_none())
+        );
     }
 
     #[test]
@@ -116,6 +118,9 @@ mod tests {
         let attached = error.exception.values[1].stacktrace.clone();
         assert!(attached.is_some());
         attach_if_missing(&mut error);
-        assert_eq!(error.exception.values[1].stacktrace, attached, "never twice");
+        assert_eq!(
+            error.exception.values[1].stacktrace, attached,
+            "never twice"
+        );
     }
 }

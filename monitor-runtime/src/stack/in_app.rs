@@ -187,10 +187,15 @@ mod tests {
             Some("web_service")
         );
         assert_eq!(
-            crate_of("<tracing_subscriber::layer::Layered<L,S> as tracing_core::Subscriber>::event"),
+            crate_of(
+                "<tracing_subscriber::layer::Layered<L,S> as tracing_core::Subscriber>::event"
+            ),
             Some("tracing_subscriber")
         );
-        assert_eq!(crate_of("_<core::pin::Pin<P> as core::future::Future>::poll"), Some("core"));
+        assert_eq!(
+            crate_of("_<core::pin::Pin<P> as core::future::Future>::poll"),
+            Some("core")
+        );
         assert_eq!(crate_of("main"), None);
         assert_eq!(crate_of("__libc_start_main"), None);
     }
@@ -198,14 +203,48 @@ mod tests {
     #[test]
     fn application_frames_are_in_app_and_the_rest_is_not() {
         let app = Some("/work/app/src/service.rs");
-        let registry = Some("/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.48.0/src/runtime/task/mod.rs");
-        let toolchain = Some("/rustc/4eb161250e340c8f48f66e2b929ef4a5bed7c181/library/core/src/ops/function.rs");
+        let registry = Some(
+            "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.48.0/src/runtime/task/mod.rs",
+        );
+        let toolchain = Some(
+            "/rustc/4eb161250e340c8f48f66e2b929ef4a5bed7c181/library/core/src/ops/function.rs",
+        );
         let none: &[&str] = &[];
-        assert!(is_in_app(Some("web_service::service::stats"), app, &[], &[], none));
-        assert!(!is_in_app(Some("tokio::runtime::task::raw::poll"), registry, &[], &[], none));
-        assert!(!is_in_app(Some("core::ops::function::FnOnce::call_once"), toolchain, &[], &[], none));
-        assert!(!is_in_app(Some("monitor_runtime::capture::capture_error"), app, &[], &[], none));
-        assert!(!is_in_app(Some("sentry_core::hub::Hub::capture_event"), app, &[], &[], none));
+        assert!(is_in_app(
+            Some("web_service::service::stats"),
+            app,
+            &[],
+            &[],
+            none
+        ));
+        assert!(!is_in_app(
+            Some("tokio::runtime::task::raw::poll"),
+            registry,
+            &[],
+            &[],
+            none
+        ));
+        assert!(!is_in_app(
+            Some("core::ops::function::FnOnce::call_once"),
+            toolchain,
+            &[],
+            &[],
+            none
+        ));
+        assert!(!is_in_app(
+            Some("monitor_runtime::capture::capture_error"),
+            app,
+            &[],
+            &[],
+            none
+        ));
+        assert!(!is_in_app(
+            Some("sentry_core::hub::Hub::capture_event"),
+            app,
+            &[],
+            &[],
+            none
+        ));
         // An unknown dependency is recognised by where its source lives.
         assert!(!is_in_app(Some("some_dep::run"), registry, &[], &[], none));
         // The application's closure expanded from a dependency's macro: its crate decides.
@@ -220,18 +259,42 @@ mod tests {
         assert!(!is_in_app(None, None, &[], &[], none));
         // The options win.
         let include = ["tokio::runtime".to_owned()];
-        assert!(is_in_app(Some("tokio::runtime::task::raw::poll"), registry, &include, &[], none));
+        assert!(is_in_app(
+            Some("tokio::runtime::task::raw::poll"),
+            registry,
+            &include,
+            &[],
+            none
+        ));
         let exclude = ["web_service::service".to_owned()];
-        assert!(!is_in_app(Some("web_service::service::stats"), app, &[], &exclude, &apps));
-        assert!(is_in_app(Some("web_service_extra::x"), app, &[], &exclude, none));
+        assert!(!is_in_app(
+            Some("web_service::service::stats"),
+            app,
+            &[],
+            &exclude,
+            &apps
+        ));
+        assert!(is_in_app(
+            Some("web_service_extra::x"),
+            app,
+            &[],
+            &exclude,
+            none
+        ));
     }
 
     #[test]
     fn machinery_is_the_capture_path_not_the_application() {
         assert!(is_machinery("backtrace::backtrace::libunwind::trace"));
-        assert!(is_machinery("monitor_runtime::__private::errors::capture_error"));
-        assert!(is_machinery("<sentry_tracing::layer::SentryLayer<S> as tracing_subscriber::layer::Layer<S>>::on_event"));
-        assert!(is_machinery("std::panicking::begin_panic_handler::{{closure}}"));
+        assert!(is_machinery(
+            "monitor_runtime::__private::errors::capture_error"
+        ));
+        assert!(is_machinery(
+            "<sentry_tracing::layer::SentryLayer<S> as tracing_subscriber::layer::Layer<S>>::on_event"
+        ));
+        assert!(is_machinery(
+            "std::panicking::begin_panic_handler::{{closure}}"
+        ));
         assert!(!is_machinery("web_service::routes::organisations::stats"));
         assert!(!is_machinery("core::result::unwrap_failed"));
     }

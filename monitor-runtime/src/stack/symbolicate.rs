@@ -315,17 +315,17 @@ mod tests {
         // This test is in the toolkit's crate, whose frames count as machinery: the top
         // frame is the first one outside it (the test harness calling the test).
         assert!(
-            !top.function.as_deref().unwrap_or("").starts_with("monitor_runtime::"),
+            !top.function
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("monitor_runtime::"),
             "{top:?}"
         );
-        let ours = stack
-            .frames
-            .iter()
-            .find(|f| {
-                f.function
-                    .as_deref()
-                    .is_some_and(|n| n.ends_with("a_function_of_the_application"))
-            });
+        let ours = stack.frames.iter().find(|f| {
+            f.function
+                .as_deref()
+                .is_some_and(|n| n.ends_with("a_function_of_the_application"))
+        });
         // Trimmed from the top, since it is the toolkit's own code.
         assert!(ours.is_none());
         let std_frame = stack
@@ -335,7 +335,12 @@ mod tests {
             .expect("the test thread runs under std");
         assert_eq!(std_frame.in_app, Some(false));
         assert!(stack.frames.iter().all(|f| f.in_app.is_some()));
-        assert!(stack.frames.iter().any(|f| f.lineno.is_some() && f.filename.is_some()));
+        assert!(
+            stack
+                .frames
+                .iter()
+                .any(|f| f.lineno.is_some() && f.filename.is_some())
+        );
     }
 
     #[test]
@@ -362,7 +367,11 @@ mod tests {
             ..Stacktrace::default()
         };
         Symbolicator::default().process(&mut stack, None);
-        let names: Vec<_> = stack.frames.iter().map(|f| f.function.clone().unwrap()).collect();
+        let names: Vec<_> = stack
+            .frames
+            .iter()
+            .map(|f| f.function.clone().unwrap())
+            .collect();
         assert_eq!(names, ["app::main", "app::import::row"]);
         assert!(stack.frames.iter().all(|f| f.in_app == Some(true)));
         assert_eq!(stack.frames[1].package.as_deref(), Some("app"));
@@ -379,7 +388,12 @@ mod tests {
             .into(),
             ..Event::default()
         };
-        let before = event.exception.values[0].stacktrace.clone().unwrap().frames.len();
+        let before = event.exception.values[0]
+            .stacktrace
+            .clone()
+            .unwrap()
+            .frames
+            .len();
         // A cutoff already passed: the symbolizer is not even asked.
         let passed = Instant::now() - Duration::from_secs(1);
         let unique = Frame {
@@ -393,15 +407,25 @@ mod tests {
             .frames
             .push(unique);
         Symbolicator::default().process_event(&mut event, &|| Some(passed));
-        let frames = &event.exception.values[0].stacktrace.as_ref().unwrap().frames;
+        let frames = &event.exception.values[0]
+            .stacktrace
+            .as_ref()
+            .unwrap()
+            .frames;
         assert_eq!(frames.len(), before + 1);
-        assert!(frames.iter().all(|f| f.function.is_none() && f.in_app == Some(false)));
+        assert!(
+            frames
+                .iter()
+                .all(|f| f.function.is_none() && f.in_app == Some(false))
+        );
     }
 
     #[test]
     fn paths_are_shortened_for_display() {
         assert_eq!(
-            short_path("/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.48.0/src/lib.rs"),
+            short_path(
+                "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tokio-1.48.0/src/lib.rs"
+            ),
             "tokio-1.48.0/src/lib.rs"
         );
         assert_eq!(

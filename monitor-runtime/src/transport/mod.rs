@@ -47,9 +47,9 @@ pub(crate) mod wire;
 
 pub(crate) use self::queue::ShutdownDeadline;
 use self::queue::{Delivery, Sink, Worker, WorkerOptions};
-use self::stats::FanOut;
 #[cfg(feature = "testing")]
 use self::stats::DestinationStats;
+use self::stats::FanOut;
 pub use self::stats::{DestinationSnapshot, StatsSnapshot, TransportStats};
 
 /// The default capacity of each queue (the preparation stage's and each destination's): a

@@ -426,7 +426,8 @@ impl Worker {
             self.shared.abandon(&mut state);
         }
         drop(state);
-        let handles = std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
+        let handles =
+            std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
         if exited {
             for handle in handles {
                 // It has already left its loop, so this join only waits for the thread to

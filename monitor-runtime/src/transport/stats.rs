@@ -119,9 +119,8 @@ impl DestinationStats {
             dropped,
             last_error_at: last_error.as_ref().map(|(_, at)| rfc3339(*at)),
             last_error: last_error.map(|(message, _)| message),
-            last_success_at: (last_success_ms > 0).then(|| {
-                rfc3339(UNIX_EPOCH + std::time::Duration::from_millis(last_success_ms))
-            }),
+            last_success_at: (last_success_ms > 0)
+                .then(|| rfc3339(UNIX_EPOCH + std::time::Duration::from_millis(last_success_ms))),
         }
     }
 }
@@ -129,9 +128,9 @@ impl DestinationStats {
 impl Ledger for DestinationStats {
     fn record_sent(&self) {
         self.sent.fetch_add(1, Ordering::Relaxed);
-        let now_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(1, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1));
+        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| {
+            u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+        });
         self.last_success_ms.fetch_max(now_ms, Ordering::Relaxed);
     }
 
@@ -337,7 +336,11 @@ impl StatsSnapshot {
     pub fn summary(&self) -> String {
         let mut line = format!("{} envelopes produced", self.received);
         if self.discarded_by_hook > 0 {
-            let _ = write!(line, ", {} discarded before sending", self.discarded_by_hook);
+            let _ = write!(
+                line,
+                ", {} discarded before sending",
+                self.discarded_by_hook
+            );
         }
         for destination in &self.destinations {
             let lost = destination.total_dropped();

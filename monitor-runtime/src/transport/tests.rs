@@ -167,8 +167,9 @@ fn serve(
                 Reply::Status(200, vec![])
             }
             Reply::LimitErrors => {
-                let carries_event = String::from_utf8_lossy(&seen.lock().unwrap().last().unwrap().body)
-                    .contains(r#""type":"event""#);
+                let carries_event =
+                    String::from_utf8_lossy(&seen.lock().unwrap().last().unwrap().body)
+                        .contains(r#""type":"event""#);
                 if carries_event {
                     Reply::Status(429, vec![("X-Sentry-Rate-Limits", "60:error:organization")])
                 } else {
@@ -460,7 +461,11 @@ fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
         assert!(auth.contains("sentry_client=sentry.rust/"), "{auth}");
         let agent = &request.headers["user-agent"];
         assert!(
-            agent.starts_with(concat!("monitor-toolkit/", env!("CARGO_PKG_VERSION"), " sentry.rust/")),
+            agent.starts_with(concat!(
+                "monitor-toolkit/",
+                env!("CARGO_PKG_VERSION"),
+                " sentry.rust/"
+            )),
             "{agent}"
         );
         let envelope = Envelope::from_slice(&request.body).unwrap();
@@ -504,8 +509,14 @@ fn a_recovery_shows_as_a_success_after_the_last_error() {
     capture_messages(&client, 1);
     assert!(client.flush(Some(Duration::from_secs(5))));
     let failed = stats.snapshot().get("remote").unwrap().clone();
-    assert_eq!(failed.last_error.as_deref(), Some("HTTP 503 Service Unavailable"));
-    assert!(failed.last_error_at.is_some() && failed.last_success_at.is_none(), "{failed:?}");
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("HTTP 503 Service Unavailable")
+    );
+    assert!(
+        failed.last_error_at.is_some() && failed.last_success_at.is_none(),
+        "{failed:?}"
+    );
 
     std::thread::sleep(Duration::from_millis(5));
     capture_messages(&client, 1);

@@ -36,7 +36,11 @@ pub(crate) fn write_envelope(envelope: &Envelope, out: &mut Vec<u8>) -> io::Resu
                 };
                 add_transaction_info(&mut payload);
                 let payload = serde_json::to_vec(&payload)?;
-                writeln!(out, r#"{{"type":"transaction","length":{}}}"#, payload.len())?;
+                writeln!(
+                    out,
+                    r#"{{"type":"transaction","length":{}}}"#,
+                    payload.len()
+                )?;
                 out.extend_from_slice(&payload);
                 out.push(b'\n');
             }
@@ -99,7 +103,10 @@ mod tests {
 
     #[test]
     fn sources_tell_routes_from_urls_and_function_names() {
-        assert_eq!(transaction_source("GET /api/v1/organisations/{id}/stats"), "route");
+        assert_eq!(
+            transaction_source("GET /api/v1/organisations/{id}/stats"),
+            "route"
+        );
         assert_eq!(transaction_source("POST /api/v1/organisations"), "route");
         assert_eq!(transaction_source("/health"), "route");
         assert_eq!(transaction_source("GET /api/v1/organisations/42"), "url");
@@ -137,7 +144,8 @@ mod tests {
         let mut bytes = Vec::new();
         write_envelope(&envelope, &mut bytes).unwrap();
         let items = parse_items(&bytes);
-        let header: Value = serde_json::from_slice(bytes.split(|&b| b == b'\n').next().unwrap()).unwrap();
+        let header: Value =
+            serde_json::from_slice(bytes.split(|&b| b == b'\n').next().unwrap()).unwrap();
         assert_eq!(header, serde_json::to_value(envelope.headers()).unwrap());
         assert_eq!(items[0].0["type"], "transaction");
         assert_eq!(items[0].1["transaction_info"]["source"], "route");

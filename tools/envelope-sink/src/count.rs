@@ -137,6 +137,9 @@ mod tests {
 
     #[test]
     fn a_payload_shorter_than_its_length_is_malformed() {
-        assert_eq!(item_types(b"{}\n{\"type\":\"event\",\"length\":99}\n{}\n"), None);
+        assert_eq!(
+            item_types(b"{}\n{\"type\":\"event\",\"length\":99}\n{}\n"),
+            None
+        );
     }
 }

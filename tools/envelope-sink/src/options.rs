@@ -94,8 +94,14 @@ mod tests {
             parse(&["--port", "70000"]).unwrap_err(),
             r#"--port "70000": expected a port from 0 to 65535"#
         );
-        assert_eq!(parse(&["--latency-ms"]).unwrap_err(), "--latency-ms needs a value");
-        assert_eq!(parse(&["--bind", "0.0.0.0"]).unwrap_err(), r#"unknown option "--bind""#);
+        assert_eq!(
+            parse(&["--latency-ms"]).unwrap_err(),
+            "--latency-ms needs a value"
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0"]).unwrap_err(),
+            r#"unknown option "--bind""#
+        );
         assert_eq!(
             parse(&["--threads=0"]).unwrap_err(),
             r#"--threads "0": expected 1 to 64"#

@@ -96,6 +96,10 @@ fn a_burst_of_two_thousand_envelopes_arrives_with_none_dropped() {
     eprintln!(
         "throughput: {BURST} envelopes captured in {produced:.2?}, all delivered after \
          {delivered:.2?}: {rate:.0} envelopes/s ({} build)",
-        if cfg!(debug_assertions) { "debug" } else { "release" }
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     );
 }
