@@ -32,12 +32,14 @@ pub mod metrics;
 pub mod monitor;
 pub mod pattern;
 pub mod propagation;
+mod prepare;
 pub mod registry;
 pub mod sampling;
 pub mod scope;
 pub mod scrub;
 pub mod span;
 mod spawn;
+mod stack;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;
