@@ -12,8 +12,12 @@
 //! let ((), captured) = testing::capture(|| {
 //!     monitor_runtime::capture_message("hello", Level::Error);
 //! });
-//! assert_eq!(captured.events()[0].message.as_deref(), Some("hello"));
+//! assert_eq!(testing::message(captured.events()[0]), Some("hello"));
 //! ```
+//!
+//! What is captured is what would be sent: the envelopes went through the transport's
+//! preparation stage (stack traces symbolicated, wire format fixed, secrets scrubbed) before
+//! the closure's result is returned.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -134,11 +138,12 @@ impl Capture {
     ///
     /// let client = Capture::new().discarding();
     /// Hub::run(client.hub(), || monitor_runtime::capture_message("hi", Level::Error));
+    /// assert!(client.flush(std::time::Duration::from_secs(10)));
     /// assert_eq!(client.envelopes(), 1);
     /// ```
     pub fn discarding(self) -> DiscardingClient {
-        let (_, hub, sink) = self.client_with(CaptureSink::discarding());
-        DiscardingClient { hub, sink }
+        let (client, hub, sink) = self.client_with(CaptureSink::discarding());
+        DiscardingClient { client, hub, sink }
     }
 
     fn client(self) -> (Arc<Client>, Arc<Hub>, Arc<CaptureSink>) {
@@ -156,10 +161,19 @@ impl Capture {
 
 /// A client built like `init!()`'s that counts and drops what it sends; see
 /// [`Capture::discarding`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DiscardingClient {
+    client: Arc<Client>,
     hub: Arc<Hub>,
     sink: Arc<CaptureSink>,
+}
+
+impl std::fmt::Debug for DiscardingClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscardingClient")
+            .field("envelopes", &self.envelopes())
+            .finish_non_exhaustive()
+    }
 }
 
 impl DiscardingClient {
@@ -168,18 +182,47 @@ impl DiscardingClient {
         self.hub.clone()
     }
 
-    /// Envelopes the client sent so far.
+    /// Waits until what was sent so far went through the transport's preparation stage, for
+    /// at most `timeout`; `true` when it all did.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        self.client.flush(Some(timeout))
+    }
+
+    /// Envelopes that reached the destination so far (see [`flush`](Self::flush)).
     pub fn envelopes(&self) -> u64 {
         self.sink.received()
     }
 }
 
+/// How long a capture waits for its envelopes to be prepared and captured. It only waits as
+/// long as needed; the bound is generous because the first stack trace of a test binary
+/// loads its debug information, which takes seconds for a large debug build on a busy
+/// machine (half of this bound goes to symbolication, see `stack`).
+const CAPTURE_CLOSE_TIMEOUT: Duration = Duration::from_secs(60);
+
 fn finish(client: Arc<Client>, sink: Arc<CaptureSink>) -> Captured {
-    // Closing flushes the log and metric batchers into the sink.
-    client.close(Some(Duration::from_secs(5)));
+    // Closing flushes the log and metric batchers and the preparation stage into the sink.
+    client.close(Some(CAPTURE_CLOSE_TIMEOUT));
     Captured {
         envelopes: sink.take(),
     }
+}
+
+/// The message of `event` as it is sent: the transport moves the SDK's top-level `message`
+/// into `logentry.message`, which Sentry's event schema accepts.
+///
+/// ```
+/// use monitor_runtime::testing;
+///
+/// let ((), captured) = testing::capture(|| {
+///     monitor_runtime::capture_message("Import completed", monitor_runtime::sentry::Level::Warning);
+/// });
+/// let event = captured.events()[0];
+/// assert!(event.message.is_none());
+/// assert_eq!(testing::message(event), Some("Import completed"));
+/// ```
+pub fn message<'a>(event: &'a Event<'_>) -> Option<&'a str> {
+    crate::prepare::protocol::message_of(event)
 }
 
 /// Everything that reached the transport during a capture.

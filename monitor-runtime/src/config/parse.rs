@@ -32,6 +32,11 @@ pub(crate) const NON_ZERO_DURATION: &str = "a duration greater than zero";
 pub(crate) const NON_EMPTY_NAME: &str = "a non-empty name";
 pub(crate) const UTF8: &str = "valid UTF-8 text (the bytes shown as \u{FFFD} are not UTF-8)";
 pub(crate) const NON_EMPTY_PATTERN: &str = "a non-empty prefix or literal";
+pub(crate) const SHUTDOWN_TIMEOUT: &str =
+    "a number of seconds from 0 to 3600 (for example 2 or 0.5)";
+
+/// Longest accepted shutdown timeout: beyond an hour it is a typo, not a deadline.
+const MAX_SHUTDOWN_TIMEOUT_SECS: f64 = 3600.0;
 
 /// Largest accepted `max_breadcrumbs`: each breadcrumb is copied into every event, so huge
 /// trails make every captured error expensive.
@@ -67,6 +72,16 @@ pub(crate) fn boolean(value: &str) -> Result<bool, Expected> {
     } else {
         Err(Cow::Borrowed(BOOL))
     }
+}
+
+/// Seconds, decimals allowed: `2`, `0.5`, `10`.
+pub(crate) fn shutdown_timeout(value: &str) -> Result<std::time::Duration, Expected> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && (0.0..=MAX_SHUTDOWN_TIMEOUT_SECS).contains(secs))
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or(Cow::Borrowed(SHUTDOWN_TIMEOUT))
 }
 
 pub(crate) fn max_breadcrumbs(value: &str) -> Result<usize, Expected> {

@@ -2,9 +2,12 @@
 //!
 //! The Sentry SDK does no generic scrubbing: `send_default_pii` only stops a few integrations
 //! from attaching headers and user attributes. [`Scrubber`] removes secrets by the *key* they
-//! are stored under and by their *form* in any string, from events (with their breadcrumbs),
-//! transactions and spans, logs, metrics and check-ins — [`Scrubber::scrub_envelope`] does a
-//! whole envelope in one call — and from the toolkit's JSON log lines.
+//! are stored under and by their *form* in any string. The toolkit runs
+//! [`Scrubber::scrub_envelope`] once per envelope in its transport's preparation stage, off
+//! the application's thread, so events (with their breadcrumbs), transactions and spans, logs,
+//! metrics and check-ins are scrubbed before any destination (Sentry, Spotlight, the console,
+//! the events file) sees them; the toolkit's JSON log lines are scrubbed as they are written.
+//! A plain SDK client can use the hooks instead (below).
 //!
 //! # Keys
 //!
@@ -68,9 +71,10 @@
 //!
 //! # Cost
 //!
-//! The rules are compiled when the scrubber is built: stems are indexed by first byte, and a
-//! 256-entry table tells the text scanner at which bytes a detector can start, so clean text
-//! costs one table lookup per byte and nothing is allocated unless something is redacted.
+//! The rules are compiled when the scrubber is built: every key stem and suffix into one
+//! automaton, so a key that mentions none costs one table lookup per byte; and a 256-entry
+//! table tells the text scanner at which bytes a detector can start, so clean text costs one
+//! table lookup per byte. Nothing is allocated unless something is redacted.
 //!
 //! # Wiring
 //!

@@ -73,7 +73,7 @@ impl Backoff {
 /// Posts every envelope to the sidecar, with backoff while it is unreachable.
 pub(crate) struct SpotlightSink {
     url: String,
-    /// The URL as printed: its password, if any, redacted.
+    /// The URL without its user and password, for messages.
     shown_url: String,
     poster: Result<HttpPoster, String>,
     backoff: Backoff,
@@ -93,7 +93,7 @@ impl SpotlightSink {
             // the way.
             .no_proxy();
         Self {
-            shown_url: crate::config::parse::redact_dsn(&url).into_owned(),
+            shown_url: without_credentials(&url),
             url,
             poster: HttpPoster::new(builder),
             backoff,
@@ -119,6 +119,19 @@ impl SpotlightSink {
     }
 }
 
+/// `url` without user name and password, which may be credentials and must never be printed.
+fn without_credentials(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            // Both fail only for URLs that cannot have credentials in the first place.
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("");
+            parsed.to_string()
+        }
+        Err(_) => "the Spotlight URL".to_owned(),
+    }
+}
+
 impl Sink for SpotlightSink {
     fn deliver(&mut self, envelope: Envelope, deadline: &ShutdownDeadline) -> Delivery {
         if self.backoff.is_waiting(Instant::now()) {
@@ -129,7 +142,7 @@ impl Sink for SpotlightSink {
             Err(err) => return Delivery::failed(DropReason::SendError, err.clone()),
         };
         let mut body = Vec::new();
-        if let Err(err) = envelope.to_writer(&mut body) {
+        if let Err(err) = super::wire::write_envelope(&envelope, &mut body) {
             return Delivery::failed(
                 DropReason::SendError,
                 format!("cannot serialise envelope: {err}"),
@@ -157,6 +170,18 @@ impl Sink for SpotlightSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_show_the_url_without_credentials() {
+        assert_eq!(
+            without_credentials("http://user:hunter2@127.0.0.1:8969/stream"),
+            "http://127.0.0.1:8969/stream"
+        );
+        assert_eq!(
+            without_credentials("http://localhost:8969/stream"),
+            "http://localhost:8969/stream"
+        );
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_caps_at_sixty_and_resets_on_success() {
