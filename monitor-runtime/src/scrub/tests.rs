@@ -1243,3 +1243,22 @@ fn the_trace_header_loses_secrets_in_its_transaction_name() {
     assert_clean(&wire, &["t0k-in-name"], &["shop@1.0", "page=2"]);
     assert_eq!(wire.matches("token=[Filtered]").count(), 2, "{wire}");
 }
+
+#[test]
+fn transaction_names_are_read_from_serialised_headers() {
+    use super::protocol::transaction_name as name;
+
+    assert_eq!(
+        name(br#"{"event_id":"x","trace":{"trace_id":"t","transaction":"GET /a"}}"#).as_deref(),
+        Some("GET /a")
+    );
+    assert_eq!(
+        name(br#"{"trace":{"transaction":"say \"token=abc\""}}"#).as_deref(),
+        Some("say \"token=abc\"")
+    );
+    assert_eq!(name(br#"{"trace":{"trace_id":"t"}}"#), None);
+    assert_eq!(
+        name(br#"{"trace":{"transaction":"unterminated"#).as_deref(),
+        Some("unterminated")
+    );
+}
