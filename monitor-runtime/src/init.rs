@@ -15,8 +15,8 @@ use sentry::{Client, ClientOptions, Hub};
 use crate::config::{Config, ConfigError, ConfigProblem};
 use crate::filter::{EventFilter, FilterStats, TransactionFilter};
 use crate::integration::MonitorIntegration;
-use crate::propagation::{self, ClientFacts, PropagationSettings};
 use crate::prepare::Preparer;
+use crate::propagation::{self, ClientFacts, PropagationSettings};
 use crate::sampling::Sampler;
 use crate::scrub::Scrubber;
 use crate::transport::{
