@@ -213,7 +213,11 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     );
     let hook: transport::EnvelopeHook = {
         let scrubber = scrubber.clone();
-        Arc::new(move |envelope| Some(scrub_transactions(&scrubber, envelope)))
+        // Toolkit spans grafted under SDK spans join their transaction before scrubbing.
+        Arc::new(move |envelope| {
+            let envelope = crate::span::graft::merge(envelope);
+            Some(scrub_transactions(&scrubber, envelope))
+        })
     };
     let factory = TransportFactory::new(settings, Some(hook), transport_stats.clone());
 
@@ -240,13 +244,13 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     if let Some(server_name) = resolved.server_name() {
         options = options.server_name(server_name.to_owned());
     }
-    if resolved.tracing_enabled() {
-        let sampler = Sampler::new(
+    let sampler = resolved.tracing_enabled().then(|| {
+        Sampler::new(
             resolved.sampler_rules().clone(),
             resolved.traces_sample_rate(),
-        );
-        options = options.traces_sampler(sampler.into_traces_sampler());
-    }
+        )
+    });
+    options = crate::span::install(options, sampler);
     {
         let scrubber = scrubber.clone();
         let filter_stats = filter_stats.clone();

@@ -285,20 +285,43 @@ impl Sampler {
     /// A function rate that is not a number in `0.0..=1.0` is ignored (the macros check
     /// it at compile time, so this only guards hand-made contexts).
     pub fn rate(&self, ctx: &TransactionContext) -> f32 {
-        if let Some(parent_sampled) = ctx.sampled() {
+        self.rate_of(ctx.name(), ctx.sampled(), function_rate(ctx))
+    }
+
+    /// [`Sampler::rate`] from its inputs: the toolkit's own spans decide without building
+    /// a `TransactionContext`.
+    #[inline]
+    pub(crate) fn rate_of(
+        &self,
+        name: &str,
+        parent_sampled: Option<bool>,
+        function_rate: Option<f32>,
+    ) -> f32 {
+        if let Some(parent_sampled) = parent_sampled {
             return if parent_sampled { 1.0 } else { 0.0 };
         }
-        if let Some(rate) = self.rules.rate_for(ctx.name()) {
+        if !self.rules.is_empty()
+            && let Some(rate) = self.rules.rate_for(name)
+        {
             return rate;
         }
-        function_rate(ctx).unwrap_or(self.default_rate)
+        function_rate
+            .filter(|rate| (0.0..=1.0).contains(rate))
+            .unwrap_or(self.default_rate)
     }
 
     /// The sampler as the closure `sentry::ClientOptions::traces_sampler` takes.
+    ///
+    /// Installed on a client, it also tells the toolkit's spans that SDK transactions (and
+    /// so spans on a scope) exist from then on; until then a `#[monitored]` root does not
+    /// read the scope.
     pub fn into_traces_sampler(
         self,
     ) -> impl Fn(&TransactionContext) -> f32 + Send + Sync + 'static {
-        move |ctx| self.rate(ctx)
+        move |ctx| {
+            crate::span::note_sdk_transaction();
+            self.rate(ctx)
+        }
     }
 }
 

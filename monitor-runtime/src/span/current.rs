@@ -8,80 +8,198 @@
 //! polled and moved out right after, so that concurrent tasks sharing a worker thread never
 //! see each other's span. See `ARCHITECTURE.md` for the measurements behind this choice.
 
-use std::cell::Cell;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use sentry::TransactionOrSpan;
-use sentry::protocol::TraceContext;
+use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceContext, TraceId};
 
-/// A span made current by the toolkit, with its sampling decision cached so that nested
-/// calls can skip unsampled work without taking the span's lock.
+use super::trace::{Keep, Node, Sink};
+
+/// A span made current by the toolkit.
 #[derive(Clone, Debug)]
-pub(crate) struct Current {
-    pub(crate) span: TransactionOrSpan,
-    pub(crate) sampled: bool,
+pub(crate) enum Current {
+    /// Recorded by the toolkit: sampled, or pending a tail decision.
+    Recorded(Node),
+    /// Not recorded: only its ids, for logs, errors and propagation. Its children record
+    /// nothing and leave it current.
+    Unsampled(Unrecorded),
+    /// A span of the SDK: a child of an SDK span under a client the toolkit did not build.
+    Sdk(TransactionOrSpan),
+}
+
+/// A span that is not recorded, and what a trace continuing it must know.
+#[derive(Clone, Debug)]
+pub(crate) struct Unrecorded {
+    pub(crate) trace_id: TraceId,
+    pub(crate) span_id: SpanId,
+    /// The head's decision: `Some(false)` not sampled, `None` deferred (tracing is off
+    /// where the trace started, so a service downstream decides).
+    pub(crate) sampled: Option<bool>,
+    /// The rate the head decided at; NaN when unknown.
+    pub(crate) sample_rate: f32,
+    /// The root's name, when it is static (for the DSC's `transaction`).
+    pub(crate) name: Option<&'static str>,
+    /// A DSC that came with the trace from upstream, forwarded unchanged.
+    pub(crate) dsc: Option<Arc<DynamicSamplingContext>>,
+}
+
+/// Whether a span's trace is sent: what propagation tells the services downstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sampling {
+    /// The trace is recorded and sent.
+    Sampled,
+    /// The trace is not sent.
+    NotSampled,
+    /// No decision yet: tracing is off where the trace started, or its root records it
+    /// and decides at its end (tail sampling).
+    Deferred,
 }
 
 impl Current {
+    /// Whether spans and data are recorded under this span.
+    #[inline]
+    pub(crate) fn is_recording(&self) -> bool {
+        match self {
+            Current::Recorded(_) => true,
+            Current::Unsampled(_) => false,
+            Current::Sdk(span) => super::active::is_sampled(span),
+        }
+    }
+
+    pub(crate) fn trace_id(&self) -> TraceId {
+        match self {
+            Current::Recorded(node) => node.trace.trace_id,
+            Current::Unsampled(span) => span.trace_id,
+            Current::Sdk(span) => span.get_trace_context().trace_id,
+        }
+    }
+
+    pub(crate) fn span_id(&self) -> SpanId {
+        match self {
+            Current::Recorded(node) => node.span_id,
+            Current::Unsampled(span) => span.span_id,
+            Current::Sdk(TransactionOrSpan::Transaction(tx)) => tx.get_trace_context().span_id,
+            Current::Sdk(TransactionOrSpan::Span(span)) => span.get_span_id(),
+        }
+    }
+
+    /// The trace's sampling decision, as propagated downstream.
+    pub(crate) fn sampling(&self) -> Sampling {
+        match self {
+            Current::Recorded(node) => match (&node.trace.sink, node.trace.head.keep) {
+                (_, Keep::Pending) => Sampling::Deferred,
+                _ => Sampling::Sampled,
+            },
+            Current::Unsampled(span) => match span.sampled {
+                Some(true) => Sampling::Sampled,
+                Some(false) => Sampling::NotSampled,
+                None => Sampling::Deferred,
+            },
+            Current::Sdk(span) => {
+                if super::active::is_sampled(span) {
+                    Sampling::Sampled
+                } else {
+                    Sampling::Deferred
+                }
+            }
+        }
+    }
+
+    /// The head's sample rate, when known.
+    pub(crate) fn sample_rate(&self) -> Option<f32> {
+        let rate = match self {
+            Current::Recorded(node) => node.trace.head.sample_rate,
+            Current::Unsampled(span) => span.sample_rate,
+            Current::Sdk(_) => f32::NAN,
+        };
+        (!rate.is_nan()).then_some(rate)
+    }
+
     /// The trace context an event captured inside this span should carry.
     pub(crate) fn trace_context(&self) -> TraceContext {
-        match &self.span {
-            TransactionOrSpan::Transaction(tx) => tx.get_trace_context(),
-            TransactionOrSpan::Span(span) => {
+        match self {
+            Current::Recorded(node) => TraceContext {
+                span_id: node.span_id,
+                trace_id: node.trace.trace_id,
+                parent_span_id: match &node.trace.sink {
+                    Sink::Transaction { parent_span_id, .. } if node.index == 0 => *parent_span_id,
+                    _ => None,
+                },
+                ..TraceContext::default()
+            },
+            Current::Unsampled(span) => TraceContext {
+                span_id: span.span_id,
+                trace_id: span.trace_id,
+                ..TraceContext::default()
+            },
+            Current::Sdk(TransactionOrSpan::Transaction(tx)) => tx.get_trace_context(),
+            Current::Sdk(TransactionOrSpan::Span(span)) => {
                 // The SDK exposes a child span's id but not its op or parent; Sentry links
                 // an event to its span by trace and span id.
-                let transaction = span.get_trace_context();
                 TraceContext {
                     span_id: span.get_span_id(),
-                    trace_id: transaction.trace_id,
+                    trace_id: span.get_trace_context().trace_id,
                     ..TraceContext::default()
                 }
             }
         }
     }
+
+    /// Sets the span's status (it then finishes with it).
+    pub(crate) fn set_status(&self, status: SpanStatus) {
+        match self {
+            Current::Recorded(node) => node.set_status(status),
+            Current::Unsampled(_) => {}
+            Current::Sdk(span) => span.set_status(status),
+        }
+    }
 }
 
 thread_local! {
-    static CURRENT: Cell<Option<Current>> = const { Cell::new(None) };
-    /// Whether `CURRENT` holds a span: a one-word read answers the common "nothing is
-    /// current" case without moving the span out and back.
-    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
 }
 
 /// Makes `new` current and returns what was current before.
 ///
 /// Callers restore the returned value with another `swap`, strictly nested, which is
 /// what every guard and future wrapper in this module does (also while unwinding).
+#[inline]
 pub(crate) fn swap(new: Option<Current>) -> Option<Current> {
-    let active = new.is_some();
-    let previous = CURRENT
-        .try_with(|cell| cell.replace(new))
-        .unwrap_or_default();
-    let _ = ACTIVE.try_with(|flag| flag.set(active));
-    previous
+    CURRENT
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut slot) => std::mem::replace(&mut *slot, new),
+            // Only reachable from code running inside `with`, which must not swap.
+            Err(_) => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Runs `f` with a borrow of the current span, without cloning it.
 ///
-/// `f` must not touch the current span itself (it would see `None`); the callers only
-/// start children or read a trace context.
+/// `f` must not make another span current (the swap would be ignored); the callers only
+/// start children or read ids.
 #[inline]
 pub(crate) fn with<R>(f: impl FnOnce(Option<&Current>) -> R) -> R {
-    if !ACTIVE.try_with(Cell::get).unwrap_or(false) {
-        return f(None);
+    let mut f = Some(f);
+    let result = CURRENT.try_with(|cell| {
+        let slot = cell.try_borrow().ok()?;
+        f.take().map(|f| f(slot.as_ref()))
+    });
+    match (result, f) {
+        (Ok(Some(result)), _) => result,
+        (_, Some(f)) => f(None),
+        // `f` ran and returned: the first arm.
+        (_, None) => unreachable!("`f` runs exactly once"),
     }
-    let restore = Restore(CURRENT.try_with(Cell::take).ok().flatten());
-    f(restore.0.as_ref())
 }
 
-/// Puts a borrowed current span back, also when the borrower panics.
-struct Restore(Option<Current>);
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let value = self.0.take();
-        // Fails only while the thread's locals are destroyed; then nothing is current.
-        let _ = CURRENT.try_with(|cell| cell.set(value));
-    }
+/// Whether a toolkit span is current on this thread.
+#[inline]
+pub(crate) fn is_set() -> bool {
+    CURRENT
+        .try_with(|cell| cell.try_borrow().is_ok_and(|slot| slot.is_some()))
+        .unwrap_or(false)
 }
 
 /// A clone of the current toolkit span, if any.

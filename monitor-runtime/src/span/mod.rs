@@ -1,23 +1,47 @@
-//! The toolkit's spans: where the current one lives, how it is started, entered around
-//! sync code and futures, and finished.
+//! The toolkit's spans: where the current one lives, how sampling is decided before
+//! anything is built, how spans are recorded and sent, entered around sync code and
+//! futures, and finished.
 //!
 //! `#[monitored]` and [`PerformanceMonitor`](crate::PerformanceMonitor) are built on this
-//! module; most users never touch it directly. The two functions here read the current
+//! module; most users never touch it directly. The public functions here read the current
 //! span, for code that talks to the SDK or propagates a trace by hand.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `active.rs` | the start: parent lookup, the sampling decision, what is built |
+//! | `current.rs` | the thread-local current span and what a span is ([`Sampling`]) |
+//! | `trace.rs` | the recorder: one buffer of plain records per transaction |
+//! | `transaction.rs` | records to the protocol's transaction, the DSC, sending |
+//! | `graft.rs` | toolkit spans under an SDK span, merged into its transaction |
+//! | `tracer.rs` | what the toolkit knows about the bound client |
+//! | `ids.rs` | trace and span ids, sampling draws: a per-thread generator |
+//! | `context.rs` | [`SpanHandle`], and what propagation reads |
+//! | `guard.rs`, `instrument.rs` | entering a span around sync code and futures |
 
 mod active;
+mod context;
 mod current;
+pub(crate) mod graft;
 mod guard;
+mod ids;
 mod instrument;
+mod trace;
+mod tracer;
+mod transaction;
 
 pub use active::SpanKind;
+pub use context::{ParentSpan, SpanHandle};
+pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
 pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish};
+#[allow(unused_imports)] // The propagation module's entry points.
+pub(crate) use context::{RemoteParent, SpanContext, current_context, current_dsc, frozen_dsc};
+pub(crate) use context::{current_handle, set_current_status};
 pub(crate) use current::{Current, get as current, swap};
+pub(crate) use tracer::{install, note_sdk_transaction};
 
-use sentry::TransactionOrSpan;
 use sentry::protocol::TraceContext;
 
 /// The span code runs in: the toolkit's current span on this thread (from `#[monitored]`
@@ -28,10 +52,8 @@ use sentry::protocol::TraceContext;
 /// // No client bound in a doctest: there is no span.
 /// assert!(monitor_runtime::span::current_span().is_none());
 /// ```
-pub fn current_span() -> Option<TransactionOrSpan> {
-    current::get()
-        .map(|c| c.span)
-        .or_else(|| sentry::Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span())))
+pub fn current_span() -> Option<SpanHandle> {
+    current_handle()
 }
 
 /// The `sentry-trace` header to send with an outgoing request, so that the service called
@@ -46,8 +68,14 @@ pub fn current_span() -> Option<TransactionOrSpan> {
 /// ```
 pub fn trace_headers() -> Vec<(&'static str, String)> {
     current_span()
-        .map(|span| span.iter_headers().collect())
+        .map(|span| span.trace_headers())
         .unwrap_or_default()
+}
+
+/// The trace and span ids of the toolkit's current span on this thread.
+#[inline]
+pub(crate) fn current_ids() -> Option<(sentry::protocol::TraceId, sentry::protocol::SpanId)> {
+    current::with(|c| c.map(|c| (c.trace_id(), c.span_id())))
 }
 
 /// The trace context of the toolkit's current span on this thread, for events captured

@@ -1,0 +1,138 @@
+//! What the toolkit knows about the client a span starts under.
+//!
+//! A client built by `init!()` (or `testing`) carries the [`Tracer`] integration: its
+//! sampler, which the span layer calls directly instead of building a
+//! `TransactionContext` for the SDK, and the promise that its transport merges grafts
+//! (`graft.rs`). A plain `sentry::init` or `sentry::test` client has none; the span layer
+//! then reads the client's own sampling options.
+//!
+//! Looking an integration up goes through the hub (`Hub::with_integration`, the SDK keeps
+//! `Client::get_integration` private), so each thread remembers the last client it saw and
+//! its tracer: a pointer comparison on the hot path.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use sentry::protocol::ClientSdkInfo;
+use sentry::{Client, ClientOptions, Hub, Integration};
+
+use crate::sampling::Sampler;
+
+/// The toolkit's per-client state, installed as an SDK integration by `init`.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracer {
+    state: Arc<TracerState>,
+}
+
+/// See [`Tracer`].
+#[derive(Debug)]
+pub(crate) struct TracerState {
+    /// The client's sampler; `None` when tracing is disabled.
+    pub(crate) sampler: Option<Sampler>,
+    sdk: OnceLock<ClientSdkInfo>,
+}
+
+impl Tracer {
+    pub(crate) fn new(sampler: Option<Sampler>) -> Tracer {
+        Tracer {
+            state: Arc::new(TracerState {
+                sampler,
+                sdk: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+impl TracerState {
+    /// The SDK info the client reports, built once.
+    pub(crate) fn sdk_info(&self, client: &Client) -> ClientSdkInfo {
+        self.sdk
+            .get_or_init(|| super::transaction::build_sdk_info(client))
+            .clone()
+    }
+}
+
+impl Integration for Tracer {
+    fn name(&self) -> &'static str {
+        "monitor-runtime-tracer"
+    }
+
+    fn setup(&self, _options: &mut ClientOptions) {}
+}
+
+/// Installs the toolkit's span recording on `options`: the sampler (when tracing is on)
+/// and the [`Tracer`] integration that lets spans find it.
+pub(crate) fn install(options: ClientOptions, sampler: Option<Sampler>) -> ClientOptions {
+    let options = match &sampler {
+        Some(sampler) => options.traces_sampler(sampler.clone().into_traces_sampler()),
+        None => options,
+    };
+    options.add_integration(Tracer::new(sampler))
+}
+
+/// Set once any SDK transaction was started through the toolkit's sampler.
+///
+/// A span can only be on a hub's scope if an SDK transaction was started, and under a
+/// client with the toolkit's sampler every SDK transaction calls it. Until then, a
+/// `#[monitored]` root under such a client knows without reading the scope (the SDK's only
+/// public read clones it, about 450 instructions) that it has no SDK parent.
+static SDK_TRANSACTIONS: AtomicBool = AtomicBool::new(false);
+
+/// Called by the toolkit's sampler for every SDK transaction.
+#[inline]
+pub(crate) fn note_sdk_transaction() {
+    if !SDK_TRANSACTIONS.load(Ordering::Relaxed) {
+        SDK_TRANSACTIONS.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether the scope may hold a span, under a client whose tracer has a sampler.
+#[inline]
+pub(crate) fn sdk_transactions_seen() -> bool {
+    SDK_TRANSACTIONS.load(Ordering::Relaxed)
+}
+
+thread_local! {
+    /// The last enabled client seen on this thread and its tracer, if it has one. Holding
+    /// the client keeps its address from being reused by another one.
+    static LAST: RefCell<Option<(Arc<Client>, Option<Arc<TracerState>>)>> =
+        const { RefCell::new(None) };
+}
+
+/// Runs `f` with the tracer of `client` (bound to `hub`), if it has one.
+#[inline]
+pub(crate) fn with<R>(
+    hub: &Hub,
+    client: &Arc<Client>,
+    f: impl FnOnce(Option<&Arc<TracerState>>) -> R,
+) -> R {
+    let mut f = Some(f);
+    let cached = LAST.try_with(|last| {
+        let last = last.try_borrow().ok()?;
+        let (seen, tracer) = last.as_ref()?;
+        if !Arc::ptr_eq(seen, client) {
+            return None;
+        }
+        f.take().map(|f| f(tracer.as_ref()))
+    });
+    if let Ok(Some(result)) = cached {
+        return result;
+    }
+    let tracer = look_up(hub, client);
+    match f.take() {
+        Some(f) => f(tracer.as_ref()),
+        None => unreachable!("`f` runs at most once"),
+    }
+}
+
+#[cold]
+fn look_up(hub: &Hub, client: &Arc<Client>) -> Option<Arc<TracerState>> {
+    let tracer = hub.with_integration(|tracer: &Tracer| Some(tracer.state.clone()));
+    let _ = LAST.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some((client.clone(), tracer.clone()));
+        }
+    });
+    tracer
+}

@@ -1,0 +1,235 @@
+//! From a finished trace's records to the protocol's transaction, sent through its client.
+//!
+//! What the SDK's `Transaction::finish` does, on records instead of locked spans: the
+//! scope of the hub the transaction started on, the client's release, environment, SDK
+//! info and server name, the dynamic sampling context in the envelope's headers.
+
+use std::sync::Arc;
+
+use sentry::protocol::{
+    self, ClientSdkInfo, ClientSdkPackage, DynamicSamplingContext, Envelope, EnvelopeHeaders,
+    SpanId, TraceContext, Value,
+};
+use sentry::{Client, Hub};
+
+use super::ids;
+use super::trace::{Extra, Keep, Link, Record, Sink, Trace};
+use super::tracer::TracerState;
+
+/// The SDK's name, as the SDK reports it.
+const SDK_NAME: &str = "sentry.rust";
+
+/// Called once, when a transaction's root finished: sends what was recorded, or hands it to
+/// the tail decision.
+pub(crate) fn finish(trace: &Trace, records: Vec<Record>, dropped: u32) {
+    let Sink::Transaction {
+        client,
+        hub,
+        tracer,
+        parent_span_id,
+    } = &trace.sink
+    else {
+        return;
+    };
+    match trace.head.keep {
+        Keep::Sampled => {}
+        // Tail sampling keeps no transaction yet: a pending one is dropped at its end.
+        Keep::Pending => return,
+    }
+    let Some(transaction) = build(trace, records, *parent_span_id) else {
+        return;
+    };
+    // Spans over the limit are lost, as in the SDK (which reports them in client reports,
+    // a private API).
+    let _ = dropped;
+    send(trace, client, hub, tracer.as_deref(), transaction);
+}
+
+/// The protocol transaction of `records` (record 0 is the root); `None` if there is none.
+pub(crate) fn build(
+    trace: &Trace,
+    records: Vec<Record>,
+    parent_span_id: Option<SpanId>,
+) -> Option<protocol::Transaction<'static>> {
+    let mut records = records.into_iter();
+    let root = records.next()?;
+    let spans = records
+        .filter(|record| record.end.is_some())
+        .map(|record| span(trace.trace_id, record))
+        .collect();
+    let Extra { tags, data, links } = root.extra.map(|extra| *extra).unwrap_or_default();
+    let mut context = TraceContext {
+        span_id: root.span_id,
+        trace_id: trace.trace_id,
+        parent_span_id,
+        op: Some(root.op.into_owned()),
+        status: root.status,
+        data,
+        ..TraceContext::default()
+    };
+    put_links(&mut context.data, links);
+    let mut transaction = protocol::Transaction {
+        event_id: ids::event_id(),
+        name: Some(root.name.into_owned()),
+        tags,
+        start_timestamp: root.start,
+        timestamp: root.end,
+        spans,
+        ..protocol::Transaction::default()
+    };
+    transaction
+        .contexts
+        .insert("trace".to_owned(), context.into());
+    Some(transaction)
+}
+
+/// A finished child record as a protocol span.
+pub(crate) fn span(trace_id: sentry::protocol::TraceId, record: Record) -> protocol::Span {
+    let Extra { tags, data, links } = record.extra.map(|extra| *extra).unwrap_or_default();
+    let mut span = protocol::Span {
+        span_id: record.span_id,
+        trace_id,
+        parent_span_id: record.parent_span_id,
+        op: Some(record.op.into_owned()),
+        description: (!record.name.is_empty()).then(|| record.name.into_owned()),
+        start_timestamp: record.start,
+        timestamp: record.end,
+        status: record.status,
+        tags,
+        data,
+        ..protocol::Span::default()
+    };
+    put_links(&mut span.data, links);
+    span
+}
+
+/// Span links as span data: the SDK's protocol types (0.49) have no `links` field, so they
+/// are recorded under `links`, one `{trace_id, span_id, sampled}` object each.
+fn put_links(data: &mut protocol::Map<String, Value>, links: Vec<Link>) {
+    if links.is_empty() {
+        return;
+    }
+    let links = links
+        .into_iter()
+        .map(|link| {
+            let mut object = serde_json::Map::new();
+            object.insert("trace_id".into(), link.trace_id.to_string().into());
+            object.insert("span_id".into(), link.span_id.to_string().into());
+            if let Some(sampled) = link.sampled {
+                object.insert("sampled".into(), sampled.into());
+            }
+            Value::Object(object)
+        })
+        .collect();
+    data.insert("links".to_owned(), Value::Array(links));
+}
+
+/// Completes `transaction` as the SDK would and hands it to `client`.
+pub(crate) fn send(
+    trace: &Trace,
+    client: &Arc<Client>,
+    hub: &Arc<Hub>,
+    tracer: Option<&TracerState>,
+    mut transaction: protocol::Transaction<'static>,
+) {
+    // `with_scope` reads a copy of the scope on a pushed layer: unlike a `configure_scope`
+    // round trip, it cannot write an old copy back over a concurrent change.
+    hub.with_scope(|scope| scope.apply_to_transaction(&mut transaction), || ());
+    let options = client.options();
+    transaction.release.clone_from(&options.release);
+    transaction.environment.clone_from(&options.environment);
+    transaction.server_name.clone_from(&options.server_name);
+    let sdk = match tracer {
+        Some(tracer) => tracer.sdk_info(client),
+        None => build_sdk_info(client),
+    };
+    transaction.sdk = Some(std::borrow::Cow::Owned(sdk));
+    let name = transaction.name.clone();
+    let dsc = dsc(trace, client, name.as_deref());
+    let mut envelope =
+        Envelope::new().with_headers(EnvelopeHeaders::new().with_trace((*dsc).clone()));
+    envelope.add_item(transaction);
+    client.send_envelope(envelope);
+}
+
+/// The trace's dynamic sampling context: frozen the first time it is needed, from the
+/// head's decision and the client's settings.
+pub(crate) fn dsc(
+    trace: &Trace,
+    client: &Client,
+    transaction: Option<&str>,
+) -> Arc<DynamicSamplingContext> {
+    trace
+        .dsc
+        .get_or_init(|| {
+            Arc::new(head_dsc(
+                client,
+                trace.trace_id,
+                trace.head.sample_rate,
+                trace.head.keep == Keep::Sampled,
+                transaction,
+            ))
+        })
+        .clone()
+}
+
+/// A dynamic sampling context made at a trace's head.
+pub(crate) fn head_dsc(
+    client: &Client,
+    trace_id: sentry::protocol::TraceId,
+    sample_rate: f32,
+    sampled: bool,
+    transaction: Option<&str>,
+) -> DynamicSamplingContext {
+    let options = client.options();
+    let mut dsc = DynamicSamplingContext::new()
+        .with_trace_id(trace_id)
+        .with_sampled(sampled);
+    if !sample_rate.is_nan() {
+        dsc = dsc.with_sample_rate(sample_rate);
+    }
+    if let Some(dsn) = client.dsn() {
+        dsc = dsc.with_public_key(dsn.public_key().to_owned());
+    }
+    if let Some(org_id) = options
+        .org_id
+        .or_else(|| client.dsn().and_then(|dsn| dsn.org_id()))
+    {
+        dsc = dsc.with_org_id(org_id);
+    }
+    if let Some(release) = &options.release {
+        dsc = dsc.with_release(release.to_string());
+    }
+    if let Some(environment) = &options.environment {
+        dsc = dsc.with_environment(environment.to_string());
+    }
+    if let Some(transaction) = transaction {
+        dsc = dsc.with_transaction(transaction.to_owned());
+    }
+    dsc
+}
+
+/// What the SDK reports about itself: its name and version (read from the client's user
+/// agent, `sentry.rust/<version>`, since the SDK keeps its own copy private) and the names
+/// of the client's integrations.
+pub(crate) fn build_sdk_info(client: &Client) -> ClientSdkInfo {
+    let options = client.options();
+    let version = options
+        .user_agent
+        .strip_prefix("sentry.rust/")
+        .unwrap_or("unknown")
+        .to_owned();
+    ClientSdkInfo {
+        name: SDK_NAME.to_owned(),
+        version: version.clone(),
+        packages: vec![ClientSdkPackage {
+            name: "cargo:sentry".to_owned(),
+            version,
+        }],
+        integrations: options
+            .integrations
+            .iter()
+            .map(|integration| integration.name().to_owned())
+            .collect(),
+    }
+}
