@@ -16,7 +16,8 @@ use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::span::{
-    self, ActiveSpan, Current, Instrumented, ParentSpan, SpanHandle, SpanKind, SpanName, SpanSpec,
+    self, ActiveSpan, Current, DynamicSpec, Instrumented, ParentSpan, SpanHandle, SpanKind,
+    SpanSpec,
 };
 
 /// A span around a block of code, finished on drop.
@@ -96,15 +97,13 @@ impl MonitorBuilder {
 
     /// Starts the span.
     pub fn start(self) -> PerformanceMonitor {
-        let active = ActiveSpan::start_with_parent(
-            SpanSpec {
-                name: SpanName::Text(self.name),
-                op: self.op,
-                kind: self.kind,
-                sample_rate: self.sample_rate,
-            },
-            &self.parent.0,
-        );
+        let spec = DynamicSpec {
+            name: self.name,
+            op: self.op,
+            kind: self.kind,
+            sample_rate: self.sample_rate,
+        };
+        let active = ActiveSpan::start_with_parent(SpanSpec::Dynamic(&spec), &self.parent.0);
         PerformanceMonitor {
             current: active.map(|active| active.current),
         }

@@ -285,23 +285,24 @@ impl Sampler {
     /// A function rate that is not a number in `0.0..=1.0` is ignored (the macros check
     /// it at compile time, so this only guards hand-made contexts).
     pub fn rate(&self, ctx: &TransactionContext) -> f32 {
-        self.rate_of(ctx.name(), ctx.sampled(), function_rate(ctx))
+        self.rate_of(|| ctx.name(), ctx.sampled(), function_rate(ctx))
     }
 
     /// [`Sampler::rate`] from its inputs: the toolkit's own spans decide without building
     /// a `TransactionContext`.
     #[inline]
-    pub(crate) fn rate_of(
+    pub(crate) fn rate_of<'n>(
         &self,
-        name: &str,
+        name: impl FnOnce() -> &'n str,
         parent_sampled: Option<bool>,
         function_rate: Option<f32>,
     ) -> f32 {
         if let Some(parent_sampled) = parent_sampled {
             return if parent_sampled { 1.0 } else { 0.0 };
         }
+        // The name is resolved only when a rule may match it.
         if !self.rules.is_empty()
-            && let Some(rate) = self.rules.rate_for(name)
+            && let Some(rate) = self.rules.rate_for(name())
         {
             return rate;
         }

@@ -1,6 +1,5 @@
 //! `#[monitored]`: starting the span, recording its tags and data, entering it.
 
-use std::borrow::Cow;
 use std::fmt::Display;
 use std::future::Future;
 
@@ -8,7 +7,7 @@ use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::registry::FnSite;
-use crate::span::{ActiveSpan, Current, Instrumented, SpanGuard, SpanKind, SpanName, SpanSpec};
+use crate::span::{ActiveSpan, Current, Instrumented, SpanGuard, SpanKind, SpanSpec};
 
 /// A span started (or not) for one call of a monitored function.
 #[derive(Debug)]
@@ -22,12 +21,7 @@ pub struct Started {
 #[inline]
 pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
     Started {
-        span: ActiveSpan::start(SpanSpec {
-            name: SpanName::Site(site),
-            op: Cow::Borrowed(site.op.unwrap_or("function")),
-            kind,
-            sample_rate: site.sample_rate,
-        }),
+        span: ActiveSpan::start(SpanSpec::Site(site, kind)),
     }
 }
 

@@ -44,47 +44,79 @@ pub enum SpanKind {
     Span,
 }
 
-/// A span's name: resolved only when it is needed, since resolving a function's default
-/// name is not free and most calls under an unsampled parent need none.
-#[derive(Debug, Clone)]
-pub(crate) enum SpanName {
-    /// A monitored function's name.
-    Site(&'static FnSite),
-    /// A name given as text.
-    Text(Text),
+/// What a span is started from: a monitored function's static site, or a description
+/// built at run time. Two words: it is passed by value through the start's layers, and
+/// names are resolved only for spans that need one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SpanSpec<'a> {
+    /// A `#[monitored]` function.
+    Site(&'static FnSite, SpanKind),
+    /// A [`PerformanceMonitor`](crate::PerformanceMonitor) or another hand-made span.
+    Dynamic(&'a DynamicSpec),
 }
 
-impl SpanName {
-    fn text(self) -> Text {
-        match self {
-            SpanName::Site(site) => Cow::Borrowed(site.name()),
-            SpanName::Text(text) => text,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            SpanName::Site(site) => site.name(),
-            SpanName::Text(text) => text,
-        }
-    }
-
-    fn as_static(&self) -> Option<&'static str> {
-        match self {
-            SpanName::Site(site) => Some(site.name()),
-            SpanName::Text(Cow::Borrowed(text)) => Some(text),
-            SpanName::Text(Cow::Owned(_)) => None,
-        }
-    }
-}
-
-/// What a span is started from.
+/// A span described at run time.
 #[derive(Debug, Clone)]
-pub(crate) struct SpanSpec {
-    pub(crate) name: SpanName,
+pub(crate) struct DynamicSpec {
+    pub(crate) name: Text,
     pub(crate) op: Text,
     pub(crate) kind: SpanKind,
     pub(crate) sample_rate: Option<f32>,
+}
+
+impl SpanSpec<'_> {
+    #[inline]
+    fn kind(self) -> SpanKind {
+        match self {
+            SpanSpec::Site(_, kind) => kind,
+            SpanSpec::Dynamic(spec) => spec.kind,
+        }
+    }
+
+    #[inline]
+    fn sample_rate(self) -> Option<f32> {
+        match self {
+            SpanSpec::Site(site, _) => site.sample_rate,
+            SpanSpec::Dynamic(spec) => spec.sample_rate,
+        }
+    }
+
+    /// The name to record.
+    pub(crate) fn name(self) -> Text {
+        match self {
+            SpanSpec::Site(site, _) => Cow::Borrowed(site.name()),
+            SpanSpec::Dynamic(spec) => spec.name.clone(),
+        }
+    }
+
+    fn name_str(&self) -> &str {
+        match self {
+            SpanSpec::Site(site, _) => site.name(),
+            SpanSpec::Dynamic(spec) => &spec.name,
+        }
+    }
+
+    /// The operation to record.
+    pub(crate) fn op(self) -> Text {
+        match self {
+            SpanSpec::Site(site, _) => Cow::Borrowed(site.op.unwrap_or("function")),
+            SpanSpec::Dynamic(spec) => spec.op.clone(),
+        }
+    }
+
+    fn op_str(&self) -> &str {
+        match self {
+            SpanSpec::Site(site, _) => site.op.unwrap_or("function"),
+            SpanSpec::Dynamic(spec) => &spec.op,
+        }
+    }
+
+    fn site(self) -> Option<&'static FnSite> {
+        match self {
+            SpanSpec::Site(site, _) => Some(site),
+            SpanSpec::Dynamic(_) => None,
+        }
+    }
 }
 
 /// The trace a root continues: a span in another service (extracted from incoming
@@ -108,38 +140,35 @@ pub(crate) struct ActiveSpan {
 impl ActiveSpan {
     /// Starts a span as `spec` says, or returns `None` when nothing is to be made current.
     #[inline]
-    pub(crate) fn start(spec: SpanSpec) -> Option<ActiveSpan> {
+    pub(crate) fn start(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
         if !current::is_set() {
             return start_from_hub(spec);
         }
-        let mut spec = Some(spec);
-        let under_toolkit = current::with(|parent| Some(start_under(spec.take()?, parent?)));
-        match (under_toolkit, spec) {
-            (Some(started), _) => started,
-            (None, Some(spec)) => start_from_hub(spec),
-            (None, None) => None,
+        match current::with(|parent| parent.map(|parent| start_under(spec, parent))) {
+            Some(started) => started,
+            None => start_from_hub(spec),
         }
     }
 
     /// Starts a span under an explicit parent, whatever is current.
-    pub(crate) fn start_with_parent(spec: SpanSpec, parent: &Parent) -> Option<ActiveSpan> {
+    pub(crate) fn start_with_parent(spec: SpanSpec<'_>, parent: &Parent) -> Option<ActiveSpan> {
         match parent {
             Parent::Current => ActiveSpan::start(spec),
             Parent::Span(current) => start_under(spec, current),
             Parent::Remote(upstream) => {
                 let hub = Hub::current();
-                let client = enabled_client(&hub)?;
-                tracer::with(&hub, &client, |tracer| {
-                    root(spec, Some(upstream.clone()), &hub, &client, tracer)
-                })
+                let client = hub.client()?;
+                let tracer = tracer::of(&hub, &client)?;
+                root(spec, Some(upstream.clone()), &hub, &client, tracer.as_ref())
             }
             Parent::None => {
                 let hub = Hub::current();
-                let client = enabled_client(&hub)?;
-                tracer::with(&hub, &client, |tracer| {
-                    (spec.kind != SpanKind::Span)
-                        .then(|| root(spec, None, &hub, &client, tracer))?
-                })
+                let client = hub.client()?;
+                let tracer = tracer::of(&hub, &client)?;
+                if spec.kind() == SpanKind::Span {
+                    return None;
+                }
+                root(spec, None, &hub, &client, tracer.as_ref())
             }
         }
     }
@@ -165,75 +194,82 @@ pub(crate) enum Parent {
 }
 
 /// The span under the toolkit span `parent`.
-fn start_under(spec: SpanSpec, parent: &Current) -> Option<ActiveSpan> {
-    if spec.kind == SpanKind::Transaction {
+fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
+    if spec.kind() == SpanKind::Transaction {
         let upstream = upstream_of(parent);
         let hub = Hub::current();
-        let client = enabled_client(&hub)?;
-        return tracer::with(&hub, &client, |tracer| {
-            root(spec, Some(upstream), &hub, &client, tracer)
-        });
+        let client = hub.client()?;
+        let tracer = tracer::of(&hub, &client)?;
+        return root(spec, Some(upstream), &hub, &client, tracer.as_ref());
     }
     let current = match parent {
         Current::Recorded(node) => Current::Recorded(node.trace.start_child(
             node.span_id,
-            spec.op,
-            spec.name.text(),
+            spec.op(),
+            spec.name(),
         )?),
         Current::Unsampled(_) => return None,
         Current::Sdk(span) => {
             if !is_sampled(span) {
                 return None;
             }
-            Current::Sdk(span.start_child(&spec.op, &spec.name.text()).into())
+            Current::Sdk(span.start_child(spec.op_str(), spec.name_str()).into())
         }
     };
     Some(ActiveSpan { current })
 }
 
-/// The bound client, if it is enabled.
-#[inline]
-fn enabled_client(hub: &Hub) -> Option<Arc<Client>> {
-    hub.client().filter(|client| client.is_enabled())
-}
-
 /// No toolkit span is current on this thread: the hub decides.
 #[inline]
-fn start_from_hub(spec: SpanSpec) -> Option<ActiveSpan> {
+fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
     let hub = Hub::current();
-    let client = enabled_client(&hub)?;
-    tracer::with(&hub, &client, |tracer| {
-        // Under the toolkit's sampler, the scope can only hold a span once some SDK
-        // transaction was started; until then its read is skipped.
-        let reads_scope = match tracer {
-            Some(tracer) if tracer.sampler.is_some() => tracer::sdk_transactions_seen(),
-            _ => true,
-        };
-        let scope_parent = if reads_scope {
-            hub.configure_scope(|scope| scope.get_span())
-        } else {
-            None
-        };
-        match (spec.kind, scope_parent) {
-            (SpanKind::Span, None) => None,
-            (SpanKind::Transaction, Some(parent)) => {
-                let upstream = upstream_of_sdk(&parent);
-                root(spec, Some(upstream), &hub, &client, tracer)
-            }
-            (SpanKind::Auto | SpanKind::Transaction, None) => {
-                root(spec, None, &hub, &client, tracer)
-            }
-            (SpanKind::Auto | SpanKind::Span, Some(parent)) => {
-                child_of_sdk(spec, parent, tracer.is_some())
-            }
+    let client = hub.client()?;
+    let tracer = tracer::of(&hub, &client)?;
+    // Under the toolkit's sampler, the scope can only hold a span once some SDK
+    // transaction was started; until then its read is skipped.
+    let scope_may_hold_a_span = match &tracer {
+        Some(tracer) if tracer.sampler.is_some() => tracer::sdk_transactions_seen(),
+        _ => true,
+    };
+    if scope_may_hold_a_span {
+        return start_from_scope(spec, &hub, &client, tracer.as_ref());
+    }
+    match spec.kind() {
+        SpanKind::Span => None,
+        SpanKind::Auto | SpanKind::Transaction => root(spec, None, &hub, &client, tracer.as_ref()),
+    }
+}
+
+/// The scope may hold an SDK span: it is the parent.
+#[inline(never)]
+fn start_from_scope(
+    spec: SpanSpec<'_>,
+    hub: &Arc<Hub>,
+    client: &Arc<Client>,
+    tracer: Option<&Arc<TracerState>>,
+) -> Option<ActiveSpan> {
+    let scope_parent = hub.configure_scope(|scope| scope.get_span());
+    match (spec.kind(), scope_parent) {
+        (SpanKind::Span, None) => None,
+        (SpanKind::Transaction, Some(parent)) => {
+            let upstream = upstream_of_sdk(&parent);
+            root(spec, Some(upstream), hub, client, tracer)
         }
-    })
+        (SpanKind::Auto | SpanKind::Transaction, None) => root(spec, None, hub, client, tracer),
+        (SpanKind::Auto | SpanKind::Span, Some(parent)) => {
+            child_of_sdk(spec, parent, tracer.is_some())
+        }
+    }
 }
 
 /// A child of the SDK span `parent`.
-fn child_of_sdk(spec: SpanSpec, parent: TransactionOrSpan, graftable: bool) -> Option<ActiveSpan> {
+fn child_of_sdk(
+    spec: SpanSpec<'_>,
+    parent: TransactionOrSpan,
+    graftable: bool,
+) -> Option<ActiveSpan> {
     if graftable {
-        return match graft::child_of(parent, spec.op, spec.name.text()) {
+        return match graft::child_of(parent, spec) {
             Under::Child(node) => Some(ActiveSpan {
                 current: Current::Recorded(node),
             }),
@@ -244,14 +280,14 @@ fn child_of_sdk(spec: SpanSpec, parent: TransactionOrSpan, graftable: bool) -> O
         return None;
     }
     Some(ActiveSpan {
-        current: Current::Sdk(parent.start_child(&spec.op, &spec.name.text()).into()),
+        current: Current::Sdk(parent.start_child(spec.op_str(), spec.name_str()).into()),
     })
 }
 
 /// A root: decides sampling, then builds a trace only if it is recorded.
-#[inline]
+#[inline(always)]
 fn root(
-    spec: SpanSpec,
+    spec: SpanSpec<'_>,
     upstream: Option<Upstream>,
     hub: &Arc<Hub>,
     client: &Arc<Client>,
@@ -263,14 +299,14 @@ fn root(
         Some(tracer) => tracer
             .sampler
             .as_ref()
-            .map(|sampler| sampler.rate_of(spec.name.as_str(), parent_sampled, spec.sample_rate)),
+            .map(|sampler| sampler.rate_of(|| spec.name_str(), parent_sampled, spec.sample_rate())),
         None => plain_client_rate(client, &spec, upstream.as_ref()),
     };
     let sampled = rate.is_some_and(|rate| ids::sample(f64::from(rate)));
-    let trace_id = upstream
-        .as_ref()
-        .map_or_else(ids::trace_id, |up| up.trace_id);
-    let span_id = ids::span_id();
+    let (trace_id, span_id) = match &upstream {
+        Some(up) => (up.trace_id, ids::span_id()),
+        None => ids::trace_and_span_id(),
+    };
     let parent_span_id = upstream.as_ref().map(|up| up.parent_span_id);
     let dsc = upstream.and_then(|up| up.dsc);
     if !sampled {
@@ -284,7 +320,7 @@ fn root(
                     parent_sampled
                 },
                 sample_rate: rate.unwrap_or(f32::NAN),
-                name: spec.name.as_static(),
+                site: spec.site(),
                 dsc,
             }),
         });
@@ -301,7 +337,7 @@ fn root(
             tracer: tracer.cloned(),
             parent_span_id,
         },
-        Record::new(span_id, parent_span_id, spec.op, spec.name.text()),
+        Record::new(span_id, parent_span_id, spec.op(), spec.name()),
     );
     if let Some(dsc) = dsc {
         let _ = node.trace.dsc.set(dsc);
@@ -314,28 +350,32 @@ fn root(
 /// The rate of a root under a client the toolkit did not build: the parent's decision,
 /// then the function's `sample_rate`, then the client's own rate or sampler. `None` when
 /// the client has tracing disabled.
-fn plain_client_rate(client: &Client, spec: &SpanSpec, upstream: Option<&Upstream>) -> Option<f32> {
+fn plain_client_rate(
+    client: &Client,
+    spec: &SpanSpec<'_>,
+    upstream: Option<&Upstream>,
+) -> Option<f32> {
     let parent = upstream.and_then(|up| up.sampled);
     match &client.options().traces_sampling_strategy {
-        TracesSamplingStrategy::FixedRate(rate) => Some(match (parent, spec.sample_rate) {
+        TracesSamplingStrategy::FixedRate(rate) => Some(match (parent, spec.sample_rate()) {
             (Some(parent), _) => f32::from(parent),
             (None, Some(function)) => function,
             (None, None) => *rate,
         }),
-        TracesSamplingStrategy::Function(sampler) => Some(match (parent, spec.sample_rate) {
+        TracesSamplingStrategy::Function(sampler) => Some(match (parent, spec.sample_rate()) {
             (Some(parent), Some(_)) => f32::from(parent),
             (None, Some(function)) => function,
             // The client's sampler sees what the SDK would show it.
             (_, None) => {
                 let mut ctx = match upstream {
                     Some(up) => TransactionContext::new_with_details(
-                        spec.name.as_str(),
-                        &spec.op,
+                        spec.name_str(),
+                        spec.op_str(),
                         up.trace_id,
                         None,
                         Some(up.parent_span_id),
                     ),
-                    None => TransactionContext::new(spec.name.as_str(), &spec.op),
+                    None => TransactionContext::new(spec.name_str(), spec.op_str()),
                 };
                 ctx.set_sampled(parent);
                 sampler(&ctx)

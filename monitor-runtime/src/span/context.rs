@@ -90,7 +90,7 @@ pub(crate) fn frozen_dsc(current: &Current) -> Option<Arc<DynamicSamplingContext
                 span.trace_id,
                 span.sample_rate,
                 span.sampled == Some(true),
-                span.name,
+                span.site.map(crate::registry::FnSite::name),
             )))
         }
         Current::Sdk(_) => None,

@@ -38,8 +38,9 @@ pub(crate) struct Unrecorded {
     pub(crate) sampled: Option<bool>,
     /// The rate the head decided at; NaN when unknown.
     pub(crate) sample_rate: f32,
-    /// The root's name, when it is static (for the DSC's `transaction`).
-    pub(crate) name: Option<&'static str>,
+    /// The monitored function that started the root (its name is the DSC's
+    /// `transaction`).
+    pub(crate) site: Option<&'static crate::registry::FnSite>,
     /// A DSC that came with the trace from upstream, forwarded unchanged.
     pub(crate) dsc: Option<Arc<DynamicSamplingContext>>,
 }

@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use sentry::TransactionOrSpan;
 use sentry::protocol::{self, Context, Envelope, EnvelopeItem, SpanId};
 
-use super::trace::{MAX_SPANS, Node, Sink, Text, Trace};
+use super::active::SpanSpec;
+use super::trace::{MAX_SPANS, Node, Sink, Trace};
 
 /// Grafts waiting for their transaction, at most.
 pub(crate) const MAX_PENDING: usize = 1_024;
@@ -55,33 +56,30 @@ pub(crate) enum Under {
 /// Starts a recorded child of the SDK span `parent` (sampled or not; the answer is cached
 /// per thread with the graft).
 #[inline]
-pub(crate) fn child_of(parent: TransactionOrSpan, op: Text, name: Text) -> Under {
-    let mut names = Some((op, name));
+pub(crate) fn child_of(parent: TransactionOrSpan, spec: SpanSpec<'_>) -> Under {
     let cached = LAST.try_with(|last| {
         let last = last.try_borrow().ok()?;
         let last = last.as_ref().filter(|last| last.parent == parent)?;
-        let (op, name) = names.take()?;
-        Some(start(last.graft.as_ref(), op, name))
+        Some(match &last.graft {
+            None => Under::Unsampled,
+            Some(graft) => start(Some(graft), spec),
+        })
     });
     if let Ok(Some(under)) = cached {
         return under;
     }
-    let graft = new_graft(parent);
-    match names.take() {
-        Some((op, name)) => start(graft.as_ref(), op, name),
-        None => Under::Lost,
-    }
+    start(new_graft(parent).as_ref(), spec)
 }
 
 #[inline]
-fn start(graft: Option<&Arc<Trace>>, op: Text, name: Text) -> Under {
+fn start(graft: Option<&Arc<Trace>>, spec: SpanSpec<'_>) -> Under {
     let Some(graft) = graft else {
         return Under::Unsampled;
     };
     let Sink::Graft { sdk_parent } = graft.sink else {
         return Under::Lost;
     };
-    match graft.start_child(sdk_parent, op, name) {
+    match graft.start_child(sdk_parent, spec.op(), spec.name()) {
         Some(node) => Under::Child(node),
         None => Under::Lost,
     }

@@ -80,8 +80,10 @@ impl Drop for SpanGuard {
 /// entered nothing costs a branch.
 #[inline(never)]
 fn leave(entered: Entered) {
-    let Some(mine) = current::swap(entered.previous) else {
-        return;
+    let mine = match current::swap(entered.previous) {
+        // Nothing to finish: the common case of an unsampled root.
+        None | Some(Current::Unsampled(_)) => return,
+        Some(mine) => mine,
     };
     if std::thread::panicking() {
         active::finish(mine, SpanStatus::InternalError, true);

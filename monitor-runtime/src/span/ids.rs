@@ -14,25 +14,39 @@ use std::hash::{BuildHasher, Hasher};
 use sentry::protocol::{SpanId, TraceId};
 
 thread_local! {
-    /// The generator's state; all zeroes until the thread's first draw seeds it.
-    static STATE: Cell<[u64; 4]> = const { Cell::new([0; 4]) };
+    /// The generator's state; all zeroes until the thread's first draw seeds it. Four
+    /// cells rather than one array cell, so a draw loads and stores words, not the block.
+    static STATE: [Cell<u64>; 4] = const { [Cell::new(0), Cell::new(0), Cell::new(0), Cell::new(0)] };
+}
+
+/// Runs `draw` on this thread's generator state.
+#[inline(always)]
+fn with_state<R>(draw: impl Fn(&mut [u64; 4]) -> R) -> R {
+    STATE
+        .try_with(|cells| {
+            let mut s = [
+                cells[0].get(),
+                cells[1].get(),
+                cells[2].get(),
+                cells[3].get(),
+            ];
+            if s == [0; 4] {
+                s = seed();
+            }
+            let out = draw(&mut s);
+            for (cell, word) in cells.iter().zip(s) {
+                cell.set(word);
+            }
+            out
+        })
+        // Only while the thread's locals are destroyed: a fresh seed, used once.
+        .unwrap_or_else(|_| draw(&mut seed()))
 }
 
 /// The next 64 random bits of this thread's stream.
 #[inline]
 pub(crate) fn next_u64() -> u64 {
-    STATE
-        .try_with(|cell| {
-            let mut s = cell.get();
-            if s == [0; 4] {
-                s = seed();
-            }
-            let out = step(&mut s);
-            cell.set(s);
-            out
-        })
-        // Only while the thread's locals are destroyed: fall back to a fresh seed.
-        .unwrap_or_else(|_| step(&mut seed()))
+    with_state(step)
 }
 
 /// xoshiro256++ (Blackman and Vigna), one step.
@@ -74,26 +88,39 @@ fn seed() -> [u64; 4] {
     out
 }
 
-/// A new random trace id.
+/// A new random trace id and a span id for its root, in one draw.
 #[inline]
-pub(crate) fn trace_id() -> TraceId {
-    let high = next_u64().to_le_bytes();
-    let low = next_u64().to_le_bytes();
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&high);
-    bytes[8..].copy_from_slice(&low);
-    TraceId::from(bytes)
+pub(crate) fn trace_and_span_id() -> (TraceId, SpanId) {
+    with_state(|s| {
+        let high = step(s);
+        let low = step(s);
+        let span = nonzero(s);
+        (trace_id_of(high, low), SpanId::from(span.to_le_bytes()))
+    })
 }
 
 /// A new random span id, never all zeroes (the protocol's "no span").
 #[inline]
 pub(crate) fn span_id() -> SpanId {
+    SpanId::from(with_state(nonzero).to_le_bytes())
+}
+
+#[inline(always)]
+fn nonzero(s: &mut [u64; 4]) -> u64 {
     loop {
-        let bits = next_u64();
+        let bits = step(s);
         if bits != 0 {
-            return SpanId::from(bits.to_le_bytes());
+            return bits;
         }
     }
+}
+
+#[inline(always)]
+fn trace_id_of(high: u64, low: u64) -> TraceId {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_le_bytes());
+    bytes[8..].copy_from_slice(&low.to_le_bytes());
+    TraceId::from(bytes)
 }
 
 /// A random version-4 UUID, for the event id of a transaction the toolkit sends.
@@ -134,7 +161,11 @@ mod tests {
             .map(|_| {
                 std::thread::spawn(|| {
                     (0..10_000)
-                        .map(|_| (trace_id(), span_id()))
+                        .map(|_| {
+                            let (trace, root) = trace_and_span_id();
+                            assert_ne!(root, span_id());
+                            (trace, root)
+                        })
                         .collect::<Vec<_>>()
                 })
             })

@@ -35,7 +35,7 @@ pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
-pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish};
+pub(crate) use active::{ActiveSpan, DynamicSpec, SpanSpec, finish};
 #[allow(unused_imports)] // The propagation module's entry points.
 pub(crate) use context::{RemoteParent, SpanContext, current_context, current_dsc, frozen_dsc};
 pub(crate) use context::{current_handle, set_current_status};

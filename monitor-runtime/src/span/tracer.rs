@@ -100,39 +100,36 @@ thread_local! {
         const { RefCell::new(None) };
 }
 
-/// Runs `f` with the tracer of `client` (bound to `hub`), if it has one.
+/// The tracer of `client` (bound to `hub`): `None` when the client is disabled,
+/// `Some(None)` when the toolkit did not build it.
+///
+/// The SDK's `Client::is_enabled` reads a lock shared by every thread; it is checked when
+/// a thread first meets a client, not on every call. A client closed later (at shutdown)
+/// still sees spans started, and drops what they send.
 #[inline]
-pub(crate) fn with<R>(
-    hub: &Hub,
-    client: &Arc<Client>,
-    f: impl FnOnce(Option<&Arc<TracerState>>) -> R,
-) -> R {
-    let mut f = Some(f);
+pub(crate) fn of(hub: &Hub, client: &Arc<Client>) -> Option<Option<Arc<TracerState>>> {
     let cached = LAST.try_with(|last| {
         let last = last.try_borrow().ok()?;
         let (seen, tracer) = last.as_ref()?;
-        if !Arc::ptr_eq(seen, client) {
-            return None;
-        }
-        f.take().map(|f| f(tracer.as_ref()))
+        Arc::ptr_eq(seen, client).then(|| tracer.clone())
     });
-    if let Ok(Some(result)) = cached {
-        return result;
-    }
-    let tracer = look_up(hub, client);
-    match f.take() {
-        Some(f) => f(tracer.as_ref()),
-        None => unreachable!("`f` runs at most once"),
+    match cached {
+        Ok(Some(tracer)) => Some(tracer),
+        _ => look_up(hub, client),
     }
 }
 
+/// `None` when `client` is disabled; else its tracer, remembered for this thread.
 #[cold]
-fn look_up(hub: &Hub, client: &Arc<Client>) -> Option<Arc<TracerState>> {
+fn look_up(hub: &Hub, client: &Arc<Client>) -> Option<Option<Arc<TracerState>>> {
+    if !client.is_enabled() {
+        return None;
+    }
     let tracer = hub.with_integration(|tracer: &Tracer| Some(tracer.state.clone()));
     let _ = LAST.try_with(|last| {
         if let Ok(mut last) = last.try_borrow_mut() {
             *last = Some((client.clone(), tracer.clone()));
         }
     });
-    tracer
+    Some(tracer)
 }
