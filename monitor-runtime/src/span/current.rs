@@ -97,13 +97,7 @@ impl Current {
                 Some(false) => Sampling::NotSampled,
                 None => Sampling::Deferred,
             },
-            Current::Sdk(span) => {
-                if super::active::is_sampled(span) {
-                    Sampling::Sampled
-                } else {
-                    Sampling::Deferred
-                }
-            }
+            Current::Sdk(span) => sdk_sampling(span),
         }
     }
 
@@ -154,6 +148,20 @@ impl Current {
             Current::Unsampled(_) => {}
             Current::Sdk(span) => span.set_status(status),
         }
+    }
+}
+
+/// The decision an SDK span propagates: `is_sampled` cannot tell "not sampled" from
+/// "deferred", the `sentry-trace` header it would send can.
+fn sdk_sampling(span: &TransactionOrSpan) -> Sampling {
+    if super::active::is_sampled(span) {
+        return Sampling::Sampled;
+    }
+    let header = span.iter_headers().next().map(|(_, value)| value);
+    match header.as_deref().and_then(|value| value.rsplit('-').next()) {
+        Some("0") => Sampling::NotSampled,
+        Some("1") => Sampling::Sampled,
+        _ => Sampling::Deferred,
     }
 }
 

@@ -208,3 +208,35 @@ fn merge_into(transaction: &mut protocol::Transaction<'static>) {
         PENDING_LEN.store(pending.len(), Ordering::Relaxed);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::ids;
+
+    #[test]
+    fn the_oldest_grafts_are_evicted_past_the_bound() {
+        let first = Trace::graft(ids::trace_and_span_id().0, ids::span_id());
+        register(first.clone());
+        let evicted_before = evicted();
+        for _ in 0..MAX_PENDING {
+            register(Trace::graft(ids::trace_and_span_id().0, ids::span_id()));
+        }
+        assert!(first.lock().closed, "the oldest graft was closed");
+        assert!(evicted() > evicted_before);
+        assert!(PENDING_LEN.load(Ordering::Relaxed) <= MAX_PENDING);
+        // A closed graft records nothing more.
+        assert!(
+            first
+                .start_child(ids::span_id(), "op".into(), "name".into())
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn envelopes_without_pending_grafts_pass_unchanged() {
+        let envelope = Envelope::new();
+        let merged = merge(envelope);
+        assert_eq!(merged.items().count(), 0);
+    }
+}

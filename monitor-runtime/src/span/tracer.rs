@@ -93,11 +93,13 @@ pub(crate) fn sdk_transactions_seen() -> bool {
     SDK_TRANSACTIONS.load(Ordering::Relaxed)
 }
 
+/// An enabled client and its tracer, if it has one.
+type Seen = (Arc<Client>, Option<Arc<TracerState>>);
+
 thread_local! {
-    /// The last enabled client seen on this thread and its tracer, if it has one. Holding
-    /// the client keeps its address from being reused by another one.
-    static LAST: RefCell<Option<(Arc<Client>, Option<Arc<TracerState>>)>> =
-        const { RefCell::new(None) };
+    /// The last enabled client seen on this thread. Holding the client keeps its address
+    /// from being reused by another one.
+    static LAST: RefCell<Option<Seen>> = const { RefCell::new(None) };
 }
 
 /// The tracer of `client` (bound to `hub`): `None` when the client is disabled,
