@@ -144,6 +144,10 @@ impl ActiveSpan {
         if !current::is_set() {
             return start_from_hub(spec);
         }
+        // The common case under an unsampled root: nothing to start, nothing to move.
+        if current::is_unrecorded() && spec.kind() != SpanKind::Transaction {
+            return None;
+        }
         match current::with(|parent| parent.map(|parent| start_under(spec, parent))) {
             Some(started) => started,
             None => start_from_hub(spec),

@@ -8,7 +8,8 @@
 //! polled and moved out right after, so that concurrent tasks sharing a worker thread never
 //! see each other's span. See `ARCHITECTURE.md` for the measurements behind this choice.
 
-use std::cell::RefCell;
+use std::cell::Cell;
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use sentry::TransactionOrSpan;
@@ -165,8 +166,43 @@ fn sdk_sampling(span: &TransactionOrSpan) -> Sampling {
     }
 }
 
+/// This thread's current span. A type without drop glue, so that reaching it is a plain
+/// thread-local access (no destructor registration to check on every call): a span still
+/// current when the thread exits is leaked, which only a guard leaked with `mem::forget`
+/// can cause.
+struct Slot {
+    /// What `current` holds: one load answers the common questions "is anything
+    /// current" and "is it an unrecorded span" without moving the span.
+    kind: Cell<Held>,
+    current: Cell<ManuallyDrop<Option<Current>>>,
+}
+
+/// What a thread's slot holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Held {
+    Nothing,
+    Unrecorded,
+    Other,
+}
+
+impl Held {
+    #[inline]
+    fn of(current: &Option<Current>) -> Held {
+        match current {
+            None => Held::Nothing,
+            Some(Current::Unsampled(_)) => Held::Unrecorded,
+            Some(_) => Held::Other,
+        }
+    }
+}
+
 thread_local! {
-    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
+    static SLOT: Slot = const {
+        Slot {
+            kind: Cell::new(Held::Nothing),
+            current: Cell::new(ManuallyDrop::new(None)),
+        }
+    };
 }
 
 /// Makes `new` current and returns what was current before.
@@ -175,40 +211,51 @@ thread_local! {
 /// what every guard and future wrapper in this module does (also while unwinding).
 #[inline]
 pub(crate) fn swap(new: Option<Current>) -> Option<Current> {
-    CURRENT
-        .try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut slot) => std::mem::replace(&mut *slot, new),
-            // Only reachable from code running inside `with`, which must not swap.
-            Err(_) => None,
-        })
-        .unwrap_or_default()
+    SLOT.with(|slot| {
+        slot.kind.set(Held::of(&new));
+        ManuallyDrop::into_inner(slot.current.replace(ManuallyDrop::new(new)))
+    })
 }
 
 /// Runs `f` with a borrow of the current span, without cloning it.
 ///
-/// `f` must not make another span current (the swap would be ignored); the callers only
-/// start children or read ids.
+/// `f` must not make another span current (the span is moved out while `f` runs and put
+/// back after, also when `f` panics); the callers only start children or read ids.
 #[inline]
 pub(crate) fn with<R>(f: impl FnOnce(Option<&Current>) -> R) -> R {
-    let mut f = Some(f);
-    let result = CURRENT.try_with(|cell| {
-        let slot = cell.try_borrow().ok()?;
-        f.take().map(|f| f(slot.as_ref()))
-    });
-    match (result, f) {
-        (Ok(Some(result)), _) => result,
-        (_, Some(f)) => f(None),
-        // `f` ran and returned: the first arm.
-        (_, None) => unreachable!("`f` runs exactly once"),
+    if !is_set() {
+        return f(None);
+    }
+    let restore = Restore(SLOT.with(|slot| ManuallyDrop::into_inner(slot.current.take())));
+    f(restore.0.as_ref())
+}
+
+/// Puts a borrowed current span back, also when the borrower panics.
+struct Restore(Option<Current>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let value = self.0.take();
+        SLOT.with(|slot| {
+            // Whatever `f` left there (nothing, by contract) is dropped.
+            drop(ManuallyDrop::into_inner(
+                slot.current.replace(ManuallyDrop::new(value)),
+            ));
+        });
     }
 }
 
 /// Whether a toolkit span is current on this thread.
 #[inline]
 pub(crate) fn is_set() -> bool {
-    CURRENT
-        .try_with(|cell| cell.try_borrow().is_ok_and(|slot| slot.is_some()))
-        .unwrap_or(false)
+    SLOT.with(|slot| slot.kind.get() != Held::Nothing)
+}
+
+/// Whether the current toolkit span is one that records nothing (its children record
+/// nothing either).
+#[inline]
+pub(crate) fn is_unrecorded() -> bool {
+    SLOT.with(|slot| slot.kind.get() == Held::Unrecorded)
 }
 
 /// A clone of the current toolkit span, if any.
