@@ -18,7 +18,6 @@
 //! client the function's `sample_rate` replaces the client's rate or sampler, so that it
 //! holds under any client.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceId};
@@ -27,7 +26,7 @@ use sentry::{Client, Hub, TracesSamplingStrategy, TransactionContext, Transactio
 use super::current::{self, Current, Sampling, Unrecorded};
 use super::graft::{self, Under};
 use super::ids;
-use super::trace::{Head, Keep, Record, Sink, Text, Trace};
+use super::trace::{DEFAULT_OP, Head, Keep, Names, Record, Sink, Text, Trace};
 use super::tracer::{self, TracerState};
 use crate::registry::FnSite;
 
@@ -81,11 +80,11 @@ impl SpanSpec<'_> {
         }
     }
 
-    /// The name to record.
-    pub(crate) fn name(self) -> Text {
+    /// The names to record.
+    pub(crate) fn names(self) -> Names {
         match self {
-            SpanSpec::Site(site, _) => Cow::Borrowed(site.name()),
-            SpanSpec::Dynamic(spec) => spec.name.clone(),
+            SpanSpec::Site(site, _) => Names::Site(site),
+            SpanSpec::Dynamic(spec) => Names::Text(Box::new((spec.op.clone(), spec.name.clone()))),
         }
     }
 
@@ -96,17 +95,9 @@ impl SpanSpec<'_> {
         }
     }
 
-    /// The operation to record.
-    pub(crate) fn op(self) -> Text {
-        match self {
-            SpanSpec::Site(site, _) => Cow::Borrowed(site.op.unwrap_or("function")),
-            SpanSpec::Dynamic(spec) => spec.op.clone(),
-        }
-    }
-
     fn op_str(&self) -> &str {
         match self {
-            SpanSpec::Site(site, _) => site.op.unwrap_or("function"),
+            SpanSpec::Site(site, _) => site.op.unwrap_or(DEFAULT_OP),
             SpanSpec::Dynamic(spec) => &spec.op,
         }
     }
@@ -207,11 +198,9 @@ fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
         return root(spec, Some(upstream), &hub, &client, tracer.as_ref());
     }
     let current = match parent {
-        Current::Recorded(node) => Current::Recorded(node.trace.start_child(
-            node.span_id,
-            spec.op(),
-            spec.name(),
-        )?),
+        Current::Recorded(node) => {
+            Current::Recorded(node.trace.start_child(node.span_id, spec.names())?)
+        }
         Current::Unsampled(_) => return None,
         Current::Sdk(span) => {
             if !is_sampled(span) {
@@ -341,7 +330,7 @@ fn root(
             tracer: tracer.cloned(),
             parent_span_id,
         },
-        Record::new(span_id, parent_span_id, spec.op(), spec.name()),
+        Record::new(span_id, parent_span_id, spec.names()),
     );
     if let Some(dsc) = dsc {
         let _ = node.trace.dsc.set(dsc);

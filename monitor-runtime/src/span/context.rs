@@ -72,7 +72,10 @@ pub(crate) fn frozen_dsc(current: &Current) -> Option<Arc<DynamicSamplingContext
             };
             let name = {
                 let buffer = node.trace.lock();
-                buffer.records.first().map(|root| root.name.to_string())
+                buffer
+                    .records
+                    .first()
+                    .map(|root| root.names.name().to_owned())
             };
             Some(super::transaction::dsc(
                 &node.trace,

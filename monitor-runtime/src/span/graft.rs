@@ -79,7 +79,7 @@ fn start(graft: Option<&Arc<Trace>>, spec: SpanSpec<'_>) -> Under {
     let Sink::Graft { sdk_parent } = graft.sink else {
         return Under::Lost;
     };
-    match graft.start_child(sdk_parent, spec.op(), spec.name()) {
+    match graft.start_child(sdk_parent, spec.names()) {
         Some(node) => Under::Child(node),
         None => Under::Lost,
     }

@@ -27,6 +27,7 @@ use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceId, Valu
 use sentry::{Client, Hub};
 
 use super::ids;
+use crate::registry::FnSite;
 
 /// A name or operation: borrowed for functions' static names, owned for names built at
 /// run time ([`PerformanceMonitor`](crate::PerformanceMonitor)).
@@ -36,14 +37,55 @@ pub(crate) type Text = Cow<'static, str>;
 /// Sentry sees the same trees whichever recorder made them.
 pub(crate) const MAX_SPANS: usize = 1_000;
 
+/// A span's operation and name (a child's description, a transaction's name): the site
+/// of a monitored function, one word for two static strings, or text given at run time.
+#[derive(Debug)]
+pub(crate) enum Names {
+    Site(&'static FnSite),
+    /// `(op, name)`.
+    Text(Box<(Text, Text)>),
+}
+
+impl Names {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Names::Site(site) => site.name(),
+            Names::Text(text) => &text.1,
+        }
+    }
+
+    /// `(op, name)` as owned strings, for the protocol.
+    pub(crate) fn into_strings(self) -> (String, String) {
+        match self {
+            Names::Site(site) => (
+                site.op.unwrap_or(DEFAULT_OP).to_owned(),
+                site.name().to_owned(),
+            ),
+            Names::Text(text) => {
+                let (op, name) = *text;
+                (op.into_owned(), name.into_owned())
+            }
+        }
+    }
+
+    fn set_op(&mut self, op: &str) {
+        let name: Text = match self {
+            Names::Site(site) => Cow::Borrowed(site.name()),
+            Names::Text(text) => std::mem::take(&mut text.1),
+        };
+        *self = Names::Text(Box::new((Cow::Owned(op.to_owned()), name)));
+    }
+}
+
+/// The operation of a monitored function that names none.
+pub(crate) const DEFAULT_OP: &str = "function";
+
 /// One span as recorded.
 #[derive(Debug)]
 pub(crate) struct Record {
     pub(crate) span_id: SpanId,
     pub(crate) parent_span_id: Option<SpanId>,
-    pub(crate) op: Text,
-    /// A child's description; a transaction's name.
-    pub(crate) name: Text,
+    pub(crate) names: Names,
     pub(crate) start: SystemTime,
     pub(crate) end: Option<SystemTime>,
     pub(crate) status: Option<SpanStatus>,
@@ -135,12 +177,11 @@ pub(crate) struct Node {
 }
 
 impl Record {
-    pub(crate) fn new(span_id: SpanId, parent: Option<SpanId>, op: Text, name: Text) -> Record {
+    pub(crate) fn new(span_id: SpanId, parent: Option<SpanId>, names: Names) -> Record {
         Record {
             span_id,
             parent_span_id: parent,
-            op,
-            name,
+            names,
             start: SystemTime::now(),
             end: None,
             status: None,
@@ -204,14 +245,9 @@ impl Trace {
     /// Starts a span under `parent` (a span of this trace, or the graft's SDK parent);
     /// `None` when the trace is closed or full.
     #[inline]
-    pub(crate) fn start_child(
-        self: &Arc<Self>,
-        parent: SpanId,
-        op: Text,
-        name: Text,
-    ) -> Option<Node> {
+    pub(crate) fn start_child(self: &Arc<Self>, parent: SpanId, names: Names) -> Option<Node> {
         let span_id = ids::span_id();
-        let record = Record::new(span_id, Some(parent), op, name);
+        let record = Record::new(span_id, Some(parent), names);
         let index = {
             let mut buffer = self.lock();
             // Record 0 of a transaction is its root, not one of its spans.
@@ -254,7 +290,7 @@ impl Node {
     }
 
     pub(crate) fn set_op(&self, op: &str) {
-        self.with_record(|r| r.op = Cow::Owned(op.to_owned()));
+        self.with_record(|r| r.names.set_op(op));
     }
 
     pub(crate) fn set_tag(&self, key: &str, value: String) {

@@ -4,6 +4,7 @@
 //! scope of the hub the transaction started on, the client's release, environment, SDK
 //! info and server name, the dynamic sampling context in the envelope's headers.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use sentry::protocol::{
@@ -58,24 +59,36 @@ pub(crate) fn build(
         .map(|record| span(trace.trace_id, record))
         .collect();
     let Extra { tags, data, links } = root.extra.map(|extra| *extra).unwrap_or_default();
+    let (op, name) = root.names.into_strings();
+    // Every field is spelled out: the protocol types' `Default` draws random ids from the
+    // SDK's ChaCha generator (and a UUID from the OS) only to have them overwritten.
     let mut context = TraceContext {
         span_id: root.span_id,
         trace_id: trace.trace_id,
         parent_span_id,
-        op: Some(root.op.into_owned()),
+        op: Some(op),
+        description: None,
         status: root.status,
+        origin: None,
         data,
-        ..TraceContext::default()
     };
     put_links(&mut context.data, links);
     let mut transaction = protocol::Transaction {
         event_id: ids::event_id(),
-        name: Some(root.name.into_owned()),
+        name: Some(name),
+        release: None,
+        environment: None,
+        user: None,
         tags,
-        start_timestamp: root.start,
+        extra: protocol::Map::new(),
+        sdk: None,
+        platform: Cow::Borrowed("other"),
         timestamp: root.end,
+        start_timestamp: root.start,
         spans,
-        ..protocol::Transaction::default()
+        contexts: protocol::Map::new(),
+        request: None,
+        server_name: None,
     };
     transaction
         .contexts
@@ -86,18 +99,19 @@ pub(crate) fn build(
 /// A finished child record as a protocol span.
 pub(crate) fn span(trace_id: sentry::protocol::TraceId, record: Record) -> protocol::Span {
     let Extra { tags, data, links } = record.extra.map(|extra| *extra).unwrap_or_default();
+    let (op, name) = record.names.into_strings();
     let mut span = protocol::Span {
         span_id: record.span_id,
         trace_id,
         parent_span_id: record.parent_span_id,
-        op: Some(record.op.into_owned()),
-        description: (!record.name.is_empty()).then(|| record.name.into_owned()),
-        start_timestamp: record.start,
+        same_process_as_parent: None,
+        op: Some(op),
+        description: (!name.is_empty()).then_some(name),
         timestamp: record.end,
+        start_timestamp: record.start,
         status: record.status,
         tags,
         data,
-        ..protocol::Span::default()
     };
     put_links(&mut span.data, links);
     span
@@ -144,10 +158,18 @@ pub(crate) fn send(
         None => build_sdk_info(client),
     };
     transaction.sdk = Some(std::borrow::Cow::Owned(sdk));
-    let name = transaction.name.clone();
-    let dsc = dsc(trace, client, name.as_deref());
-    let mut envelope =
-        Envelope::new().with_headers(EnvelopeHeaders::new().with_trace((*dsc).clone()));
+    // Frozen earlier (propagated, or from upstream): that one; else made now, once.
+    let dsc = match trace.dsc.get() {
+        Some(frozen) => (**frozen).clone(),
+        None => head_dsc(
+            client,
+            trace.trace_id,
+            trace.head.sample_rate,
+            trace.head.keep == Keep::Sampled,
+            transaction.name.as_deref(),
+        ),
+    };
+    let mut envelope = Envelope::new().with_headers(EnvelopeHeaders::new().with_trace(dsc));
     envelope.add_item(transaction);
     client.send_envelope(envelope);
 }
