@@ -172,14 +172,16 @@ def parse_wrk(output):
     }
 
 
-def load(port, pid, seconds, connections, paced_rate=None):
+def load(port, pid, seconds, connections, paced_rate=None, latency_ms=0.0):
     """One `wrk` phase; the service's CPU over it."""
     cmd = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-H", AUTH]
     env = dict(os.environ)
     if paced_rate:
-        # Each connection sends a request every `interval` ms: connections * 1000 / interval
-        # requests/s at most (less by the response time).
-        env["E2E_INTERVAL_MS"] = str(max(1, round(connections * 1000 / paced_rate)))
+        # Each connection waits `interval` ms after each response, so it sends one request
+        # every `interval + latency` ms: the interval leaves room for the latency measured
+        # in the warm-up (wrk's delays are whole milliseconds).
+        interval = connections * 1000 / paced_rate - latency_ms
+        env["E2E_INTERVAL_MS"] = str(max(1, round(interval)))
         cmd += ["-s", str(HERE / "paced.lua")]
     cmd.append(f"http://127.0.0.1:{port}{ROUTE}")
     before = cpu_seconds(pid)
@@ -214,9 +216,11 @@ def measure(name, binary, env_extra, args, sink_port):
                     timeout=5,
                 ).read()
             # Warm-up: connections, the database's pages, the allocator.
-            load(port, service.pid, 3, 8)
+            warm = load(port, service.pid, 3, args.connections, args.rate)
             health_before = get_json(f"http://127.0.0.1:{port}/health/monitoring")
-            paced = load(port, service.pid, args.seconds, args.connections, args.rate)
+            paced = load(
+                port, service.pid, args.seconds, args.connections, args.rate, warm["p50_ms"] or 0.0
+            )
             saturated = load(port, service.pid, args.seconds, 32)
             time.sleep(1.0)  # let the transport drain
             health = get_json(f"http://127.0.0.1:{port}/health/monitoring")
@@ -268,7 +272,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=20, help="length of each load phase")
     parser.add_argument("--rate", type=int, default=2000, help="requests/s of the paced phase")
-    parser.add_argument("--connections", type=int, default=20, help="connections of the paced phase")
+    parser.add_argument("--connections", type=int, default=40, help="connections of the paced phase")
     parser.add_argument("--only", default="", help="comma-separated configuration names")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

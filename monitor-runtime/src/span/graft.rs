@@ -213,6 +213,7 @@ fn merge_into(transaction: &mut protocol::Transaction<'static>) {
 mod tests {
     use super::*;
     use crate::span::ids;
+    use crate::span::trace::Names;
 
     #[test]
     fn the_oldest_grafts_are_evicted_past_the_bound() {
@@ -228,7 +229,10 @@ mod tests {
         // A closed graft records nothing more.
         assert!(
             first
-                .start_child(ids::span_id(), "op".into(), "name".into())
+                .start_child(
+                    ids::span_id(),
+                    Names::Text(Box::new(("op".into(), "name".into())))
+                )
                 .is_none()
         );
     }
