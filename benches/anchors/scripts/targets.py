@@ -84,6 +84,13 @@ TARGETS = [
     ("#[capture_errors] Ok path: <= c8_result_ok_path + 10",
      "c8_result_ok_path", lambda cg: cg["c8_result_ok_path"] + 10,
      ["t8_capture_errors_ok_path", "t8_capture_errors_ok_path_tkclient"]),
+    ("http.client span with injection: <= 2x t4_monitored_child_of_toolkit_parent_rate1",
+     "t4_monitored_child_of_toolkit_parent_rate1",
+     lambda cg: 2 * cg["t4_monitored_child_of_toolkit_parent_rate1"],
+     ["t9_http_client_inject_toolkit_parent_rate1"]),
+    ("http.client span with injection, scope parent: <= 2x t4_monitored_child_rate1",
+     "t4_monitored_child_rate1", lambda cg: 2 * cg["t4_monitored_child_rate1"],
+     ["t9_http_client_inject_rate1"]),
 ]
 
 # (requirement, [cases], allowed allocations per call)

@@ -20,7 +20,7 @@
 
 use std::sync::Arc;
 
-use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceId};
+use sentry::protocol::{SpanId, SpanStatus, TraceId};
 use sentry::{Client, Hub, TracesSamplingStrategy, TransactionContext, TransactionOrSpan};
 
 use super::current::{self, Current, Sampling, Unrecorded};
@@ -65,7 +65,7 @@ pub(crate) struct DynamicSpec {
 
 impl SpanSpec<'_> {
     #[inline]
-    fn kind(self) -> SpanKind {
+    pub(crate) fn kind(self) -> SpanKind {
         match self {
             SpanSpec::Site(_, kind) => kind,
             SpanSpec::Dynamic(spec) => spec.kind,
@@ -88,7 +88,7 @@ impl SpanSpec<'_> {
         }
     }
 
-    fn name_str(&self) -> &str {
+    pub(crate) fn name_str(&self) -> &str {
         match self {
             SpanSpec::Site(site, _) => site.name(),
             SpanSpec::Dynamic(spec) => &spec.name,
@@ -118,8 +118,6 @@ pub(crate) struct Upstream {
     pub(crate) parent_span_id: SpanId,
     /// The upstream decision; `None` when it was deferred.
     pub(crate) sampled: Option<bool>,
-    /// The DSC that came with it, forwarded unchanged.
-    pub(crate) dsc: Option<Arc<DynamicSamplingContext>>,
 }
 
 /// A span the toolkit started and must finish (or, not recorded, only leave).
@@ -215,6 +213,10 @@ fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
 /// No toolkit span is current on this thread: the hub decides.
 #[inline]
 fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
+    // Inside `PropagationContext::continue_with`, the remote parent comes first.
+    if let Some(started) = crate::propagation::span_link::remote_root(spec) {
+        return started;
+    }
     let hub = Hub::current();
     let client = hub.client()?;
     let tracer = tracer::of(&hub, &client)?;
@@ -301,7 +303,7 @@ fn root(
         None => ids::trace_and_span_id(),
     };
     let parent_span_id = upstream.as_ref().map(|up| up.parent_span_id);
-    let dsc = upstream.and_then(|up| up.dsc);
+    let head = upstream.is_none();
     if !sampled {
         return Some(ActiveSpan {
             current: Current::Unsampled(Unrecorded {
@@ -314,7 +316,7 @@ fn root(
                 },
                 sample_rate: rate.unwrap_or(f32::NAN),
                 site: spec.site(),
-                dsc,
+                head,
             }),
         });
     }
@@ -332,9 +334,6 @@ fn root(
         },
         Record::new(span_id, parent_span_id, spec.names()),
     );
-    if let Some(dsc) = dsc {
-        let _ = node.trace.dsc.set(dsc);
-    }
     Some(ActiveSpan {
         current: Current::Recorded(node),
     })
@@ -388,7 +387,6 @@ pub(crate) fn upstream_of(parent: &Current) -> Upstream {
             Sampling::NotSampled => Some(false),
             Sampling::Deferred => None,
         },
-        dsc: super::context::frozen_dsc(parent),
     }
 }
 
@@ -403,7 +401,6 @@ fn upstream_of_sdk(parent: &TransactionOrSpan) -> Upstream {
         trace_id: context.trace_id,
         parent_span_id,
         sampled: Some(is_sampled(parent)),
-        dsc: None,
     }
 }
 

@@ -1,123 +1,72 @@
-//! Reading a span from outside the span layer: a public [`SpanHandle`], and the small
-//! crate-internal API propagation builds on.
-//!
-//! For propagation (outgoing `sentry-trace`/`baggage`/`traceparent`, continuing a trace
-//! from incoming headers), the layer offers:
-//! - [`current_context`]: the current span's trace id, span id, sampling decision and the
-//!   head's sample rate, whoever made it (the toolkit, or the SDK on the scope);
-//! - [`current_dsc`] / [`frozen_dsc`]: the trace's dynamic sampling context, frozen at the
-//!   head (or taken from upstream and forwarded unchanged);
-//! - [`RemoteParent`], turned into a [`Parent`](super::active::Parent) for
-//!   `ActiveSpan::start_with_parent`, to start a root that continues a trace from another
-//!   service (its trace id, parent span id, decision and DSC);
-//! - the DSC goes into the envelope headers of every transaction the toolkit sends.
+//! Reading a span from outside the span layer: a public [`SpanHandle`], [`ParentSpan`],
+//! and what propagation (`propagation::span_link`) reads besides the current span:
+//! [`head_of`] and [`set_data_entries`]. The trace's dynamic sampling context is propagation's
+//! (`propagation::trace_state`, per trace id); roots that head a trace record their
+//! decision there when they are propagated or sent.
 
 use std::fmt::Display;
-use std::sync::Arc;
 
-use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceId};
+use sentry::protocol::{SpanId, SpanStatus, TraceId};
 use sentry::{Hub, TransactionOrSpan};
 use serde::Serialize;
 
-use super::active::{Parent, Upstream};
+use super::active::Parent;
 use super::current::{self, Current, Sampling};
 use super::trace::{Link, Sink};
 
-/// What propagation needs to know about a span.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct SpanContext {
-    pub(crate) trace_id: TraceId,
-    pub(crate) span_id: SpanId,
-    pub(crate) sampling: Sampling,
-    /// The head's sample rate, when known.
-    pub(crate) sample_rate: Option<f32>,
+/// What a root that heads its trace was sampled with.
+pub(crate) struct HeadFacts {
+    pub(crate) name: String,
+    pub(crate) sample_rate: f32,
 }
 
-impl SpanContext {
-    fn of(current: &Current) -> SpanContext {
-        SpanContext {
-            trace_id: current.trace_id(),
-            span_id: current.span_id(),
-            sampling: current.sampling(),
-            sample_rate: current.sample_rate(),
-        }
-    }
-}
-
-/// The context of the span code runs in: the toolkit's current span on this thread, else
-/// the span on the current hub's scope.
-#[allow(dead_code)] // The propagation module's entry point.
-pub(crate) fn current_context() -> Option<SpanContext> {
-    current::with(|current| current.map(SpanContext::of))
-        .or_else(|| scope_span().map(|span| SpanContext::of(&Current::Sdk(span))))
-}
-
-/// The dynamic sampling context of the current span's trace.
-#[allow(dead_code)] // The propagation module's entry point.
-pub(crate) fn current_dsc() -> Option<Arc<DynamicSamplingContext>> {
-    current::with(|current| current.and_then(frozen_dsc))
-}
-
-/// The DSC of `current`'s trace, frozen the first time it is asked for: the one that came
-/// from upstream if any, else one made from the head's decision and the client's settings.
-/// `None` for spans whose head is the SDK's (it does not expose its DSC).
-pub(crate) fn frozen_dsc(current: &Current) -> Option<Arc<DynamicSamplingContext>> {
+/// The head facts of `current`'s trace when its root is the trace's head in this process
+/// and its rate is known; `None` otherwise (a continued trace, an SDK head).
+pub(crate) fn head_of(current: &Current) -> Option<HeadFacts> {
     match current {
         Current::Recorded(node) => {
-            if let Some(dsc) = node.trace.dsc.get() {
-                return Some(dsc.clone());
-            }
-            let Sink::Transaction { client, .. } = &node.trace.sink else {
+            let Sink::Transaction {
+                parent_span_id: None,
+                ..
+            } = node.trace.sink
+            else {
                 return None;
             };
-            let name = {
-                let buffer = node.trace.lock();
-                buffer
-                    .records
-                    .first()
-                    .map(|root| root.names.name().to_owned())
-            };
-            Some(super::transaction::dsc(
-                &node.trace,
-                client,
-                name.as_deref(),
-            ))
-        }
-        Current::Unsampled(span) => {
-            if let Some(dsc) = &span.dsc {
-                return Some(dsc.clone());
+            let sample_rate = node.trace.head.sample_rate;
+            if sample_rate.is_nan() {
+                return None;
             }
-            let client = Hub::current().client()?;
-            Some(Arc::new(super::transaction::head_dsc(
-                &client,
-                span.trace_id,
-                span.sample_rate,
-                span.sampled == Some(true),
-                span.site.map(crate::registry::FnSite::name),
-            )))
+            let name = node.trace.lock().records.first()?.names.name().to_owned();
+            Some(HeadFacts { name, sample_rate })
         }
-        Current::Sdk(_) => None,
+        Current::Unsampled(span) if span.head && !span.sample_rate.is_nan() => Some(HeadFacts {
+            name: span
+                .site
+                .map(crate::registry::FnSite::name)
+                .unwrap_or_default()
+                .to_owned(),
+            sample_rate: span.sample_rate,
+        }),
+        Current::Unsampled(_) | Current::Sdk(_) => None,
     }
 }
 
-/// A span in another service that a new root continues, as read from incoming headers.
-#[derive(Debug, Clone)]
-pub(crate) struct RemoteParent {
-    pub(crate) trace_id: TraceId,
-    pub(crate) parent_span_id: SpanId,
-    /// The upstream decision (`None`: deferred).
-    pub(crate) sampled: Option<bool>,
-    /// The DSC from the incoming `baggage`, forwarded unchanged.
-    pub(crate) dsc: Option<Arc<DynamicSamplingContext>>,
-}
-
-impl From<RemoteParent> for Upstream {
-    fn from(remote: RemoteParent) -> Upstream {
-        Upstream {
-            trace_id: remote.trace_id,
-            parent_span_id: remote.parent_span_id,
-            sampled: remote.sampled,
-            dsc: remote.dsc,
+/// Sets several data entries on a span at once (one lock for a toolkit record).
+pub(crate) fn set_data_entries(current: &Current, entries: Vec<(&str, sentry::protocol::Value)>) {
+    match current {
+        Current::Recorded(node) => node.extend_data(entries),
+        Current::Unsampled(_) => {}
+        Current::Sdk(TransactionOrSpan::Span(span)) => {
+            let mut data = span.data();
+            for (key, value) in entries {
+                data.set_data(key.into(), value);
+            }
+        }
+        Current::Sdk(TransactionOrSpan::Transaction(tx)) => {
+            let mut data = tx.data();
+            for (key, value) in entries {
+                data.set_data(key.into(), value);
+            }
         }
     }
 }
@@ -250,6 +199,10 @@ impl SpanHandle {
 pub struct ParentSpan(pub(crate) Parent);
 
 impl ParentSpan {
+    pub(crate) fn from_parent(parent: Parent) -> ParentSpan {
+        ParentSpan(parent)
+    }
+
     /// No parent: the span starts a new trace.
     pub fn new_trace() -> ParentSpan {
         ParentSpan(Parent::None)
@@ -277,12 +230,6 @@ impl<T: Into<ParentSpan>> From<Option<T>> for ParentSpan {
     /// `None` means the usual lookup.
     fn from(parent: Option<T>) -> ParentSpan {
         parent.map_or_else(ParentSpan::current, Into::into)
-    }
-}
-
-impl From<RemoteParent> for ParentSpan {
-    fn from(remote: RemoteParent) -> ParentSpan {
-        ParentSpan(Parent::Remote(remote.into()))
     }
 }
 

@@ -10,10 +10,9 @@
 
 use std::cell::Cell;
 use std::mem::ManuallyDrop;
-use std::sync::Arc;
 
 use sentry::TransactionOrSpan;
-use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceContext, TraceId};
+use sentry::protocol::{SpanId, SpanStatus, TraceContext, TraceId};
 
 use super::trace::{Keep, Node, Sink};
 
@@ -42,8 +41,9 @@ pub(crate) struct Unrecorded {
     /// The monitored function that started the root (its name is the DSC's
     /// `transaction`).
     pub(crate) site: Option<&'static crate::registry::FnSite>,
-    /// A DSC that came with the trace from upstream, forwarded unchanged.
-    pub(crate) dsc: Option<Arc<DynamicSamplingContext>>,
+    /// Whether this root heads its trace (it continues no upstream span): propagation
+    /// then records its decision for the trace's dynamic sampling context.
+    pub(crate) head: bool,
 }
 
 /// Whether a span's trace is sent: what propagation tells the services downstream.
@@ -100,16 +100,6 @@ impl Current {
             },
             Current::Sdk(span) => sdk_sampling(span),
         }
-    }
-
-    /// The head's sample rate, when known.
-    pub(crate) fn sample_rate(&self) -> Option<f32> {
-        let rate = match self {
-            Current::Recorded(node) => node.trace.head.sample_rate,
-            Current::Unsampled(span) => span.sample_rate,
-            Current::Sdk(_) => f32::NAN,
-        };
-        (!rate.is_nan()).then_some(rate)
     }
 
     /// The trace context an event captured inside this span should carry.

@@ -35,11 +35,9 @@ pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
-pub(crate) use active::{ActiveSpan, DynamicSpec, SpanSpec, finish};
-#[allow(unused_imports)] // The propagation module's entry points.
-pub(crate) use context::{RemoteParent, SpanContext, current_context, current_dsc, frozen_dsc};
-pub(crate) use context::{current_handle, set_current_status};
-pub(crate) use current::{Current, get as current, swap};
+pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
+pub(crate) use context::{current_handle, head_of, set_current_status, set_data_entries};
+pub(crate) use current::{Current, get as current, swap, with as with_current};
 pub(crate) use tracer::{install, note_sdk_transaction};
 
 use sentry::protocol::TraceContext;

@@ -20,10 +20,10 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
-use sentry::protocol::{DynamicSamplingContext, SpanId, SpanStatus, TraceId, Value};
+use sentry::protocol::{SpanId, SpanStatus, TraceId, Value};
 use sentry::{Client, Hub};
 
 use super::ids;
@@ -152,9 +152,6 @@ pub(crate) struct Trace {
     pub(crate) trace_id: TraceId,
     pub(crate) head: Head,
     pub(crate) sink: Sink,
-    /// The dynamic sampling context, frozen at the head (or taken from an incoming
-    /// `baggage`) the first time anything needs it.
-    pub(crate) dsc: OnceLock<Arc<DynamicSamplingContext>>,
     buffer: Mutex<Buffer>,
 }
 
@@ -204,7 +201,6 @@ impl Trace {
             trace_id,
             head,
             sink,
-            dsc: OnceLock::new(),
             buffer: Mutex::new(Buffer {
                 records,
                 closed: false,
@@ -227,7 +223,6 @@ impl Trace {
                 sample_rate: f32::NAN,
             },
             sink: Sink::Graft { sdk_parent },
-            dsc: OnceLock::new(),
             buffer: Mutex::new(Buffer {
                 records: Vec::with_capacity(8),
                 closed: false,
@@ -299,6 +294,15 @@ impl Node {
 
     pub(crate) fn set_data(&self, key: &str, value: Value) {
         self.with_record(|r| r.extra().data.insert(key.to_owned(), value));
+    }
+
+    pub(crate) fn extend_data(&self, entries: Vec<(&str, Value)>) {
+        self.with_record(|r| {
+            let data = &mut r.extra().data;
+            for (key, value) in entries {
+                data.insert(key.to_owned(), value);
+            }
+        });
     }
 
     pub(crate) fn add_link(&self, link: Link) {

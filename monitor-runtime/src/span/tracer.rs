@@ -64,8 +64,17 @@ impl Integration for Tracer {
 /// Installs the toolkit's span recording on `options`: the sampler (when tracing is on)
 /// and the [`Tracer`] integration that lets spans find it.
 pub(crate) fn install(options: ClientOptions, sampler: Option<Sampler>) -> ClientOptions {
-    let options = match &sampler {
-        Some(sampler) => options.traces_sampler(sampler.clone().into_traces_sampler()),
+    let options = match sampler.clone() {
+        Some(sampler) => options.traces_sampler(move |ctx| {
+            note_sdk_transaction();
+            let rate = sampler.rate(ctx);
+            // A transaction without a parent decision heads its trace here: remember what
+            // it was sampled with, for the trace's dynamic sampling context.
+            if ctx.sampled().is_none() {
+                crate::propagation::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
+            }
+            rate
+        }),
         None => options,
     };
     options.add_integration(Tracer::new(sampler))

@@ -8,14 +8,14 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use sentry::protocol::{
-    self, ClientSdkInfo, ClientSdkPackage, DynamicSamplingContext, Envelope, EnvelopeHeaders,
-    SpanId, TraceContext, Value,
+    self, ClientSdkInfo, ClientSdkPackage, Envelope, EnvelopeHeaders, SpanId, TraceContext, Value,
 };
 use sentry::{Client, Hub};
 
 use super::ids;
 use super::trace::{Extra, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
+use crate::propagation::trace_state::{self, ClientFacts};
 
 /// The SDK's name, as the SDK reports it.
 const SDK_NAME: &str = "sentry.rust";
@@ -158,77 +158,25 @@ pub(crate) fn send(
         None => build_sdk_info(client),
     };
     transaction.sdk = Some(std::borrow::Cow::Owned(sdk));
-    // Frozen earlier (propagated, or from upstream): that one; else made now, once.
-    let dsc = match trace.dsc.get() {
-        Some(frozen) => (**frozen).clone(),
-        None => head_dsc(
-            client,
-            trace.trace_id,
-            trace.head.sample_rate,
-            trace.head.keep == Keep::Sampled,
-            transaction.name.as_deref(),
-        ),
-    };
+    // The trace's dynamic sampling context, frozen now if nothing propagated it before
+    // (propagation keeps it per trace, `propagation::trace_state`); this root records its
+    // decision first when it heads the trace.
+    let name = transaction.name.clone().unwrap_or_default();
+    if let Sink::Transaction {
+        parent_span_id: None,
+        ..
+    } = trace.sink
+        && !trace.head.sample_rate.is_nan()
+    {
+        trace_state::note_head(trace.trace_id, &name, trace.head.sample_rate);
+    }
+    let frozen = trace_state::freeze(trace.trace_id, Some(true), || {
+        Some(ClientFacts::from_options(client.options()))
+    });
+    let dsc = frozen.dsc.to_protocol();
     let mut envelope = Envelope::new().with_headers(EnvelopeHeaders::new().with_trace(dsc));
     envelope.add_item(transaction);
     client.send_envelope(envelope);
-}
-
-/// The trace's dynamic sampling context: frozen the first time it is needed, from the
-/// head's decision and the client's settings.
-pub(crate) fn dsc(
-    trace: &Trace,
-    client: &Client,
-    transaction: Option<&str>,
-) -> Arc<DynamicSamplingContext> {
-    trace
-        .dsc
-        .get_or_init(|| {
-            Arc::new(head_dsc(
-                client,
-                trace.trace_id,
-                trace.head.sample_rate,
-                trace.head.keep == Keep::Sampled,
-                transaction,
-            ))
-        })
-        .clone()
-}
-
-/// A dynamic sampling context made at a trace's head.
-pub(crate) fn head_dsc(
-    client: &Client,
-    trace_id: sentry::protocol::TraceId,
-    sample_rate: f32,
-    sampled: bool,
-    transaction: Option<&str>,
-) -> DynamicSamplingContext {
-    let options = client.options();
-    let mut dsc = DynamicSamplingContext::new()
-        .with_trace_id(trace_id)
-        .with_sampled(sampled);
-    if !sample_rate.is_nan() {
-        dsc = dsc.with_sample_rate(sample_rate);
-    }
-    if let Some(dsn) = client.dsn() {
-        dsc = dsc.with_public_key(dsn.public_key().to_owned());
-    }
-    if let Some(org_id) = options
-        .org_id
-        .or_else(|| client.dsn().and_then(|dsn| dsn.org_id()))
-    {
-        dsc = dsc.with_org_id(org_id);
-    }
-    if let Some(release) = &options.release {
-        dsc = dsc.with_release(release.to_string());
-    }
-    if let Some(environment) = &options.environment {
-        dsc = dsc.with_environment(environment.to_string());
-    }
-    if let Some(transaction) = transaction {
-        dsc = dsc.with_transaction(transaction.to_owned());
-    }
-    dsc
 }
 
 /// What the SDK reports about itself: its name and version (read from the client's user

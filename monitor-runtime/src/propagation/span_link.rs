@@ -1,0 +1,234 @@
+//! Every point where propagation touches the span layer, in one place.
+//!
+//! What propagation needs from the span layer (`crate::span`, whose spans are the
+//! toolkit's records, unsampled ids, or SDK spans of other integrations):
+//! - the current span's trace id, span id and sampling decision ([`current_parent`]), and,
+//!   when a toolkit root heads the trace, what it was sampled with, for the trace's dynamic
+//!   sampling context;
+//! - an `http.client` child of the current span, not made current ([`start_child`],
+//!   [`ChildSpan`]);
+//! - roots that continue a remote parent: [`with_remote_parent`] makes one the parent of
+//!   the first toolkit span started where no toolkit span is current, and
+//!   [`remote_root`] is what `span::active` calls to start it; `ParentSpan::from(&context)`
+//!   names one as an explicit parent.
+//!
+//! The trace's frozen dynamic sampling context is kept per trace in `trace_state`, which
+//! needs only the trace id from here.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use sentry::Hub;
+use sentry::TransactionOrSpan;
+use sentry::protocol::{SpanStatus, Value};
+
+use super::context::PropagationContext;
+use super::headers::TraceParent;
+use super::trace_state;
+use crate::span::{
+    self, ActiveSpan, Current, DynamicSpec, Parent, ParentSpan, Sampling, SpanKind, SpanSpec,
+    Upstream,
+};
+
+/// The current span as the next hop must see it: the toolkit's current span on this
+/// thread, else the span on the hub's scope, else the scope's own propagation context (a
+/// trace id for errors and logs when nothing is traced, with the decision left to the
+/// callee). `tracing`: whether the client samples traces (an unsampled SDK span is then
+/// "not sampled" rather than "deferred"). `None` when no client is bound.
+pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
+    if let Some(parent) = span::with_current(|current| current.map(toolkit_parent)) {
+        return Some(parent);
+    }
+    Hub::with_active(|hub| {
+        hub.configure_scope(|scope| match scope.get_span() {
+            Some(span) => Some(sdk_parent(&span, span::is_sampled(&span), tracing)),
+            None => parent_of(scope.iter_trace_propagation_headers()),
+        })
+    })
+}
+
+/// A toolkit span as the parent of the next hop; a root heading its trace first records
+/// what it was sampled with, so the trace's context carries the rate and the name.
+fn toolkit_parent(current: &Current) -> TraceParent {
+    if let Some(head) = span::head_of(current) {
+        trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
+    }
+    TraceParent {
+        trace_id: current.trace_id(),
+        span_id: current.span_id(),
+        sampled: sampled(current.sampling()),
+    }
+}
+
+fn sampled(sampling: Sampling) -> Option<bool> {
+    match sampling {
+        Sampling::Sampled => Some(true),
+        Sampling::NotSampled => Some(false),
+        Sampling::Deferred => None,
+    }
+}
+
+/// An SDK span as the parent of the next hop. The ids are read from the span's context
+/// rather than from its `sentry-trace` header, which the SDK formats through an allocated
+/// hex string.
+fn sdk_parent(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceParent {
+    let context = span.get_trace_context();
+    let span_id = match span {
+        TransactionOrSpan::Transaction(_) => context.span_id,
+        // A child's context is its transaction's: its own id is asked for apart.
+        TransactionOrSpan::Span(span) => span.get_span_id(),
+    };
+    TraceParent {
+        trace_id: context.trace_id,
+        span_id,
+        sampled: match (sampled, tracing) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        },
+    }
+}
+
+/// A child of the current span that is not made current (an `http.client` span): a
+/// record of the toolkit's, or an SDK span under an SDK parent and a plain client.
+#[derive(Debug)]
+pub(crate) struct ChildSpan(Current);
+
+impl ChildSpan {
+    /// Sets the request's data entries: `http.request.method`, `url`, `server.address`
+    /// and `server.port` (as Sentry's conventions ask: only a port the URL names).
+    pub(crate) fn set_request_data(
+        &self,
+        method: &str,
+        url: String,
+        host: Option<&str>,
+        port: Option<u16>,
+    ) {
+        let mut entries = vec![
+            ("http.request.method", Value::from(method)),
+            ("url", Value::from(url)),
+        ];
+        if let Some(host) = host {
+            entries.push(("server.address", Value::from(host)));
+        }
+        if let Some(port) = port {
+            entries.push(("server.port", Value::from(port)));
+        }
+        span::set_data_entries(&self.0, entries);
+    }
+
+    /// Finishes the child with the response's HTTP status (`http.response.status_code`)
+    /// and `status`.
+    pub(crate) fn finish_with_response(self, code: u16, status: SpanStatus) {
+        span::set_data_entries(
+            &self.0,
+            vec![("http.response.status_code", Value::from(code))],
+        );
+        self.finish(status);
+    }
+
+    /// The child as the parent of the next hop.
+    pub(crate) fn as_parent(&self) -> TraceParent {
+        toolkit_parent(&self.0)
+    }
+
+    /// Finishes the child with `status`.
+    pub(crate) fn finish(self, status: SpanStatus) {
+        span::finish(self.0, status, true);
+    }
+}
+
+/// A child of the current span with `op` and `description`, when the current span records;
+/// it is not made current. `None` when nothing would be recorded.
+pub(crate) fn start_child(op: &'static str, description: &str) -> Option<ChildSpan> {
+    let spec = DynamicSpec {
+        name: Cow::Owned(description.to_owned()),
+        op: Cow::Borrowed(op),
+        kind: SpanKind::Span,
+        sample_rate: None,
+    };
+    ActiveSpan::start(SpanSpec::Dynamic(&spec))
+        .filter(ActiveSpan::is_recording)
+        .map(|active| ChildSpan(active.current))
+}
+
+/// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
+#[cfg(feature = "tower")]
+pub(crate) fn scope_trace_id() -> Option<sentry::protocol::TraceId> {
+    Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
+        .map(|span| span.get_trace_context().trace_id)
+}
+
+/// The propagation facts in `sentry-trace` headers.
+fn parent_of(headers: impl Iterator<Item = (&'static str, String)>) -> Option<TraceParent> {
+    headers
+        .filter(|(name, _)| *name == super::headers::SENTRY_TRACE)
+        .find_map(|(_, value)| TraceParent::parse_sentry_trace(&value))
+}
+
+thread_local! {
+    /// The remote parent in effect on this thread (inside `with_remote_parent`).
+    static REMOTE: Cell<Option<TraceParent>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `parent` as the parent of the first toolkit span `f` starts, instead of
+/// whatever span is current around the call: a `#[monitored]` function (any kind but
+/// `span`) or a `PerformanceMonitor` started inside becomes a transaction continuing the
+/// remote trace. `None` runs `f` detached from the current span, so it starts a new trace.
+pub(crate) fn with_remote_parent<R>(parent: Option<TraceParent>, f: impl FnOnce() -> R) -> R {
+    let _restore = Restore {
+        span: Some(span::swap(None)),
+        remote: REMOTE.try_with(|cell| cell.replace(parent)).ok().flatten(),
+    };
+    f()
+}
+
+/// Puts back the toolkit span and remote parent that were in effect, also on unwind.
+struct Restore {
+    span: Option<Option<span::Current>>,
+    remote: Option<TraceParent>,
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = REMOTE.try_with(|cell| cell.set(self.remote));
+        if let Some(previous) = self.span.take() {
+            span::swap(previous);
+        }
+    }
+}
+
+/// What `span::active` calls when no toolkit span is current: `Some(started)` when a
+/// remote parent is in effect (a transaction continuing it, or nothing for
+/// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
+#[inline]
+pub(crate) fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
+    let parent = REMOTE.try_with(Cell::get).ok().flatten()?;
+    if spec.kind() == SpanKind::Span {
+        return Some(None);
+    }
+    Some(ActiveSpan::start_with_parent(
+        spec,
+        &Parent::Remote(upstream(parent)),
+    ))
+}
+
+fn upstream(parent: TraceParent) -> Upstream {
+    Upstream {
+        trace_id: parent.trace_id,
+        parent_span_id: parent.span_id,
+        sampled: parent.sampled,
+    }
+}
+
+/// An extracted trace as the explicit parent of a span (`#[monitored(parent = …)]`,
+/// `PerformanceMonitor::builder(..).parent(..)`): the span is a transaction continuing
+/// it; when strict continuation refuses the trace, a new one.
+impl From<&PropagationContext> for ParentSpan {
+    fn from(context: &PropagationContext) -> ParentSpan {
+        match context.adopt() {
+            Some(parent) => ParentSpan::from_parent(Parent::Remote(upstream(parent))),
+            None => ParentSpan::new_trace(),
+        }
+    }
+}
