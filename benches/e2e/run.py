@@ -25,6 +25,7 @@ Configurations (environment on top of `SENTRY_ENVIRONMENT=production`):
 | `off` | `--features monitor-runtime/off` (skipped, and said so, while the feature is absent) | - | - |
 | `rate0` | default | `SENTRY_TRACES_SAMPLE_RATE=0` | local mode (console, discarded) |
 | `rate0.1` | default | `0.1` | local mode |
+| `rate0.1-tail` | default | `0.1`, `SENTRY_TAIL_SAMPLING=errors` | local mode |
 | `rate1-local` | default | `1.0` | local mode |
 | `rate1-sending` | default | `1.0` | `SENTRY_DSN` on the in-repo envelope sink |
 
@@ -286,6 +287,11 @@ def main():
             ("off", binaries.get("off"), {}),
             ("rate0", binaries["on"], {"SENTRY_TRACES_SAMPLE_RATE": "0"}),
             ("rate0.1", binaries["on"], {"SENTRY_TRACES_SAMPLE_RATE": "0.1"}),
+            (
+                "rate0.1-tail",
+                binaries["on"],
+                {"SENTRY_TRACES_SAMPLE_RATE": "0.1", "SENTRY_TAIL_SAMPLING": "errors"},
+            ),
             ("rate1-local", binaries["on"], {"SENTRY_TRACES_SAMPLE_RATE": "1.0"}),
             ("rate1-sending", binaries["on"], {"SENTRY_TRACES_SAMPLE_RATE": "1.0", "SENTRY_DSN": None}),
         ]

@@ -244,6 +244,8 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             // Toolkit spans grafted under SDK spans join their transaction first, so they
             // are filtered and scrubbed with it (and freed if it is dropped).
             let envelope = crate::span::graft::merge(envelope);
+            // SDK transactions the head did not sample are kept or dropped by tail sampling.
+            let envelope = crate::span::tail::decide_envelope(envelope)?;
             let envelope = transactions.apply(envelope, &filter_stats)?;
             let envelope = propagation::envelope::with_trace_header(envelope, &facts);
             Some(scrub_transactions(&scrubber, envelope))
@@ -289,7 +291,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     // The toolkit's sampler for SDK transactions (it also records the trace's head for the
     // dynamic sampling context), and the tracer integration through which the toolkit's
     // own spans call it directly.
-    options = crate::span::install(options, sampler);
+    options = crate::span::install(options, sampler, resolved.tail_sampling());
     {
         let scrubber = scrubber.clone();
         let filter_stats = filter_stats.clone();

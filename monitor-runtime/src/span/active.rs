@@ -26,6 +26,7 @@ use sentry::{Client, Hub, TracesSamplingStrategy, TransactionContext, Transactio
 use super::current::{self, Current, Sampling, Unrecorded};
 use super::graft::{self, Under};
 use super::ids;
+use super::tail::Pending;
 use super::trace::{DEFAULT_OP, Head, Keep, Names, Record, Sink, Text, Trace};
 use super::tracer::{self, TracerState};
 use crate::registry::FnSite;
@@ -304,7 +305,12 @@ fn root(
     };
     let parent_span_id = upstream.as_ref().map(|up| up.parent_span_id);
     let head = upstream.is_none();
-    if !sampled {
+    // Not sampled, but tail sampling records it anyway (and decides at its end).
+    let tail = match tracer {
+        Some(tracer) if !sampled && rate.is_some() && tracer.tail.is_on() => Some(tracer.tail),
+        _ => None,
+    };
+    if !sampled && tail.is_none() {
         return Some(ActiveSpan {
             current: Current::Unsampled(Unrecorded {
                 trace_id,
@@ -323,7 +329,11 @@ fn root(
     let node = Trace::transaction(
         trace_id,
         Head {
-            keep: Keep::Sampled,
+            keep: if sampled {
+                Keep::Sampled
+            } else {
+                Keep::Pending
+            },
             sample_rate: rate.unwrap_or(f32::NAN),
         },
         Sink::Transaction {
@@ -333,7 +343,11 @@ fn root(
             parent_span_id,
         },
         Record::new(span_id, parent_span_id, spec.names()),
+        tail.map(Pending::new),
     );
+    if let Some(tail) = tail {
+        super::tail::register(&node.trace, tail.budget());
+    }
     Some(ActiveSpan {
         current: Current::Recorded(node),
     })

@@ -89,9 +89,11 @@ impl Current {
     /// The trace's sampling decision, as propagated downstream.
     pub(crate) fn sampling(&self) -> Sampling {
         match self {
-            Current::Recorded(node) => match (&node.trace.sink, node.trace.head.keep) {
-                (_, Keep::Pending) => Sampling::Deferred,
-                _ => Sampling::Sampled,
+            // A trace tail sampling records propagates its head's decision: downstream
+            // services keep theirs.
+            Current::Recorded(node) => match node.trace.head.keep {
+                Keep::Pending => Sampling::NotSampled,
+                Keep::Sampled => Sampling::Sampled,
             },
             Current::Unsampled(span) => match span.sampled {
                 Some(true) => Sampling::Sampled,

@@ -25,6 +25,7 @@ pub(crate) mod graft;
 mod guard;
 mod ids;
 mod instrument;
+pub(crate) mod tail;
 mod trace;
 mod tracer;
 mod transaction;
@@ -34,6 +35,7 @@ pub use context::{ParentSpan, SpanHandle};
 pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
+pub use tail::TailHealth;
 
 pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
 pub(crate) use context::{current_handle, head_of, set_current_status, set_data_entries};
@@ -74,6 +76,20 @@ pub fn trace_headers() -> Vec<(&'static str, String)> {
 #[inline]
 pub(crate) fn current_ids() -> Option<(sentry::protocol::TraceId, sentry::protocol::SpanId)> {
     current::with(|c| c.map(|c| (c.trace_id(), c.span_id())))
+}
+
+/// An error event was captured in trace `trace_id` (inside the toolkit's current span,
+/// if any): tail sampling keeps that trace.
+pub(crate) fn note_error(trace_id: sentry::protocol::TraceId) {
+    current::with(|current| {
+        let pending = match current {
+            Some(Current::Recorded(node)) if node.trace.trace_id == trace_id => {
+                node.trace.tail.as_ref()
+            }
+            _ => None,
+        };
+        tail::note_error(trace_id, pending);
+    });
 }
 
 /// The trace context of the toolkit's current span on this thread, for events captured

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 use sentry::protocol::{SpanId, SpanStatus, TraceId, Value};
 use sentry::{Client, Hub};
 
-use super::ids;
+use super::{ids, tail};
 use crate::registry::FnSite;
 
 /// A name or operation: borrowed for functions' static names, owned for names built at
@@ -152,6 +152,8 @@ pub(crate) struct Trace {
     pub(crate) trace_id: TraceId,
     pub(crate) head: Head,
     pub(crate) sink: Sink,
+    /// Tail sampling's state, for a trace recorded although its head did not sample it.
+    pub(crate) tail: Option<super::tail::Pending>,
     buffer: Mutex<Buffer>,
 }
 
@@ -163,6 +165,20 @@ pub(crate) struct Buffer {
     pub(crate) closed: bool,
     /// Spans not kept: over [`MAX_SPANS`], or started after the trace closed.
     pub(crate) dropped: u32,
+    /// Pending traces: the bytes charged to tail sampling's budget, and the approximate
+    /// size of the tags and data recorded so far.
+    pub(crate) charged: usize,
+    pub(crate) extra_bytes: usize,
+}
+
+impl Buffer {
+    /// What a pending trace must charge to the budget now, recorded as charged.
+    fn charge_due(&mut self) -> usize {
+        let needed = self.records.len() * tail::RECORD_COST + self.extra_bytes;
+        let due = tail::shortfall(needed, self.charged);
+        self.charged += due;
+        due
+    }
 }
 
 /// A handle on one recorded span: its trace and its place in the buffer.
@@ -193,7 +209,13 @@ impl Record {
 
 impl Trace {
     /// A new transaction of the toolkit's whose root is `root`.
-    pub(crate) fn transaction(trace_id: TraceId, head: Head, sink: Sink, root: Record) -> Node {
+    pub(crate) fn transaction(
+        trace_id: TraceId,
+        head: Head,
+        sink: Sink,
+        root: Record,
+        tail: Option<super::tail::Pending>,
+    ) -> Node {
         let span_id = root.span_id;
         let mut records = Vec::with_capacity(4);
         records.push(root);
@@ -201,10 +223,13 @@ impl Trace {
             trace_id,
             head,
             sink,
+            tail,
             buffer: Mutex::new(Buffer {
                 records,
                 closed: false,
                 dropped: 0,
+                charged: 0,
+                extra_bytes: 0,
             }),
         });
         Node {
@@ -223,10 +248,13 @@ impl Trace {
                 sample_rate: f32::NAN,
             },
             sink: Sink::Graft { sdk_parent },
+            tail: None,
             buffer: Mutex::new(Buffer {
                 records: Vec::with_capacity(8),
                 closed: false,
                 dropped: 0,
+                charged: 0,
+                extra_bytes: 0,
             }),
         })
     }
@@ -243,20 +271,28 @@ impl Trace {
     pub(crate) fn start_child(self: &Arc<Self>, parent: SpanId, names: Names) -> Option<Node> {
         let span_id = ids::span_id();
         let record = Record::new(span_id, Some(parent), names);
-        let index = {
+        let (index, charge) = {
             let mut buffer = self.lock();
             // Record 0 of a transaction is its root, not one of its spans.
-            let limit = match self.sink {
-                Sink::Transaction { .. } => MAX_SPANS + 1,
-                Sink::Graft { .. } => MAX_SPANS,
+            let limit = match (&self.sink, &self.tail) {
+                (_, Some(pending)) => pending.settings.max_spans() + 1,
+                (Sink::Transaction { .. }, None) => MAX_SPANS + 1,
+                (Sink::Graft { .. }, None) => MAX_SPANS,
             };
             if buffer.closed || buffer.records.len() >= limit {
                 buffer.dropped = buffer.dropped.saturating_add(1);
+                if self.tail.is_some() && !buffer.closed {
+                    tail::span_over_cap();
+                }
                 return None;
             }
             buffer.records.push(record);
-            buffer.records.len() - 1
+            let charge = self.tail.as_ref().map_or(0, |_| buffer.charge_due());
+            (buffer.records.len() - 1, charge)
         };
+        if let Some(pending) = &self.tail {
+            tail::charge(charge, pending.settings.budget());
+        }
         Some(Node {
             trace: Arc::clone(self),
             index: u32::try_from(index).unwrap_or(u32::MAX),
@@ -289,20 +325,54 @@ impl Node {
     }
 
     pub(crate) fn set_tag(&self, key: &str, value: String) {
-        self.with_record(|r| r.extra().tags.insert(key.to_owned(), value));
+        let size = 48 + key.len() + value.len();
+        self.with_extra(size, |extra| {
+            extra.tags.insert(key.to_owned(), value);
+        });
     }
 
     pub(crate) fn set_data(&self, key: &str, value: Value) {
-        self.with_record(|r| r.extra().data.insert(key.to_owned(), value));
+        let size = 24 + key.len() + tail::approximate_size(&value);
+        self.with_extra(size, |extra| {
+            extra.data.insert(key.to_owned(), value);
+        });
     }
 
     pub(crate) fn extend_data(&self, entries: Vec<(&str, Value)>) {
-        self.with_record(|r| {
-            let data = &mut r.extra().data;
+        let size = entries
+            .iter()
+            .map(|(key, value)| 24 + key.len() + tail::approximate_size(value))
+            .sum();
+        self.with_extra(size, |extra| {
             for (key, value) in entries {
-                data.insert(key.to_owned(), value);
+                extra.data.insert(key.to_owned(), value);
             }
         });
+    }
+
+    /// Runs `f` on this span's tags, data and links, charging about `size` bytes to tail
+    /// sampling's budget when the trace is pending.
+    fn with_extra(&self, size: usize, f: impl FnOnce(&mut Extra)) {
+        let charge = {
+            let mut buffer = self.trace.lock();
+            if buffer.closed {
+                return;
+            }
+            let Some(record) = buffer.records.get_mut(self.index as usize) else {
+                return;
+            };
+            f(record.extra());
+            match &self.trace.tail {
+                Some(_) => {
+                    buffer.extra_bytes += size;
+                    buffer.charge_due()
+                }
+                None => 0,
+            }
+        };
+        if let Some(pending) = &self.trace.tail {
+            tail::charge(charge, pending.settings.budget());
+        }
     }
 
     pub(crate) fn add_link(&self, link: Link) {
@@ -334,7 +404,8 @@ impl Node {
         buffer.closed = true;
         let records = std::mem::take(&mut buffer.records);
         let dropped = buffer.dropped;
+        let charged = std::mem::take(&mut buffer.charged);
         drop(buffer);
-        super::transaction::finish(&self.trace, records, dropped);
+        super::transaction::finish(&self.trace, records, dropped, charged);
     }
 }

@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 use sentry::protocol::ClientSdkInfo;
 use sentry::{Client, ClientOptions, Hub, Integration};
 
-use crate::sampling::Sampler;
+use crate::sampling::{Sampler, TailSampling};
 
 /// The toolkit's per-client state, installed as an SDK integration by `init`.
 #[derive(Debug, Clone)]
@@ -30,14 +30,17 @@ pub(crate) struct Tracer {
 pub(crate) struct TracerState {
     /// The client's sampler; `None` when tracing is disabled.
     pub(crate) sampler: Option<Sampler>,
+    /// Tail sampling (off unless configured).
+    pub(crate) tail: TailSampling,
     sdk: OnceLock<ClientSdkInfo>,
 }
 
 impl Tracer {
-    pub(crate) fn new(sampler: Option<Sampler>) -> Tracer {
+    pub(crate) fn new(sampler: Option<Sampler>, tail: TailSampling) -> Tracer {
         Tracer {
             state: Arc::new(TracerState {
                 sampler,
+                tail,
                 sdk: OnceLock::new(),
             }),
         }
@@ -63,7 +66,18 @@ impl Integration for Tracer {
 
 /// Installs the toolkit's span recording on `options`: the sampler (when tracing is on)
 /// and the [`Tracer`] integration that lets spans find it.
-pub(crate) fn install(options: ClientOptions, sampler: Option<Sampler>) -> ClientOptions {
+///
+/// With tail sampling on, the sampler draws the head decision itself and tells the SDK to
+/// record every transaction (rate 1): those the draw did not sample are decided when the
+/// SDK sends them (`tail::decide_envelope`, in the toolkit's transport).
+pub(crate) fn install(
+    options: ClientOptions,
+    sampler: Option<Sampler>,
+    tail: TailSampling,
+) -> ClientOptions {
+    if tail.is_on() {
+        super::tail::activate();
+    }
     let options = match sampler.clone() {
         Some(sampler) => options.traces_sampler(move |ctx| {
             note_sdk_transaction();
@@ -73,11 +87,16 @@ pub(crate) fn install(options: ClientOptions, sampler: Option<Sampler>) -> Clien
             if ctx.sampled().is_none() {
                 crate::propagation::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
             }
-            rate
+            if !tail.is_on() {
+                return rate;
+            }
+            let head = super::ids::sample(f64::from(rate));
+            super::tail::note_sdk(ctx.trace_id(), ctx.span_id(), head, tail);
+            1.0
         }),
         None => options,
     };
-    options.add_integration(Tracer::new(sampler))
+    options.add_integration(Tracer::new(sampler, tail))
 }
 
 /// Set once any SDK transaction was started through the toolkit's sampler.

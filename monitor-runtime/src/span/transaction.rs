@@ -13,6 +13,7 @@ use sentry::protocol::{
 use sentry::{Client, Hub};
 
 use super::ids;
+use super::tail;
 use super::trace::{Extra, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
 use crate::propagation::trace_state::{self, ClientFacts};
@@ -20,9 +21,9 @@ use crate::propagation::trace_state::{self, ClientFacts};
 /// The SDK's name, as the SDK reports it.
 const SDK_NAME: &str = "sentry.rust";
 
-/// Called once, when a transaction's root finished: sends what was recorded, or hands it to
-/// the tail decision.
-pub(crate) fn finish(trace: &Trace, records: Vec<Record>, dropped: u32) {
+/// Called once, when a transaction's root finished: sends what was recorded, or, for a
+/// trace tail sampling recorded, decides first (`charged`: what it held of the budget).
+pub(crate) fn finish(trace: &Trace, records: Vec<Record>, dropped: u32, charged: usize) {
     let Sink::Transaction {
         client,
         hub,
@@ -32,17 +33,29 @@ pub(crate) fn finish(trace: &Trace, records: Vec<Record>, dropped: u32) {
     else {
         return;
     };
-    match trace.head.keep {
-        Keep::Sampled => {}
-        // Tail sampling keeps no transaction yet: a pending one is dropped at its end.
-        Keep::Pending => return,
-    }
-    let Some(transaction) = build(trace, records, *parent_span_id) else {
-        return;
-    };
     // Spans over the limit are lost, as in the SDK (which reports them in client reports,
     // a private API).
     let _ = dropped;
+    let reason = match (trace.head.keep, &trace.tail) {
+        (Keep::Sampled, _) => None,
+        (Keep::Pending, Some(pending)) => {
+            tail::release(charged);
+            match records
+                .first()
+                .and_then(|root| tail::decide_trace(pending, root))
+            {
+                Some(reason) => Some(reason),
+                None => return,
+            }
+        }
+        (Keep::Pending, None) => return,
+    };
+    let Some(mut transaction) = build(trace, records, *parent_span_id) else {
+        return;
+    };
+    if let Some(reason) = reason {
+        tail::mark(&mut transaction, reason);
+    }
     send(trace, client, hub, tracer.as_deref(), transaction);
 }
 
