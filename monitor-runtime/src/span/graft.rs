@@ -192,10 +192,17 @@ fn merge_into(transaction: &mut protocol::Transaction<'static>) {
             std::mem::take(&mut buffer.records)
         };
         let room = (MAX_SPANS + 1).saturating_sub(transaction.spans.len());
+        // A span finished after its transaction is lost, as the SDK loses it; comparing
+        // end times keeps that true however late the transport prepares the envelope.
+        let ended_by = transaction.timestamp;
         transaction.spans.extend(
             records
                 .into_iter()
-                .filter(|record| record.end.is_some())
+                .filter(|record| {
+                    record
+                        .end
+                        .is_some_and(|end| ended_by.is_none_or(|ended| end <= ended))
+                })
                 .take(room)
                 .map(|record| super::transaction::span(trace_id, record)),
         );
