@@ -48,6 +48,11 @@
 //!     "sentry_logs": false
 //!   },
 //!   "metrics": { "rejected": 0 },
+//!   "tail_sampling": {
+//!     "setting": "errors,slow=2s", "pending_traces": 3, "pending_bytes": 98304,
+//!     "kept_error": 10, "kept_status": 0, "kept_slow": 2, "not_kept": 988,
+//!     "dropped_over_budget": 0, "spans_over_cap": 0
+//!   },
 //!   "instrumented_functions": 12,
 //!   "warnings": []
 //! }
@@ -95,10 +100,32 @@ pub struct HealthReport {
     pub logging: Option<LoggingHealth>,
     /// The metrics API.
     pub metrics: MetricsHealth,
+    /// Tail sampling: its setting and what it kept and dropped.
+    pub tail_sampling: TailSamplingHealth,
     /// Functions annotated with the toolkit's macros ([`crate::registry::functions`]).
     pub instrumented_functions: usize,
     /// Problems found at init that did not stop it.
     pub warnings: Vec<String>,
+}
+
+/// Tail sampling in the health report: the setting (`SENTRY_TAIL_SAMPLING` form) and its
+/// counters since the process started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TailSamplingHealth {
+    /// `off`, `errors`, `errors,slow=2s`, …
+    pub setting: String,
+    /// What it kept, dropped and holds.
+    #[serde(flatten)]
+    pub counters: crate::span::TailHealth,
+}
+
+impl TailSamplingHealth {
+    fn now(setting: crate::sampling::TailSampling) -> TailSamplingHealth {
+        TailSamplingHealth {
+            setting: setting.to_string(),
+            counters: crate::span::tail::health(),
+        }
+    }
 }
 
 /// Where events go, as the health report names it.
@@ -238,6 +265,7 @@ pub fn health() -> HealthReport {
             },
             logging: None,
             metrics,
+            tail_sampling: TailSamplingHealth::now(crate::sampling::TailSampling::off()),
             instrumented_functions: functions,
             warnings: Vec::new(),
         },
@@ -283,6 +311,7 @@ fn report(state: &RuntimeState, functions: usize, metrics: MetricsHealth) -> Hea
             sentry_logs: resolved.logs_enabled(),
         }),
         metrics,
+        tail_sampling: TailSamplingHealth::now(resolved.tail_sampling()),
         instrumented_functions: functions,
         warnings: state.warnings.clone(),
     }

@@ -332,21 +332,16 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     if let Some(server_name) = resolved.server_name() {
         options = options.server_name(server_name.to_owned());
     }
-    if resolved.tracing_enabled() {
-        let sampler = Sampler::new(
+    let sampler = resolved.tracing_enabled().then(|| {
+        Sampler::new(
             resolved.sampler_rules().clone(),
             resolved.traces_sample_rate(),
-        );
-        options = options.traces_sampler(move |ctx| {
-            let rate = sampler.rate(ctx);
-            // A transaction without a parent decision heads its trace here: remember what
-            // it was sampled with, for the trace's dynamic sampling context.
-            if ctx.sampled().is_none() {
-                propagation::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
-            }
-            rate
-        });
-    }
+        )
+    });
+    // The toolkit's sampler for SDK transactions (it also records the trace's head for the
+    // dynamic sampling context, and tail sampling's head draw), and the tracer integration
+    // through which the toolkit's own spans call it directly.
+    options = crate::span::install(options, sampler, resolved.tail_sampling());
     // The hooks run on the application's thread, so they only decide and link: the filter
     // drops, the user's hook runs, an error gets the raw addresses of its stack, and logs and
     // metrics take the toolkit span they were emitted in. Scrubbing, symbolication and the
@@ -391,6 +386,11 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     let hook: transport::EnvelopeHook = {
         let filter_stats = filter_stats.clone();
         Arc::new(move |envelope, deadline| {
+            // Toolkit spans grafted under SDK spans join their transaction first, so they
+            // are filtered and prepared with it (and freed if it is dropped).
+            let envelope = crate::span::graft::merge(envelope);
+            // SDK transactions the head did not sample are kept or dropped by tail sampling.
+            let envelope = crate::span::tail::decide_envelope(envelope)?;
             let envelope = transactions.apply(envelope, &filter_stats)?;
             let envelope = propagation::envelope::with_trace_header(envelope, &facts);
             Some(preparer.prepare(envelope, deadline))

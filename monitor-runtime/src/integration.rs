@@ -4,9 +4,10 @@
 //! [`span`]), so the scope would give an event captured inside a monitored
 //! call the trace context of the enclosing transaction. This integration replaces it with
 //! the innermost toolkit span's. `init` installs it; with a plain `sentry::init`, add it
-//! with `.add_integration(monitor_runtime::MonitorIntegration)`.
+//! with `.add_integration(monitor_runtime::MonitorIntegration)`. It also tells tail
+//! sampling which traces an error event was captured in.
 
-use sentry::protocol::Event;
+use sentry::protocol::{Context, Event, Level};
 use sentry::{ClientOptions, Integration};
 
 use crate::span;
@@ -33,6 +34,12 @@ impl Integration for MonitorIntegration {
     ) -> Option<Event<'static>> {
         if let Some(trace) = span::current_trace_context() {
             event.contexts.insert("trace".to_owned(), trace.into());
+        }
+        // Tail sampling keeps the trace an error was captured in.
+        if (event.level >= Level::Error || !event.exception.values.is_empty())
+            && let Some(Context::Trace(trace)) = event.contexts.get("trace")
+        {
+            span::note_error(trace.trace_id);
         }
         Some(event)
     }

@@ -11,13 +11,14 @@ use std::borrow::Cow;
 use std::fmt::Display;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
-use sentry::Hub;
 use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
-use crate::span::{self, ActiveSpan, Current, Instrumented, SpanKind, SpanName, SpanSpec};
+use crate::span::{
+    self, ActiveSpan, Current, DynamicSpec, Instrumented, ParentSpan, SpanHandle, SpanKind,
+    SpanSpec,
+};
 
 /// A span around a block of code, finished on drop.
 ///
@@ -37,7 +38,6 @@ use crate::span::{self, ActiveSpan, Current, Instrumented, SpanKind, SpanName, S
 #[must_use = "the span is finished as soon as the monitor is dropped"]
 pub struct PerformanceMonitor {
     current: Option<Current>,
-    hub: Option<Arc<Hub>>,
 }
 
 /// Options for a [`PerformanceMonitor`], set before it starts.
@@ -58,6 +58,7 @@ pub struct MonitorBuilder {
     op: Cow<'static, str>,
     kind: SpanKind,
     sample_rate: Option<f32>,
+    parent: ParentSpan,
 }
 
 impl MonitorBuilder {
@@ -87,15 +88,25 @@ impl MonitorBuilder {
         self
     }
 
+    /// The span's parent, instead of the current span: another monitor, a
+    /// [`SpanHandle`], or [`ParentSpan::new_trace`].
+    pub fn parent(mut self, parent: impl Into<ParentSpan>) -> Self {
+        self.parent = parent.into();
+        self
+    }
+
     /// Starts the span.
     pub fn start(self) -> PerformanceMonitor {
-        let active = ActiveSpan::start(SpanSpec {
-            name: SpanName::Text(&self.name),
-            op: &self.op,
+        let spec = DynamicSpec {
+            name: self.name,
+            op: self.op,
             kind: self.kind,
             sample_rate: self.sample_rate,
-        });
-        PerformanceMonitor::from_active(active)
+        };
+        let active = ActiveSpan::start_with_parent(SpanSpec::Dynamic(&spec), &self.parent.0);
+        PerformanceMonitor {
+            current: active.map(|active| active.current),
+        }
     }
 }
 
@@ -117,23 +128,16 @@ impl PerformanceMonitor {
             op: Cow::Borrowed("function"),
             kind: SpanKind::Auto,
             sample_rate: None,
-        }
-    }
-
-    fn from_active(active: Option<ActiveSpan>) -> PerformanceMonitor {
-        match active {
-            Some(ActiveSpan { current, hub }) => PerformanceMonitor { current, hub },
-            None => PerformanceMonitor {
-                current: None,
-                hub: None,
-            },
+            parent: ParentSpan::current(),
         }
     }
 
     /// Sets the span's operation.
     pub fn op(self, op: &str) -> Self {
-        if let Some(current) = &self.current {
-            current.span.set_op(op);
+        match &self.current {
+            Some(Current::Recorded(node)) => node.set_op(op),
+            Some(Current::Sdk(span)) => span.set_op(op),
+            Some(Current::Unsampled(_)) | None => {}
         }
         self
     }
@@ -141,39 +145,42 @@ impl PerformanceMonitor {
     /// Whether this monitor records anything: a client is enabled and the trace is sampled.
     /// Use it to skip computing costly data.
     pub fn is_recording(&self) -> bool {
-        self.current.as_ref().is_some_and(|c| c.sampled)
+        self.current.as_ref().is_some_and(Current::is_recording)
     }
 
     /// Attaches data to the span. Values that do not serialise are recorded as their
     /// serialisation error, never a panic.
     pub fn set_data(&self, key: &str, value: impl Serialize) {
-        if let Some(current) = self.recording() {
-            let value = serde_json::to_value(value)
-                .unwrap_or_else(|e| serde_json::Value::String(format!("<unserialisable: {e}>")));
-            current.span.set_data(key, value);
+        if let Some(handle) = self.handle() {
+            handle.set_data(key, value);
         }
     }
 
     /// Sets a tag on the span (on a transaction, a tag of the transaction event).
     pub fn set_tag(&self, key: &str, value: impl Display) {
-        if let Some(current) = self.recording() {
-            current.span.set_tag(key, value);
+        if let Some(handle) = self.handle().filter(SpanHandle::is_recording) {
+            handle.set_tag(key, value);
         }
     }
 
     /// Sets the span's status; the monitor then keeps it instead of `ok` when it finishes.
     pub fn set_status(&self, status: SpanStatus) {
         if let Some(current) = &self.current {
-            current.span.set_status(status);
+            current.set_status(status);
         }
     }
 
     /// The `sentry-trace` header for an outgoing request made inside this monitor.
     pub fn trace_headers(&self) -> Vec<(&'static str, String)> {
-        self.current
-            .as_ref()
-            .map(|c| c.span.iter_headers().collect())
+        self.handle()
+            .map(|handle| handle.trace_headers())
             .unwrap_or_default()
+    }
+
+    /// A handle on this monitor's span (`None` when it records nothing and has no ids,
+    /// for example without a client): to read its ids, or to pass it as a parent.
+    pub fn handle(&self) -> Option<SpanHandle> {
+        self.current.clone().map(|current| SpanHandle { current })
     }
 
     /// Makes this monitor's span current on this thread until the returned guard drops, so
@@ -222,19 +229,12 @@ impl PerformanceMonitor {
         mut self,
         future: F,
     ) -> Instrumented<F, fn(&F::Output) -> Option<SpanStatus>> {
-        let active = self.current.take().map(|current| ActiveSpan {
-            current: Some(current),
-            hub: self.hub.take(),
-        });
+        let active = self.current.take().map(|current| ActiveSpan { current });
         Instrumented::new(active, future, |_| None)
     }
 
     /// Finishes the span now (it is also finished on drop).
     pub fn finish(self) {}
-
-    fn recording(&self) -> Option<&Current> {
-        self.current.as_ref().filter(|c| c.sampled)
-    }
 }
 
 impl Drop for PerformanceMonitor {
@@ -243,9 +243,9 @@ impl Drop for PerformanceMonitor {
             return;
         };
         if std::thread::panicking() {
-            span::finish(current, self.hub.take(), SpanStatus::InternalError, true);
+            span::finish(current, SpanStatus::InternalError, true);
         } else {
-            span::finish(current, self.hub.take(), SpanStatus::Ok, false);
+            span::finish(current, SpanStatus::Ok, false);
         }
     }
 }
@@ -255,6 +255,14 @@ impl std::fmt::Debug for PerformanceMonitor {
         f.debug_struct("PerformanceMonitor")
             .field("recording", &self.is_recording())
             .finish()
+    }
+}
+
+impl From<&PerformanceMonitor> for ParentSpan {
+    /// The monitor's span; a monitor that records nothing and has no ids (no client)
+    /// leaves the usual lookup.
+    fn from(monitor: &PerformanceMonitor) -> ParentSpan {
+        monitor.handle().into()
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 use sentry::TransactionContext;
 
@@ -254,20 +255,44 @@ impl Sampler {
     /// A function rate that is not a number in `0.0..=1.0` is ignored (the macros check
     /// it at compile time, so this only guards hand-made contexts).
     pub fn rate(&self, ctx: &TransactionContext) -> f32 {
-        if let Some(parent_sampled) = ctx.sampled() {
+        self.rate_of(|| ctx.name(), ctx.sampled(), function_rate(ctx))
+    }
+
+    /// [`Sampler::rate`] from its inputs: the toolkit's own spans decide without building
+    /// a `TransactionContext`.
+    #[inline]
+    pub(crate) fn rate_of<'n>(
+        &self,
+        name: impl FnOnce() -> &'n str,
+        parent_sampled: Option<bool>,
+        function_rate: Option<f32>,
+    ) -> f32 {
+        if let Some(parent_sampled) = parent_sampled {
             return if parent_sampled { 1.0 } else { 0.0 };
         }
-        if let Some(rate) = self.rules.rate_for(ctx.name()) {
+        // The name is resolved only when a rule may match it.
+        if !self.rules.is_empty()
+            && let Some(rate) = self.rules.rate_for(name())
+        {
             return rate;
         }
-        function_rate(ctx).unwrap_or(self.default_rate)
+        function_rate
+            .filter(|rate| (0.0..=1.0).contains(rate))
+            .unwrap_or(self.default_rate)
     }
 
     /// The sampler as the closure `sentry::ClientOptions::traces_sampler` takes.
+    ///
+    /// Installed on a client, it also tells the toolkit's spans that SDK transactions (and
+    /// so spans on a scope) exist from then on; until then a `#[monitored]` root does not
+    /// read the scope.
     pub fn into_traces_sampler(
         self,
     ) -> impl Fn(&TransactionContext) -> f32 + Send + Sync + 'static {
-        move |ctx| self.rate(ctx)
+        move |ctx| {
+            crate::span::note_sdk_transaction();
+            self.rate(ctx)
+        }
     }
 }
 
@@ -281,6 +306,212 @@ fn clamp_rate(rate: f32) -> f32 {
         0.0
     } else {
         rate.clamp(0.0, 1.0)
+    }
+}
+
+/// Tail sampling: keep the traces of failed and slow requests that the head decision
+/// did not sample. Off by default; `SENTRY_TAIL_SAMPLING` or [`Config::tail_sampling`]
+/// turn it on.
+///
+/// A root that is not sampled at its start is then recorded anyway, cheaply, in a bounded
+/// buffer, and sent when it finishes if an error event was captured inside it, its status
+/// is an error, or it ran longer than [`slow`](TailSampling::slow). Otherwise it is dropped.
+/// Pending traces share a process-wide memory [`budget`](TailSampling::budget) (the oldest
+/// are dropped first when it is full) and keep at most
+/// [`max_spans`](TailSampling::max_spans) spans each.
+///
+/// ```
+/// use std::time::Duration;
+/// use monitor_runtime::sampling::TailSampling;
+///
+/// let tail: TailSampling = "errors,slow=2s".parse()?;
+/// assert!(tail.is_on());
+/// assert_eq!(tail.slow(), Some(Duration::from_secs(2)));
+/// assert_eq!(tail.budget(), 16 * 1024 * 1024);
+/// assert_eq!(tail, TailSampling::errors().slow_over(Duration::from_secs(2)));
+/// assert_eq!(tail.to_string(), "errors,slow=2s");
+/// assert!(!TailSampling::default().is_on());
+/// # Ok::<(), monitor_runtime::config::ConfigError>(())
+/// ```
+///
+/// [`Config::tail_sampling`]: crate::config::Config::tail_sampling
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TailSampling {
+    on: bool,
+    slow: Option<Duration>,
+    budget: usize,
+    max_spans: usize,
+}
+
+impl Default for TailSampling {
+    fn default() -> Self {
+        TailSampling::off()
+    }
+}
+
+const TAIL_VARIABLE: &str = "SENTRY_TAIL_SAMPLING";
+const TAIL_EXPECTED: &str = "off, errors, or errors,slow=<duration> (for example errors,slow=2s; \
+     durations in ms, s or m), optionally followed by ,budget=<size> (for example 16MiB, \
+     512KiB) and ,max_spans=<count>";
+
+impl TailSampling {
+    /// The default memory budget of pending traces: 16 MiB.
+    pub const DEFAULT_BUDGET: usize = 16 * 1024 * 1024;
+    /// The default cap on spans per pending trace: the SDK's own per-transaction limit.
+    pub const DEFAULT_MAX_SPANS: usize = 1_000;
+
+    /// Tail sampling off: roots the head decision does not sample record nothing.
+    pub const fn off() -> TailSampling {
+        TailSampling {
+            on: false,
+            slow: None,
+            budget: Self::DEFAULT_BUDGET,
+            max_spans: Self::DEFAULT_MAX_SPANS,
+        }
+    }
+
+    /// Keep traces in which an error event was captured, or whose root's status is an
+    /// error (anything but `ok`, `cancelled` and `unknown`, as Sentry's failure rate counts).
+    pub const fn errors() -> TailSampling {
+        TailSampling {
+            on: true,
+            ..TailSampling::off()
+        }
+    }
+
+    /// Also keep traces whose root ran longer than `threshold`.
+    pub const fn slow_over(mut self, threshold: Duration) -> TailSampling {
+        self.slow = Some(threshold);
+        self
+    }
+
+    /// The process-wide memory budget of traces waiting for their decision, in bytes.
+    pub const fn with_budget(mut self, bytes: usize) -> TailSampling {
+        self.budget = bytes;
+        self
+    }
+
+    /// The most spans one pending trace keeps (its root excluded).
+    pub const fn with_max_spans(mut self, spans: usize) -> TailSampling {
+        self.max_spans = spans;
+        self
+    }
+
+    /// Whether tail sampling is on.
+    pub const fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// The latency over which a trace is kept, if any.
+    pub const fn slow(&self) -> Option<Duration> {
+        self.slow
+    }
+
+    /// The memory budget of pending traces, in bytes.
+    pub const fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// The cap on spans per pending trace.
+    pub const fn max_spans(&self) -> usize {
+        self.max_spans
+    }
+
+    /// Parses `SENTRY_TAIL_SAMPLING`; a bad value is reported with the accepted forms.
+    ///
+    /// ```
+    /// use monitor_runtime::sampling::TailSampling;
+    ///
+    /// assert!(TailSampling::parse("errors,budget=4MiB,max_spans=200").is_ok());
+    /// let err = TailSampling::parse("errors,slow=fast").unwrap_err();
+    /// assert!(err.to_string().starts_with("SENTRY_TAIL_SAMPLING=\"errors,slow=fast\" is invalid"));
+    /// ```
+    pub fn parse(value: &str) -> Result<TailSampling, ConfigError> {
+        parse_tail(value).ok_or_else(|| {
+            ConfigError::single(ConfigProblem::env(TAIL_VARIABLE, value, TAIL_EXPECTED))
+        })
+    }
+}
+
+fn parse_tail(value: &str) -> Option<TailSampling> {
+    let mut parts = value.split(',').map(str::trim);
+    let mut tail = match parts.next()?.to_ascii_lowercase().as_str() {
+        "off" | "" => TailSampling::off(),
+        "errors" => TailSampling::errors(),
+        _ => return None,
+    };
+    for part in parts {
+        let (key, setting) = part.split_once('=')?;
+        match key.trim().to_ascii_lowercase().as_str() {
+            "slow" if tail.on => tail.slow = Some(parse_duration(setting.trim())?),
+            "budget" => tail.budget = parse_size(setting.trim())?,
+            "max_spans" => tail.max_spans = setting.trim().parse().ok()?,
+            _ => return None,
+        }
+    }
+    Some(tail)
+}
+
+/// `250ms`, `2s`, `1.5s`, `2m`.
+fn parse_duration(value: &str) -> Option<Duration> {
+    let split = value.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = value.split_at(split);
+    let number: f64 = number.trim().parse().ok()?;
+    let seconds = match unit.trim() {
+        "ms" => number / 1_000.0,
+        "s" => number,
+        "m" | "min" => number * 60.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// `16MiB`, `512KiB`, `1GiB`, `1048576` (bytes), also `MB`/`KB` (as the binary units).
+fn parse_size(value: &str) -> Option<usize> {
+    let split = value
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let number: usize = number.trim().parse().ok()?;
+    let scale: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(scale).filter(|bytes| *bytes > 0)
+}
+
+impl FromStr for TailSampling {
+    type Err = ConfigError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::parse(value)
+    }
+}
+
+/// Writes the setting back in `SENTRY_TAIL_SAMPLING` form (defaults left out).
+impl fmt::Display for TailSampling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.on {
+            return f.write_str("off");
+        }
+        f.write_str("errors")?;
+        if let Some(slow) = self.slow {
+            if slow.subsec_millis() == 0 && slow.as_secs() > 0 {
+                write!(f, ",slow={}s", slow.as_secs())?;
+            } else {
+                write!(f, ",slow={}ms", slow.as_millis())?;
+            }
+        }
+        if self.budget != Self::DEFAULT_BUDGET {
+            write!(f, ",budget={}", self.budget)?;
+        }
+        if self.max_spans != Self::DEFAULT_MAX_SPANS {
+            write!(f, ",max_spans={}", self.max_spans)?;
+        }
+        Ok(())
     }
 }
 

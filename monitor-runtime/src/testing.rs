@@ -146,6 +146,28 @@ impl Capture {
         DiscardingClient { client, hub, sink }
     }
 
+    /// Builds the capturing client and a hub bound to it, without running anything: for
+    /// code that binds the hub itself (benchmarks, custom executors) and takes what was
+    /// captured as it goes.
+    ///
+    /// # Panics
+    /// When the configuration is invalid: a test helper.
+    ///
+    /// ```
+    /// use monitor_runtime::testing::Capture;
+    ///
+    /// let bound = Capture::new().bind();
+    /// monitor_runtime::sentry::Hub::run(bound.hub().clone(), || {
+    ///     monitor_runtime::PerformanceMonitor::start("job").finish();
+    /// });
+    /// assert_eq!(bound.take().transactions().len(), 1);
+    /// assert!(bound.take().envelopes().is_empty());
+    /// ```
+    pub fn bind(self) -> Bound {
+        let (client, hub, sink) = self.client();
+        Bound { client, hub, sink }
+    }
+
     fn client(self) -> (Arc<Client>, Arc<Hub>, Arc<CaptureSink>) {
         self.client_with(CaptureSink::new())
     }
@@ -205,6 +227,42 @@ fn finish(client: Arc<Client>, sink: Arc<CaptureSink>) -> Captured {
     client.close(Some(CAPTURE_CLOSE_TIMEOUT));
     Captured {
         envelopes: sink.take(),
+    }
+}
+
+/// A capturing client bound to a hub of its own; see [`Capture::bind`]. The client is
+/// closed when this is dropped.
+#[derive(Debug)]
+pub struct Bound {
+    client: Arc<Client>,
+    hub: Arc<Hub>,
+    sink: Arc<CaptureSink>,
+}
+
+impl Bound {
+    /// The hub the capturing client is bound to.
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
+    /// The capturing client.
+    pub fn client(&self) -> &Arc<Client> {
+        &self.client
+    }
+
+    /// Takes what was captured since the last call, once the transport's preparation
+    /// stage handed on what it holds.
+    pub fn take(&self) -> Captured {
+        self.client.flush(Some(CAPTURE_CLOSE_TIMEOUT));
+        Captured {
+            envelopes: self.sink.take(),
+        }
+    }
+}
+
+impl Drop for Bound {
+    fn drop(&mut self) {
+        self.client.close(Some(CAPTURE_CLOSE_TIMEOUT));
     }
 }
 

@@ -102,6 +102,17 @@ fn health_reports_every_state_in_the_documented_shape() {
             },
             "logging": null,
             "metrics": { "rejected": 0 },
+            "tail_sampling": {
+                "setting": "off",
+                "pending_traces": 0,
+                "pending_bytes": 0,
+                "kept_error": 0,
+                "kept_status": 0,
+                "kept_slow": 0,
+                "not_kept": 0,
+                "dropped_over_budget": 0,
+                "spans_over_cap": 0
+            },
             "instrumented_functions": "<registry count>",
             "warnings": []
         })

@@ -430,3 +430,41 @@ fn scrubbing_clean_items_allocates_nothing() {
     assert!(event == before, "a clean event changed");
     assert_eq!(scrubber.scrub_str("token=abc"), "token=[Filtered]");
 }
+
+// ---------------------------------------------------------------------------------------
+// Unsampled roots, under the client `init!()` builds.
+
+#[monitored(data(v = expensive(x)))]
+fn root_call(x: u32) -> u32 {
+    grandchild(x)
+}
+
+#[monitored(data(v = expensive(x)))]
+async fn async_root_call(x: u32) -> u32 {
+    YieldOnce(false).await;
+    x
+}
+
+#[test]
+fn an_unsampled_root_allocates_nothing_under_the_toolkit_client() {
+    let capture = monitor_runtime::testing::Capture::new()
+        .configure(|config| config.environment("production").traces_sample_rate(0.0));
+    let (counts, captured) = capture.run(|| {
+        assert_eq!(root_call(0), 0);
+        assert_eq!(poll_to_end(async_root_call(0)), 0);
+        let before = DATA_EVALUATED.load(Ordering::SeqCst);
+        let n = allocations(|| {
+            for x in 0..CALLS {
+                assert_eq!(root_call(x), x);
+                assert_eq!(poll_to_end(async_root_call(x)), x);
+            }
+        });
+        (n, DATA_EVALUATED.load(Ordering::SeqCst) - before)
+    });
+    assert_eq!(
+        counts,
+        (0, 0),
+        "(allocations, data evaluations) of unsampled roots"
+    );
+    assert!(captured.transactions().is_empty());
+}

@@ -25,6 +25,7 @@
 //! | `SENTRY_SEND_DEFAULT_PII` | boolean | false |
 //! | `SENTRY_MAX_BREADCRUMBS` | `0..=1000` | 50 |
 //! | `SENTRY_TRACES_SAMPLER` | `pattern=rate;…`, see [`SamplerRules`] | no rules |
+//! | `SENTRY_TAIL_SAMPLING` | `off`, `errors`, `errors,slow=<duration>` (options `budget=`, `max_spans=`), see [`TailSampling`] | off |
 //! | `SENTRY_SPOTLIGHT` | `1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`/empty, or an http(s) URL; without a DSN it selects the development profile | off |
 //! | `SENTRY_SHUTDOWN_TIMEOUT` | seconds, `0` to `3600`, decimals allowed: how long shutdown may deliver what is queued | 2 |
 //! | `LOG_LEVEL` | `trace`, `debug`, `info`, `warn`/`warning`, `error`, `off` | profile: debug / info |
@@ -66,7 +67,7 @@ pub use self::hooks::{BeforeSend, BeforeSendTransaction};
 use self::parse::Expected;
 use crate::environment::{self, Profile};
 use crate::pattern::PatternList;
-use crate::sampling::SamplerRules;
+use crate::sampling::{SamplerRules, TailSampling};
 use crate::scrub::{ScrubPattern, Scrubber};
 
 const DEFAULT_MAX_BREADCRUMBS: usize = 50;
@@ -89,6 +90,7 @@ pub const VARIABLES: &[&str] = &[
     "SENTRY_MAX_BREADCRUMBS",
     "SENTRY_SHUTDOWN_TIMEOUT",
     "SENTRY_TRACES_SAMPLER",
+    "SENTRY_TAIL_SAMPLING",
     "SENTRY_SPOTLIGHT",
     "LOG_LEVEL",
     "RUST_LOG",
@@ -303,6 +305,7 @@ pub struct Config {
     send_default_pii: bool,
     max_breadcrumbs: usize,
     sampler_rules: SamplerRules,
+    tail_sampling: TailSampling,
     spotlight: Option<String>,
     log: Option<LogSetting>,
     log_format: Option<LogFormat>,
@@ -357,6 +360,7 @@ impl Default for Config {
             send_default_pii: false,
             max_breadcrumbs: DEFAULT_MAX_BREADCRUMBS,
             sampler_rules: SamplerRules::default(),
+            tail_sampling: TailSampling::off(),
             spotlight: None,
             log: None,
             log_format: None,
@@ -522,6 +526,13 @@ impl Config {
         if let Some(rules) = reader.raw("SENTRY_TRACES_SAMPLER") {
             match SamplerRules::parse(&rules) {
                 Ok(rules) => config.sampler_rules = rules,
+                Err(err) => reader.problems.extend(err.problems().iter().cloned()),
+            }
+        }
+
+        if let Some(value) = reader.raw("SENTRY_TAIL_SAMPLING") {
+            match TailSampling::parse(&value) {
+                Ok(tail) => config.tail_sampling = tail,
                 Err(err) => reader.problems.extend(err.problems().iter().cloned()),
             }
         }
@@ -804,6 +815,23 @@ impl Config {
     /// ```
     pub fn traces_sampler(mut self, rules: SamplerRules) -> Self {
         self.sampler_rules = rules;
+        self
+    }
+
+    /// Tail sampling: keep the traces of failed and slow requests that the head decision
+    /// did not sample (what `SENTRY_TAIL_SAMPLING` sets). See [`TailSampling`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use monitor_runtime::config::Config;
+    /// use monitor_runtime::sampling::TailSampling;
+    ///
+    /// let config = Config::default()
+    ///     .tail_sampling(TailSampling::errors().slow_over(Duration::from_millis(800)));
+    /// assert!(config.resolved().tail_sampling().is_on());
+    /// ```
+    pub fn tail_sampling(mut self, tail: TailSampling) -> Self {
+        self.tail_sampling = tail;
         self
     }
 
@@ -1236,6 +1264,11 @@ impl<'a> Resolved<'a> {
         &self.config.sampler_rules
     }
 
+    /// Tail sampling (`SENTRY_TAIL_SAMPLING`); off unless configured.
+    pub fn tail_sampling(&self) -> TailSampling {
+        self.config.tail_sampling
+    }
+
     /// The Spotlight sidecar URL, if enabled.
     pub fn spotlight(&self) -> Option<&'a str> {
         self.config.spotlight.as_deref()
@@ -1451,6 +1484,7 @@ impl fmt::Debug for Config {
             .field("send_default_pii", &self.send_default_pii)
             .field("max_breadcrumbs", &self.max_breadcrumbs)
             .field("sampler_rules", &self.sampler_rules)
+            .field("tail_sampling", &self.tail_sampling)
             .field(
                 "spotlight",
                 &self.spotlight.as_deref().map(parse::redact_dsn),
@@ -1496,6 +1530,7 @@ mod tests {
     const SEED_RULES: &str = "GET /api/v1/projects/*=1.0;*=0.1";
     const DSN_FORM: &str = "expected a DSN like https://<public key>@<host>/<project id> \
          (empty or unset for local mode)";
+    const TAIL_FORM: &str = "expected off, errors, or errors,slow=<duration> (for example errors,slow=2s; durations in ms, s or m), optionally followed by ,budget=<size> (for example 16MiB, 512KiB) and ,max_spans=<count>";
     const RATE_FORM: &str = "expected a number from 0.0 to 1.0 (for example 0.25)";
     const BOOL_FORM: &str = "expected one of true, false, 1, 0, yes, no, on, off";
 
@@ -1672,6 +1707,31 @@ mod tests {
                 "SENTRY_TRACES_SAMPLER",
                 "GET /a=1.0;GET /b",
                 r#"SENTRY_TRACES_SAMPLER="GET /b" is invalid: expected pattern=rate;pattern=rate with a non-empty pattern and a rate from 0.0 to 1.0 (for example GET /api/v1/projects/*=1.0;*=0.1)"#.to_owned(),
+            ),
+            good("SENTRY_TAIL_SAMPLING", "off"),
+            good("SENTRY_TAIL_SAMPLING", "errors"),
+            good("SENTRY_TAIL_SAMPLING", "errors,slow=2s"),
+            good("SENTRY_TAIL_SAMPLING", "Errors, slow=250ms, budget=4MiB, max_spans=200"),
+            good("SENTRY_TAIL_SAMPLING", ""),
+            bad(
+                "SENTRY_TAIL_SAMPLING",
+                "errors,slow=fast",
+                format!(r#"SENTRY_TAIL_SAMPLING="errors,slow=fast" is invalid: {TAIL_FORM}"#),
+            ),
+            bad(
+                "SENTRY_TAIL_SAMPLING",
+                "all",
+                format!(r#"SENTRY_TAIL_SAMPLING="all" is invalid: {TAIL_FORM}"#),
+            ),
+            bad(
+                "SENTRY_TAIL_SAMPLING",
+                "off,slow=2s",
+                format!(r#"SENTRY_TAIL_SAMPLING="off,slow=2s" is invalid: {TAIL_FORM}"#),
+            ),
+            bad(
+                "SENTRY_TAIL_SAMPLING",
+                "errors,budget=0",
+                format!(r#"SENTRY_TAIL_SAMPLING="errors,budget=0" is invalid: {TAIL_FORM}"#),
             ),
             good("SENTRY_SPOTLIGHT", "1"),
             good("SENTRY_SPOTLIGHT", "off"),

@@ -57,10 +57,7 @@ pub fn current_trace_ids() -> Option<TraceIds> {
 /// The toolkit's current span only: the hooks use this, since the SDK already applied the
 /// scope's span when there is none.
 pub(crate) fn toolkit_trace_ids() -> Option<TraceIds> {
-    span::current_trace_context().map(|trace| TraceIds {
-        trace_id: trace.trace_id,
-        span_id: trace.span_id,
-    })
+    span::current_ids().map(|(trace_id, span_id)| TraceIds { trace_id, span_id })
 }
 
 #[cold]

@@ -204,9 +204,7 @@ pub fn capture_error(
     options: &CaptureOptions,
 ) {
     let span_status = class.span_status.unwrap_or(SpanStatus::InternalError);
-    if let Some(current) = span::current_span() {
-        current.set_status(span_status);
-    }
+    span::set_current_status(span_status);
     if !class.report || !Hub::with_active(|_| true) {
         return;
     }

@@ -7,7 +7,7 @@ use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::registry::FnSite;
-use crate::span::{ActiveSpan, Instrumented, SpanGuard, SpanKind, SpanName, SpanSpec};
+use crate::span::{ActiveSpan, Current, Instrumented, SpanGuard, SpanKind, SpanSpec};
 
 /// A span started (or not) for one call of a monitored function.
 #[derive(Debug)]
@@ -21,12 +21,7 @@ pub struct Started {
 #[inline]
 pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
     Started {
-        span: ActiveSpan::start(SpanSpec {
-            name: SpanName::Site(site),
-            op: site.op.unwrap_or("function"),
-            kind,
-            sample_rate: site.sample_rate,
-        }),
+        span: ActiveSpan::start(SpanSpec::Site(site, kind)),
     }
 }
 
@@ -36,10 +31,9 @@ impl Started {
     #[inline]
     pub fn recorder(&self) -> Option<Recorder<'_>> {
         let span = self.span.as_ref()?;
-        if !span.is_sampled() {
-            return None;
-        }
-        span.span().map(|span| Recorder { span })
+        span.is_recording().then_some(Recorder {
+            current: &span.current,
+        })
     }
 
     /// Makes the span current for a synchronous body.
@@ -66,20 +60,28 @@ impl Started {
 /// Records `tags(...)` and `data(...)` on a sampled span.
 #[derive(Debug, Clone, Copy)]
 pub struct Recorder<'a> {
-    span: &'a sentry::TransactionOrSpan,
+    current: &'a Current,
 }
 
 impl Recorder<'_> {
     /// Sets a span tag.
     #[inline]
     pub fn tag<V: TagValue + ?Sized>(&self, key: &str, value: &V) {
-        self.span.set_tag(key, value.to_tag());
+        match self.current {
+            Current::Recorded(node) => node.set_tag(key, value.to_tag()),
+            Current::Sdk(span) => span.set_tag(key, value.to_tag()),
+            Current::Unsampled(_) => {}
+        }
     }
 
     /// Sets span data.
     #[inline]
     pub fn data<V: DataValue + ?Sized>(&self, key: &str, value: &V) {
-        self.span.set_data(key, value.to_data());
+        match self.current {
+            Current::Recorded(node) => node.set_data(key, value.to_data()),
+            Current::Sdk(span) => span.set_data(key, value.to_data()),
+            Current::Unsampled(_) => {}
+        }
     }
 }
 

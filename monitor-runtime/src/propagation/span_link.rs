@@ -1,49 +1,77 @@
 //! Every point where propagation touches the span layer, in one place.
 //!
-//! Written against the span layer as it is today (spans are the SDK's `Transaction` and
-//! `Span`, the toolkit's current one held in `span::current`). What propagation needs from
-//! it:
-//! - the current span's trace id, span id and sampling decision ([`current_parent`]);
+//! What propagation needs from the span layer (`crate::span`, whose spans are the
+//! toolkit's records, unsampled ids, or SDK spans of other integrations):
+//! - the current span's trace id, span id and sampling decision ([`current_parent`]), and,
+//!   when a toolkit root heads the trace, what it was sampled with, for the trace's dynamic
+//!   sampling context;
 //! - an `http.client` child of the current span, not made current ([`start_child`],
 //!   [`ChildSpan`]);
 //! - roots that continue a remote parent: [`with_remote_parent`] makes one the parent of
 //!   the first toolkit span started where no toolkit span is current, and
-//!   [`remote_root`] is what `span::active` calls to start it.
+//!   [`remote_root`] is what `span::active` calls to start it; `ParentSpan::from(&context)`
+//!   names one as an explicit parent.
 //!
 //! The trace's frozen dynamic sampling context is kept per trace in `trace_state`, which
 //! needs only the trace id from here.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
+use sentry::Hub;
+use sentry::TransactionOrSpan;
 use sentry::protocol::{SpanStatus, Value};
-use sentry::{Hub, Span, TransactionContext, TransactionOrSpan};
 
+use super::context::PropagationContext;
 use super::headers::TraceParent;
-use crate::span::{self, ActiveSpan, SpanKind, SpanSpec};
+use super::trace_state;
+use crate::span::{
+    self, ActiveSpan, Current, DynamicSpec, Parent, ParentSpan, Sampling, SpanKind, SpanSpec,
+    Upstream,
+};
 
 /// The current span as the next hop must see it: the toolkit's current span on this
 /// thread, else the span on the hub's scope, else the scope's own propagation context (a
 /// trace id for errors and logs when nothing is traced, with the decision left to the
-/// callee). `tracing`: whether the client samples traces (an unsampled span is then "not
-/// sampled" rather than "deferred"). `None` when no client is bound.
+/// callee). `tracing`: whether the client samples traces (an unsampled SDK span is then
+/// "not sampled" rather than "deferred"). `None` when no client is bound.
 pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
-    if let Some(parent) =
-        span::with_current(|current| current.map(|c| parent_from(&c.span, c.sampled, tracing)))
-    {
+    if let Some(parent) = span::with_current(|current| current.map(toolkit_parent)) {
         return Some(parent);
     }
     Hub::with_active(|hub| {
         hub.configure_scope(|scope| match scope.get_span() {
-            Some(span) => Some(parent_from(&span, span::is_sampled(&span), tracing)),
+            Some(span) => Some(sdk_parent(&span, span::is_sampled(&span), tracing)),
             None => parent_of(scope.iter_trace_propagation_headers()),
         })
     })
 }
 
-/// `span` as the parent of the next hop. The ids are read from the span's context rather
-/// than from its `sentry-trace` header, which the SDK formats through an allocated hex
-/// string.
-fn parent_from(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceParent {
+/// A toolkit span as the parent of the next hop; a root heading its trace first records
+/// what it was sampled with, so the trace's context carries the rate and the name.
+fn toolkit_parent(current: &Current) -> TraceParent {
+    if let Some(head) = span::head_of(current) {
+        trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
+    }
+    TraceParent {
+        trace_id: current.trace_id(),
+        span_id: current.span_id(),
+        sampled: sampled(current.sampling()),
+    }
+}
+
+fn sampled(sampling: Sampling) -> Option<bool> {
+    match sampling {
+        Sampling::Sampled => Some(true),
+        Sampling::NotSampled => Some(false),
+        Sampling::Deferred => None,
+    }
+}
+
+/// An SDK span as the parent of the next hop. The ids are read from the span's context
+/// rather than from its `sentry-trace` header, which the SDK formats through an allocated
+/// hex string.
+fn sdk_parent(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceParent {
     let context = span.get_trace_context();
     let span_id = match span {
         TransactionOrSpan::Transaction(_) => context.span_id,
@@ -61,15 +89,14 @@ fn parent_from(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceP
     }
 }
 
-/// A child of the current span that is not made current (an `http.client` span): on
-/// today's span layer, the SDK's `Span`.
+/// A child of the current span that is not made current (an `http.client` span): a
+/// record of the toolkit's, or an SDK span under an SDK parent and a plain client.
 #[derive(Debug)]
-pub(crate) struct ChildSpan(Span);
+pub(crate) struct ChildSpan(Current);
 
 impl ChildSpan {
-    /// Sets the request's data entries, under one lock: `http.request.method`, `url`,
-    /// `server.address` and `server.port` (as Sentry's conventions ask: only a port the
-    /// URL names).
+    /// Sets the request's data entries: `http.request.method`, `url`, `server.address`
+    /// and `server.port` (as Sentry's conventions ask: only a port the URL names).
     pub(crate) fn set_request_data(
         &self,
         method: &str,
@@ -77,60 +104,52 @@ impl ChildSpan {
         host: Option<&str>,
         port: Option<u16>,
     ) {
-        let mut data = self.0.data();
-        data.set_data("http.request.method".into(), Value::from(method));
-        data.set_data("url".into(), Value::from(url));
+        let mut entries = vec![
+            ("http.request.method", Value::from(method)),
+            ("url", Value::from(url)),
+        ];
         if let Some(host) = host {
-            data.set_data("server.address".into(), Value::from(host));
+            entries.push(("server.address", Value::from(host)));
         }
         if let Some(port) = port {
-            data.set_data("server.port".into(), Value::from(port));
+            entries.push(("server.port", Value::from(port)));
         }
+        span::set_data_entries(&self.0, entries);
     }
 
     /// Finishes the child with the response's HTTP status (`http.response.status_code`)
     /// and `status`.
     pub(crate) fn finish_with_response(self, code: u16, status: SpanStatus) {
-        self.0
-            .set_data("http.response.status_code", Value::from(code));
+        span::set_data_entries(
+            &self.0,
+            vec![("http.response.status_code", Value::from(code))],
+        );
         self.finish(status);
     }
 
-    /// The child as the parent of the next hop (it exists only in sampled traces).
+    /// The child as the parent of the next hop.
     pub(crate) fn as_parent(&self) -> TraceParent {
-        TraceParent {
-            trace_id: self.0.get_trace_context().trace_id,
-            span_id: self.0.get_span_id(),
-            sampled: Some(true),
-        }
+        toolkit_parent(&self.0)
     }
 
     /// Finishes the child with `status`.
     pub(crate) fn finish(self, status: SpanStatus) {
-        self.0.set_status(status);
-        self.0.finish();
+        span::finish(self.0, status, true);
     }
 }
 
-/// A child of the current span with `op` and `description`, when the current span is
-/// sampled; it is not made current. `None` when nothing would be recorded.
-pub(crate) fn start_child(op: &str, description: &str) -> Option<ChildSpan> {
-    let from_toolkit = span::with_current(|current| {
-        let current = current?;
-        Some(
-            current
-                .sampled
-                .then(|| current.span.start_child(op, description)),
-        )
-    });
-    let child = match from_toolkit {
-        Some(child) => child,
-        None => Hub::with_active(|hub| {
-            let parent = hub.configure_scope(|scope| scope.get_span())?;
-            span::is_sampled(&parent).then(|| parent.start_child(op, description))
-        }),
+/// A child of the current span with `op` and `description`, when the current span records;
+/// it is not made current. `None` when nothing would be recorded.
+pub(crate) fn start_child(op: &'static str, description: &str) -> Option<ChildSpan> {
+    let spec = DynamicSpec {
+        name: Cow::Owned(description.to_owned()),
+        op: Cow::Borrowed(op),
+        kind: SpanKind::Span,
+        sample_rate: None,
     };
-    child.map(ChildSpan)
+    ActiveSpan::start(SpanSpec::Dynamic(&spec))
+        .filter(ActiveSpan::is_recording)
+        .map(|active| ChildSpan(active.current))
 }
 
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
@@ -182,19 +201,34 @@ impl Drop for Restore {
 /// What `span::active` calls when no toolkit span is current: `Some(started)` when a
 /// remote parent is in effect (a transaction continuing it, or nothing for
 /// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
+#[inline]
 pub(crate) fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
     let parent = REMOTE.try_with(Cell::get).ok().flatten()?;
-    if spec.kind == SpanKind::Span {
+    if spec.kind() == SpanKind::Span {
         return Some(None);
     }
-    Hub::with_active(|_| Some(()))?;
-    let mut ctx = TransactionContext::new_with_details(
-        spec.name.get(),
-        spec.op,
-        parent.trace_id,
-        None,
-        Some(parent.span_id),
-    );
-    ctx.set_sampled(parent.sampled);
-    Some(Some(ActiveSpan::root_from_context(spec, ctx)))
+    Some(ActiveSpan::start_with_parent(
+        spec,
+        &Parent::Remote(upstream(parent)),
+    ))
+}
+
+fn upstream(parent: TraceParent) -> Upstream {
+    Upstream {
+        trace_id: parent.trace_id,
+        parent_span_id: parent.span_id,
+        sampled: parent.sampled,
+    }
+}
+
+/// An extracted trace as the explicit parent of a span (`#[monitored(parent = …)]`,
+/// `PerformanceMonitor::builder(..).parent(..)`): the span is a transaction continuing
+/// it; when strict continuation refuses the trace, a new one.
+impl From<&PropagationContext> for ParentSpan {
+    fn from(context: &PropagationContext) -> ParentSpan {
+        match context.adopt() {
+            Some(parent) => ParentSpan::from_parent(Parent::Remote(upstream(parent))),
+            None => ParentSpan::new_trace(),
+        }
+    }
 }

@@ -1,17 +1,35 @@
-//! Starting and finishing the toolkit's spans.
+//! Starting and finishing the toolkit's spans: the sampling decision comes first, and
+//! nothing is built for a span that will not be sent.
 //!
-//! The parent is, in order: the toolkit's current span on this thread, else the span on
-//! the current hub's scope (a `sentry-tower` request transaction, a `sentry-tracing` span,
-//! or one set by hand). A span is never allocated when no client is enabled or when the
-//! parent is not sampled.
+//! The parent is, in order: an explicit one, the toolkit's current span on this thread,
+//! else the span on the current hub's scope (a `sentry-tower` request transaction, a
+//! `sentry-tracing` span, or one set by hand). Then:
+//!
+//! | parent | the new span |
+//! |---|---|
+//! | none, or `transaction` | a root: the sampler decides; sampled, a [`Trace`] of the toolkit's; not sampled, ids only ([`Unrecorded`]) |
+//! | a toolkit span, recorded | a record in its trace |
+//! | a toolkit span, not recorded | nothing: the parent stays current |
+//! | an SDK span, client built by the toolkit | a record in a graft, merged into the SDK's transaction (`graft.rs`) |
+//! | an SDK span, plain client | an SDK child span (`start_child`), when the parent is sampled |
+//!
+//! The sampler is the toolkit's own under a client the toolkit built (`tracer.rs`), called
+//! with the name and the function's rate instead of a `TransactionContext`. Under a plain
+//! client the function's `sample_rate` replaces the client's rate or sampler, so that it
+//! holds under any client.
 
 use std::sync::Arc;
 
-use sentry::protocol::{SpanStatus, Value};
-use sentry::{Hub, TransactionContext, TransactionOrSpan};
+use sentry::protocol::{SpanId, SpanStatus, TraceId};
+use sentry::{Client, Hub, TracesSamplingStrategy, TransactionContext, TransactionOrSpan};
 
-use super::current::{self, Current};
-use crate::sampling::FUNCTION_SAMPLE_RATE_KEY;
+use super::current::{self, Current, Sampling, Unrecorded};
+use super::graft::{self, Under};
+use super::ids;
+use super::tail::Pending;
+use super::trace::{DEFAULT_OP, Head, Keep, Names, Record, Sink, Text, Trace};
+use super::tracer::{self, TracerState};
+use crate::registry::FnSite;
 
 /// Whether a monitored call starts a transaction, a child span, or either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,144 +44,377 @@ pub enum SpanKind {
     Span,
 }
 
-/// A span's name: resolved only when a span is actually started, since resolving a
-/// function's default name is not free and most calls record nothing.
+/// What a span is started from: a monitored function's static site, or a description
+/// built at run time. Two words: it is passed by value through the start's layers, and
+/// names are resolved only for spans that need one.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum SpanName<'a> {
-    /// A monitored function's name.
-    Site(&'static crate::registry::FnSite),
-    /// A name given as text.
-    Text(&'a str),
+pub(crate) enum SpanSpec<'a> {
+    /// A `#[monitored]` function.
+    Site(&'static FnSite, SpanKind),
+    /// A [`PerformanceMonitor`](crate::PerformanceMonitor) or another hand-made span.
+    Dynamic(&'a DynamicSpec),
 }
 
-impl SpanName<'_> {
-    pub(crate) fn get(&self) -> &str {
-        match self {
-            SpanName::Site(site) => site.name(),
-            SpanName::Text(text) => text,
-        }
-    }
-}
-
-/// What a span is started from.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SpanSpec<'a> {
-    pub(crate) name: SpanName<'a>,
-    pub(crate) op: &'a str,
+/// A span described at run time.
+#[derive(Debug, Clone)]
+pub(crate) struct DynamicSpec {
+    pub(crate) name: Text,
+    pub(crate) op: Text,
     pub(crate) kind: SpanKind,
     pub(crate) sample_rate: Option<f32>,
 }
 
-/// A span the toolkit started and must finish.
-///
-/// `current` is `None` while the span is entered: it then lives in the thread-local.
-#[derive(Debug)]
-pub(crate) struct ActiveSpan {
-    pub(crate) current: Option<Current>,
-    /// The hub a transaction was started on. Sentry applies the scope of whatever hub is
-    /// current when a transaction finishes; a future dropped on another thread must still
-    /// finish with its own task's scope.
-    pub(crate) hub: Option<Arc<Hub>>,
-}
-
-enum Decision {
-    Skip,
-    Child(Current),
-    Root(Option<TransactionOrSpan>),
-}
-
-impl ActiveSpan {
-    /// Starts a span as `spec` says, or returns `None` when nothing is to be recorded.
+impl SpanSpec<'_> {
     #[inline]
-    pub(crate) fn start(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
-        let from_toolkit = current::with(|parent| {
-            let parent = parent?;
-            Some(match spec.kind {
-                SpanKind::Transaction => Decision::Root(Some(parent.span.clone())),
-                _ if !parent.sampled => Decision::Skip,
-                _ => Decision::Child(Current {
-                    span: parent.span.start_child(spec.op, spec.name.get()).into(),
-                    sampled: true,
-                }),
-            })
-        });
-        match from_toolkit {
-            Some(Decision::Skip) => None,
-            Some(Decision::Child(current)) => Some(ActiveSpan::child(current)),
-            Some(Decision::Root(parent)) => Some(ActiveSpan::root(spec, parent)),
-            None => ActiveSpan::start_from_hub(spec),
+    pub(crate) fn kind(self) -> SpanKind {
+        match self {
+            SpanSpec::Site(_, kind) => kind,
+            SpanSpec::Dynamic(spec) => spec.kind,
         }
     }
 
-    /// No toolkit span is current on this thread: ask the hub.
-    #[cold]
-    fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
-        // Inside `PropagationContext::continue_with`, the remote parent comes first.
-        if let Some(started) = crate::propagation::span_link::remote_root(spec) {
-            return started;
+    #[inline]
+    fn sample_rate(self) -> Option<f32> {
+        match self {
+            SpanSpec::Site(site, _) => site.sample_rate,
+            SpanSpec::Dynamic(spec) => spec.sample_rate,
         }
-        // `with_active` is the SDK's cheapest "is a client enabled here" check; reading the
-        // scope's span needs `configure_scope`, the only public accessor.
-        let scope_span =
-            Hub::with_active(|hub| Some(hub.configure_scope(|scope| scope.get_span())))?;
-        match (spec.kind, scope_span) {
-            (SpanKind::Transaction, parent) => Some(ActiveSpan::root(spec, parent)),
-            (SpanKind::Auto, None) => Some(ActiveSpan::root(spec, None)),
-            (SpanKind::Span, None) => None,
-            (SpanKind::Auto | SpanKind::Span, Some(parent)) => {
-                if !is_sampled(&parent) {
+    }
+
+    /// The names to record.
+    pub(crate) fn names(self) -> Names {
+        match self {
+            SpanSpec::Site(site, _) => Names::Site(site),
+            SpanSpec::Dynamic(spec) => Names::Text(Box::new((spec.op.clone(), spec.name.clone()))),
+        }
+    }
+
+    pub(crate) fn name_str(&self) -> &str {
+        match self {
+            SpanSpec::Site(site, _) => site.name(),
+            SpanSpec::Dynamic(spec) => &spec.name,
+        }
+    }
+
+    fn op_str(&self) -> &str {
+        match self {
+            SpanSpec::Site(site, _) => site.op.unwrap_or(DEFAULT_OP),
+            SpanSpec::Dynamic(spec) => &spec.op,
+        }
+    }
+
+    fn site(self) -> Option<&'static FnSite> {
+        match self {
+            SpanSpec::Site(site, _) => Some(site),
+            SpanSpec::Dynamic(_) => None,
+        }
+    }
+}
+
+/// The trace a root continues: a span in another service (extracted from incoming
+/// headers) or a span of this process.
+#[derive(Debug, Clone)]
+pub(crate) struct Upstream {
+    pub(crate) trace_id: TraceId,
+    pub(crate) parent_span_id: SpanId,
+    /// The upstream decision; `None` when it was deferred.
+    pub(crate) sampled: Option<bool>,
+}
+
+/// A span the toolkit started and must finish (or, not recorded, only leave).
+#[derive(Debug)]
+pub(crate) struct ActiveSpan {
+    pub(crate) current: Current,
+}
+
+impl ActiveSpan {
+    /// Starts a span as `spec` says, or returns `None` when nothing is to be made current.
+    #[inline]
+    pub(crate) fn start(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
+        if !current::is_set() {
+            return start_from_hub(spec);
+        }
+        // The common case under an unsampled root: nothing to start, nothing to move.
+        if current::is_unrecorded() && spec.kind() != SpanKind::Transaction {
+            return None;
+        }
+        match current::with(|parent| parent.map(|parent| start_under(spec, parent))) {
+            Some(started) => started,
+            None => start_from_hub(spec),
+        }
+    }
+
+    /// Starts a span under an explicit parent, whatever is current.
+    pub(crate) fn start_with_parent(spec: SpanSpec<'_>, parent: &Parent) -> Option<ActiveSpan> {
+        match parent {
+            Parent::Current => ActiveSpan::start(spec),
+            Parent::Span(current) => start_under(spec, current),
+            Parent::Remote(upstream) => {
+                let hub = Hub::current();
+                let client = hub.client()?;
+                let tracer = tracer::of(&hub, &client)?;
+                root(spec, Some(upstream.clone()), &hub, &client, tracer.as_ref())
+            }
+            Parent::None => {
+                let hub = Hub::current();
+                let client = hub.client()?;
+                let tracer = tracer::of(&hub, &client)?;
+                if spec.kind() == SpanKind::Span {
                     return None;
                 }
-                Some(ActiveSpan::child(Current {
-                    span: parent.start_child(spec.op, spec.name.get()).into(),
-                    sampled: true,
-                }))
+                root(spec, None, &hub, &client, tracer.as_ref())
             }
         }
     }
 
-    fn child(current: Current) -> ActiveSpan {
-        ActiveSpan {
-            current: Some(current),
-            hub: None,
-        }
+    /// Whether the span is recorded: data that is costly to compute is skipped otherwise.
+    #[inline]
+    pub(crate) fn is_recording(&self) -> bool {
+        self.current.is_recording()
     }
+}
 
-    fn root(spec: SpanSpec<'_>, parent: Option<TransactionOrSpan>) -> ActiveSpan {
-        let name = spec.name.get();
-        let ctx = match parent {
-            Some(parent) => TransactionContext::continue_from_span(name, spec.op, Some(parent)),
-            None => TransactionContext::new(name, spec.op),
-        };
-        ActiveSpan::root_from_context(spec, ctx)
-    }
+/// An explicit parent for a new span.
+#[derive(Debug, Clone)]
+pub(crate) enum Parent {
+    /// The usual lookup: the current span, else the scope's.
+    Current,
+    /// A span of this process (a toolkit span, or an SDK span).
+    Span(Current),
+    /// A span in another service.
+    Remote(Upstream),
+    /// No parent: a new trace.
+    None,
+}
 
-    /// A transaction started from `ctx` (which names it and says where it continues).
-    pub(crate) fn root_from_context(spec: SpanSpec<'_>, mut ctx: TransactionContext) -> ActiveSpan {
-        if let Some(rate) = spec.sample_rate {
-            ctx.custom_insert(
-                FUNCTION_SAMPLE_RATE_KEY.to_owned(),
-                Value::from(f64::from(rate)),
-            );
-        }
+/// The span under the toolkit span `parent`.
+fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
+    if spec.kind() == SpanKind::Transaction {
+        let upstream = upstream_of(parent);
         let hub = Hub::current();
-        let transaction = hub.start_transaction(ctx);
-        let span = TransactionOrSpan::from(transaction);
-        let sampled = is_sampled(&span);
-        ActiveSpan {
-            current: Some(Current { span, sampled }),
-            hub: Some(hub),
+        let client = hub.client()?;
+        let tracer = tracer::of(&hub, &client)?;
+        return root(spec, Some(upstream), &hub, &client, tracer.as_ref());
+    }
+    let current = match parent {
+        Current::Recorded(node) => {
+            Current::Recorded(node.trace.start_child(node.span_id, spec.names())?)
+        }
+        Current::Unsampled(_) => return None,
+        Current::Sdk(span) => {
+            if !is_sampled(span) {
+                return None;
+            }
+            Current::Sdk(span.start_child(spec.op_str(), spec.name_str()).into())
+        }
+    };
+    Some(ActiveSpan { current })
+}
+
+/// No toolkit span is current on this thread: the hub decides.
+#[inline]
+fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
+    // Inside `PropagationContext::continue_with`, the remote parent comes first.
+    if let Some(started) = crate::propagation::span_link::remote_root(spec) {
+        return started;
+    }
+    let hub = Hub::current();
+    let client = hub.client()?;
+    let tracer = tracer::of(&hub, &client)?;
+    // Under the toolkit's sampler, the scope can only hold a span once some SDK
+    // transaction was started; until then its read is skipped.
+    let scope_may_hold_a_span = match &tracer {
+        Some(tracer) if tracer.sampler.is_some() => tracer::sdk_transactions_seen(),
+        _ => true,
+    };
+    if scope_may_hold_a_span {
+        return start_from_scope(spec, &hub, &client, tracer.as_ref());
+    }
+    match spec.kind() {
+        SpanKind::Span => None,
+        SpanKind::Auto | SpanKind::Transaction => root(spec, None, &hub, &client, tracer.as_ref()),
+    }
+}
+
+/// The scope may hold an SDK span: it is the parent.
+#[inline(never)]
+fn start_from_scope(
+    spec: SpanSpec<'_>,
+    hub: &Arc<Hub>,
+    client: &Arc<Client>,
+    tracer: Option<&Arc<TracerState>>,
+) -> Option<ActiveSpan> {
+    let scope_parent = hub.configure_scope(|scope| scope.get_span());
+    match (spec.kind(), scope_parent) {
+        (SpanKind::Span, None) => None,
+        (SpanKind::Transaction, Some(parent)) => {
+            let upstream = upstream_of_sdk(&parent);
+            root(spec, Some(upstream), hub, client, tracer)
+        }
+        (SpanKind::Auto | SpanKind::Transaction, None) => root(spec, None, hub, client, tracer),
+        (SpanKind::Auto | SpanKind::Span, Some(parent)) => {
+            child_of_sdk(spec, parent, tracer.is_some())
         }
     }
+}
 
-    /// The span, while it is not entered.
-    pub(crate) fn span(&self) -> Option<&TransactionOrSpan> {
-        self.current.as_ref().map(|c| &c.span)
+/// A child of the SDK span `parent`.
+fn child_of_sdk(
+    spec: SpanSpec<'_>,
+    parent: TransactionOrSpan,
+    graftable: bool,
+) -> Option<ActiveSpan> {
+    if graftable {
+        return match graft::child_of(parent, spec) {
+            Under::Child(node) => Some(ActiveSpan {
+                current: Current::Recorded(node),
+            }),
+            Under::Unsampled | Under::Lost => None,
+        };
     }
+    if !is_sampled(&parent) {
+        return None;
+    }
+    Some(ActiveSpan {
+        current: Current::Sdk(parent.start_child(spec.op_str(), spec.name_str()).into()),
+    })
+}
 
-    /// Whether the span will be sent: data that is costly to compute is skipped otherwise.
-    pub(crate) fn is_sampled(&self) -> bool {
-        self.current.as_ref().is_some_and(|c| c.sampled)
+/// A root: decides sampling, then builds a trace only if it is recorded.
+#[inline(always)]
+fn root(
+    spec: SpanSpec<'_>,
+    upstream: Option<Upstream>,
+    hub: &Arc<Hub>,
+    client: &Arc<Client>,
+    tracer: Option<&Arc<TracerState>>,
+) -> Option<ActiveSpan> {
+    let parent_sampled = upstream.as_ref().and_then(|up| up.sampled);
+    // `None`: tracing is disabled for this client.
+    let rate = match tracer {
+        Some(tracer) => tracer
+            .sampler
+            .as_ref()
+            .map(|sampler| sampler.rate_of(|| spec.name_str(), parent_sampled, spec.sample_rate())),
+        None => plain_client_rate(client, &spec, upstream.as_ref()),
+    };
+    let sampled = rate.is_some_and(|rate| ids::sample(f64::from(rate)));
+    let (trace_id, span_id) = match &upstream {
+        Some(up) => (up.trace_id, ids::span_id()),
+        None => ids::trace_and_span_id(),
+    };
+    let parent_span_id = upstream.as_ref().map(|up| up.parent_span_id);
+    let head = upstream.is_none();
+    // Not sampled, but tail sampling records it anyway (and decides at its end).
+    let tail = match tracer {
+        Some(tracer) if !sampled && rate.is_some() && tracer.tail.is_on() => Some(tracer.tail),
+        _ => None,
+    };
+    if !sampled && tail.is_none() {
+        return Some(ActiveSpan {
+            current: Current::Unsampled(Unrecorded {
+                trace_id,
+                span_id,
+                sampled: if rate.is_some() {
+                    Some(false)
+                } else {
+                    parent_sampled
+                },
+                sample_rate: rate.unwrap_or(f32::NAN),
+                site: spec.site(),
+                head,
+            }),
+        });
+    }
+    let node = Trace::transaction(
+        trace_id,
+        Head {
+            keep: if sampled {
+                Keep::Sampled
+            } else {
+                Keep::Pending
+            },
+            sample_rate: rate.unwrap_or(f32::NAN),
+        },
+        Sink::Transaction {
+            client: client.clone(),
+            hub: hub.clone(),
+            tracer: tracer.cloned(),
+            parent_span_id,
+        },
+        Record::new(span_id, parent_span_id, spec.names()),
+        tail.map(Pending::new),
+    );
+    if let Some(tail) = tail {
+        super::tail::register(&node.trace, tail.budget());
+    }
+    Some(ActiveSpan {
+        current: Current::Recorded(node),
+    })
+}
+
+/// The rate of a root under a client the toolkit did not build: the parent's decision,
+/// then the function's `sample_rate`, then the client's own rate or sampler. `None` when
+/// the client has tracing disabled.
+fn plain_client_rate(
+    client: &Client,
+    spec: &SpanSpec<'_>,
+    upstream: Option<&Upstream>,
+) -> Option<f32> {
+    let parent = upstream.and_then(|up| up.sampled);
+    match &client.options().traces_sampling_strategy {
+        TracesSamplingStrategy::FixedRate(rate) => Some(match (parent, spec.sample_rate()) {
+            (Some(parent), _) => f32::from(parent),
+            (None, Some(function)) => function,
+            (None, None) => *rate,
+        }),
+        TracesSamplingStrategy::Function(sampler) => Some(match (parent, spec.sample_rate()) {
+            (Some(parent), Some(_)) => f32::from(parent),
+            (None, Some(function)) => function,
+            // The client's sampler sees what the SDK would show it.
+            (_, None) => {
+                let mut ctx = match upstream {
+                    Some(up) => TransactionContext::new_with_details(
+                        spec.name_str(),
+                        spec.op_str(),
+                        up.trace_id,
+                        None,
+                        Some(up.parent_span_id),
+                    ),
+                    None => TransactionContext::new(spec.name_str(), spec.op_str()),
+                };
+                ctx.set_sampled(parent);
+                sampler(&ctx)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// What a root under the toolkit span `parent` continues.
+pub(crate) fn upstream_of(parent: &Current) -> Upstream {
+    Upstream {
+        trace_id: parent.trace_id(),
+        parent_span_id: parent.span_id(),
+        sampled: match parent.sampling() {
+            Sampling::Sampled => Some(true),
+            Sampling::NotSampled => Some(false),
+            Sampling::Deferred => None,
+        },
+    }
+}
+
+/// What a root under the SDK span `parent` continues.
+fn upstream_of_sdk(parent: &TransactionOrSpan) -> Upstream {
+    let context = parent.get_trace_context();
+    let parent_span_id = match parent {
+        TransactionOrSpan::Transaction(_) => context.span_id,
+        TransactionOrSpan::Span(span) => span.get_span_id(),
+    };
+    Upstream {
+        trace_id: context.trace_id,
+        parent_span_id,
+        sampled: Some(is_sampled(parent)),
     }
 }
 
@@ -171,14 +422,16 @@ impl ActiveSpan {
 ///
 /// `force` overrides an explicit status: a panic is an internal error whatever the body
 /// said before it panicked.
-pub(crate) fn finish(current: Current, hub: Option<Arc<Hub>>, status: SpanStatus, force: bool) {
-    let span = current.span;
-    if force || span.get_status().is_none() {
-        span.set_status(status);
-    }
-    match hub {
-        Some(hub) if !Arc::ptr_eq(&hub, &Hub::current()) => Hub::run(hub, || span.finish()),
-        _ => span.finish(),
+pub(crate) fn finish(current: Current, status: SpanStatus, force: bool) {
+    match current {
+        Current::Recorded(node) => node.finish(status, force),
+        Current::Unsampled(_) => {}
+        Current::Sdk(span) => {
+            if force || span.get_status().is_none() {
+                span.set_status(status);
+            }
+            span.finish();
+        }
     }
 }
 

@@ -2,9 +2,7 @@
 
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
-use sentry::Hub;
 use sentry::protocol::SpanStatus;
 
 use super::active::{self, ActiveSpan};
@@ -23,7 +21,6 @@ pub struct SpanGuard {
 #[derive(Debug)]
 struct Entered {
     previous: Option<Current>,
-    hub: Option<Arc<Hub>>,
     status: Cell<Option<SpanStatus>>,
 }
 
@@ -31,14 +28,9 @@ impl SpanGuard {
     /// Enters `span` (if any) on this thread.
     #[inline]
     pub(crate) fn enter(span: Option<ActiveSpan>) -> SpanGuard {
-        let entered = span.and_then(|span| {
-            let ActiveSpan { current, hub } = span;
-            let current = current?;
-            Some(Entered {
-                previous: current::swap(Some(current)),
-                hub,
-                status: Cell::new(None),
-            })
+        let entered = span.map(|ActiveSpan { current }| Entered {
+            previous: current::swap(Some(current)),
+            status: Cell::new(None),
         });
         SpanGuard {
             entered,
@@ -88,14 +80,16 @@ impl Drop for SpanGuard {
 /// entered nothing costs a branch.
 #[inline(never)]
 fn leave(entered: Entered) {
-    let Some(mine) = current::swap(entered.previous) else {
-        return;
+    let mine = match current::swap(entered.previous) {
+        // Nothing to finish: the common case of an unsampled root.
+        None | Some(Current::Unsampled(_)) => return,
+        Some(mine) => mine,
     };
     if std::thread::panicking() {
-        active::finish(mine, entered.hub, SpanStatus::InternalError, true);
+        active::finish(mine, SpanStatus::InternalError, true);
     } else {
         let status = entered.status.get().unwrap_or(SpanStatus::Ok);
-        active::finish(mine, entered.hub, status, false);
+        active::finish(mine, status, false);
     }
 }
 

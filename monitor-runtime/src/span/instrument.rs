@@ -2,11 +2,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
-use sentry::Hub;
 use sentry::protocol::SpanStatus;
 
 use super::active::{self, ActiveSpan};
@@ -23,7 +21,6 @@ pin_project! {
         #[pin]
         inner: F,
         span: Option<Current>,
-        hub: Option<Arc<Hub>>,
         status: Option<S>,
     }
 
@@ -37,7 +34,7 @@ pin_project! {
                 } else {
                     SpanStatus::Cancelled
                 };
-                active::finish(span, this.hub.take(), status, false);
+                active::finish(span, status, false);
             }
         }
     }
@@ -50,14 +47,9 @@ where
 {
     /// Wraps `inner`; `status` maps its output to the span's status (`None` means `ok`).
     pub(crate) fn new(span: Option<ActiveSpan>, inner: F, status: S) -> Self {
-        let (span, hub) = match span {
-            Some(ActiveSpan { current, hub }) => (current, hub),
-            None => (None, None),
-        };
         Instrumented {
             inner,
-            span,
-            hub,
+            span: span.map(|span| span.current),
             status: Some(status),
         }
     }
@@ -80,7 +72,6 @@ where
             let _scope = PollScope {
                 previous,
                 slot: &mut *this.span,
-                hub: &mut *this.hub,
             };
             this.inner.poll(cx)
         };
@@ -88,12 +79,7 @@ where
             && let Some(span) = this.span.take()
         {
             let status = this.status.take().and_then(|f| f(output));
-            active::finish(
-                span,
-                this.hub.take(),
-                status.unwrap_or(SpanStatus::Ok),
-                false,
-            );
+            active::finish(span, status.unwrap_or(SpanStatus::Ok), false);
         }
         poll
     }
@@ -105,7 +91,6 @@ where
 struct PollScope<'a> {
     previous: Option<Current>,
     slot: &'a mut Option<Current>,
-    hub: &'a mut Option<Arc<Hub>>,
 }
 
 impl Drop for PollScope<'_> {
@@ -114,7 +99,7 @@ impl Drop for PollScope<'_> {
         if std::thread::panicking()
             && let Some(span) = self.slot.take()
         {
-            active::finish(span, self.hub.take(), SpanStatus::InternalError, true);
+            active::finish(span, SpanStatus::InternalError, true);
         }
     }
 }

@@ -1,23 +1,47 @@
-//! The toolkit's spans: where the current one lives, how it is started, entered around
-//! sync code and futures, and finished.
+//! The toolkit's spans: where the current one lives, how sampling is decided before
+//! anything is built, how spans are recorded and sent, entered around sync code and
+//! futures, and finished.
 //!
 //! `#[monitored]` and [`PerformanceMonitor`](crate::PerformanceMonitor) are built on this
-//! module; most users never touch it directly. The two functions here read the current
+//! module; most users never touch it directly. The public functions here read the current
 //! span, for code that talks to the SDK or propagates a trace by hand.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `active.rs` | the start: parent lookup, the sampling decision, what is built |
+//! | `current.rs` | the thread-local current span and what a span is ([`Sampling`]) |
+//! | `trace.rs` | the recorder: one buffer of plain records per transaction |
+//! | `transaction.rs` | records to the protocol's transaction, the DSC, sending |
+//! | `graft.rs` | toolkit spans under an SDK span, merged into its transaction |
+//! | `tracer.rs` | what the toolkit knows about the bound client |
+//! | `ids.rs` | trace and span ids, sampling draws: a per-thread generator |
+//! | `context.rs` | [`SpanHandle`], and what propagation reads |
+//! | `guard.rs`, `instrument.rs` | entering a span around sync code and futures |
 
 mod active;
+mod context;
 mod current;
+pub(crate) mod graft;
 mod guard;
+mod ids;
 mod instrument;
+pub(crate) mod tail;
+mod trace;
+mod tracer;
+mod transaction;
 
 pub use active::SpanKind;
+pub use context::{ParentSpan, SpanHandle};
+pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
+pub use tail::TailHealth;
 
-pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish, is_sampled};
+pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
+pub(crate) use context::{current_handle, head_of, set_current_status, set_data_entries};
 pub(crate) use current::{Current, get as current, swap, with as with_current};
+pub(crate) use tracer::{install, note_sdk_transaction};
 
-use sentry::TransactionOrSpan;
 use sentry::protocol::TraceContext;
 
 /// The span code runs in: the toolkit's current span on this thread (from `#[monitored]`
@@ -28,10 +52,8 @@ use sentry::protocol::TraceContext;
 /// // No client bound in a doctest: there is no span.
 /// assert!(monitor_runtime::span::current_span().is_none());
 /// ```
-pub fn current_span() -> Option<TransactionOrSpan> {
-    current::get()
-        .map(|c| c.span)
-        .or_else(|| sentry::Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span())))
+pub fn current_span() -> Option<SpanHandle> {
+    current_handle()
 }
 
 /// The `sentry-trace` header to send with an outgoing request, so that the service called
@@ -46,8 +68,28 @@ pub fn current_span() -> Option<TransactionOrSpan> {
 /// ```
 pub fn trace_headers() -> Vec<(&'static str, String)> {
     current_span()
-        .map(|span| span.iter_headers().collect())
+        .map(|span| span.trace_headers())
         .unwrap_or_default()
+}
+
+/// The trace and span ids of the toolkit's current span on this thread.
+#[inline]
+pub(crate) fn current_ids() -> Option<(sentry::protocol::TraceId, sentry::protocol::SpanId)> {
+    current::with(|c| c.map(|c| (c.trace_id(), c.span_id())))
+}
+
+/// An error event was captured in trace `trace_id` (inside the toolkit's current span,
+/// if any): tail sampling keeps that trace.
+pub(crate) fn note_error(trace_id: sentry::protocol::TraceId) {
+    current::with(|current| {
+        let pending = match current {
+            Some(Current::Recorded(node)) if node.trace.trace_id == trace_id => {
+                node.trace.tail.as_ref()
+            }
+            _ => None,
+        };
+        tail::note_error(trace_id, pending);
+    });
 }
 
 /// The trace context of the toolkit's current span on this thread, for events captured

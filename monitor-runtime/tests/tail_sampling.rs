@@ -1,0 +1,223 @@
+//! Tail sampling, asserted on what reaches the transport: at a head rate of 0 the traces
+//! of failed and slow work are sent with their whole span trees, marked, and nothing else
+//! is; pending traces stay within their memory budget.
+//!
+//! The counters in `health()` are process-wide, so the tests here compare before and
+//! after, and the budget test runs in its own process (`tail_budget.rs`).
+
+use std::time::Duration;
+
+use monitor_runtime::sampling::TailSampling;
+use monitor_runtime::sentry::protocol::{Context, SpanStatus};
+use monitor_runtime::sentry::{self, Level, TransactionContext};
+use monitor_runtime::testing::{Capture, Captured};
+use monitor_runtime::{PerformanceMonitor, monitored, span};
+
+fn tail(setting: TailSampling) -> Capture {
+    Capture::new().configure(|config| config.traces_sample_rate(0.0).tail_sampling(setting))
+}
+
+#[monitored(name = "request")]
+fn request(n: u32, fail: bool) -> Result<u32, String> {
+    let rows = query(n);
+    if fail {
+        monitor_runtime::capture_message("request failed", Level::Error);
+    }
+    Ok(rows)
+}
+
+#[monitored(op = "db.query")]
+fn query(n: u32) -> u32 {
+    n
+}
+
+#[monitored(name = "failing")]
+fn failing() -> Result<(), String> {
+    query(1);
+    Err("no such row".to_owned())
+}
+
+fn tags<'a>(captured: &'a Captured, name: &str) -> (Option<&'a str>, Option<&'a str>) {
+    let tx = captured.transaction(name).raw();
+    (
+        tx.tags.get("sampling").map(String::as_str),
+        tx.tags.get("sampling.reason").map(String::as_str),
+    )
+}
+
+fn trace_of(event: &sentry::protocol::Event<'static>) -> String {
+    match event.contexts.get("trace") {
+        Some(Context::Trace(trace)) => trace.trace_id.to_string(),
+        other => panic!("no trace context: {other:?}"),
+    }
+}
+
+#[test]
+fn at_rate_zero_only_the_traces_with_an_error_are_sent_whole() {
+    let ((), captured) = tail(TailSampling::errors()).run(|| {
+        for n in 0..100 {
+            let _ = request(n, n % 25 == 3);
+        }
+    });
+    let transactions = captured.transactions();
+    assert_eq!(transactions.len(), 4, "the 4 failed requests, nothing else");
+    let events = captured.events();
+    assert_eq!(events.len(), 4);
+    for (tx, event) in transactions.iter().zip(&events) {
+        assert_eq!(
+            tx.tree(),
+            "request (function) ok\n  tail_sampling::query (db.query) ok\n"
+        );
+        assert_eq!(
+            tx.trace_id(),
+            trace_of(event),
+            "the event is in the kept trace"
+        );
+        let raw = tx.raw();
+        assert_eq!(raw.tags.get("sampling").map(String::as_str), Some("tail"));
+        assert_eq!(
+            raw.tags.get("sampling.reason").map(String::as_str),
+            Some("error")
+        );
+    }
+}
+
+#[test]
+fn an_error_status_keeps_the_trace() {
+    let ((), captured) = tail(TailSampling::errors()).run(|| {
+        let _ = failing();
+    });
+    let tx = captured.transaction("failing");
+    assert_eq!(tx.status(), Some(SpanStatus::InternalError));
+    assert_eq!(tags(&captured, "failing"), (Some("tail"), Some("status")));
+    assert_eq!(tx.spans().len(), 1);
+}
+
+#[test]
+fn a_slow_trace_is_kept_and_a_fast_one_is_not() {
+    // Wide margins: the fast root does nothing, the slow one sleeps past the threshold.
+    let setting = TailSampling::errors().slow_over(Duration::from_millis(500));
+    let ((), captured) = tail(setting).run(|| {
+        let slow = PerformanceMonitor::start("slow");
+        std::thread::sleep(Duration::from_millis(600));
+        drop(slow);
+        PerformanceMonitor::start("fast").finish();
+    });
+    let names: Vec<_> = captured
+        .transactions()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect();
+    assert_eq!(names, ["slow"]);
+    assert_eq!(tags(&captured, "slow"), (Some("tail"), Some("slow")));
+}
+
+#[test]
+fn a_slow_sdk_transaction_is_kept_and_a_fast_one_is_not() {
+    let setting = TailSampling::errors().slow_over(Duration::from_millis(500));
+    let ((), captured) = tail(setting).run(|| {
+        in_sdk_transaction("GET /slow", || {
+            std::thread::sleep(Duration::from_millis(600))
+        });
+        in_sdk_transaction("GET /fast", || query(1));
+    });
+    let names: Vec<_> = captured
+        .transactions()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect();
+    assert_eq!(names, ["GET /slow"]);
+    assert_eq!(tags(&captured, "GET /slow"), (Some("tail"), Some("slow")));
+}
+
+#[test]
+fn head_sampled_traces_are_sent_unmarked() {
+    let capture = Capture::new().configure(|config| {
+        config
+            .traces_sample_rate(1.0)
+            .tail_sampling(TailSampling::errors())
+    });
+    let ((), captured) = capture.run(|| {
+        let _ = request(1, false);
+    });
+    assert_eq!(tags(&captured, "request"), (None, None));
+}
+
+#[test]
+fn a_pending_trace_propagates_its_heads_decision() {
+    let (headers, captured) = tail(TailSampling::errors()).run(|| {
+        let monitor = PerformanceMonitor::start("pending");
+        let headers = monitor.in_scope(span::trace_headers);
+        assert!(monitor.is_recording(), "recorded, for the tail decision");
+        headers
+    });
+    assert!(
+        headers[0].1.ends_with("-0"),
+        "downstream keeps the head's decision: {headers:?}"
+    );
+    assert!(captured.transactions().is_empty());
+}
+
+/// An SDK transaction on the scope, as `sentry-tower` makes one per request.
+fn in_sdk_transaction<R>(name: &str, f: impl FnOnce() -> R) -> R {
+    let tx = sentry::start_transaction(TransactionContext::new(name, "http.server"));
+    sentry::configure_scope(|scope| scope.set_span(Some(tx.clone().into())));
+    let out = f();
+    sentry::configure_scope(|scope| scope.set_span(None));
+    tx.finish();
+    out
+}
+
+#[test]
+fn sdk_transactions_are_kept_with_their_toolkit_spans_only_when_they_fail() {
+    let ((), captured) = tail(TailSampling::errors()).run(|| {
+        for n in 0..20u32 {
+            in_sdk_transaction(&format!("GET /orders/{n}"), || {
+                query(n);
+                if n == 7 {
+                    monitor_runtime::capture_message("order 7 failed", Level::Error);
+                }
+            });
+        }
+    });
+    let transactions = captured.transactions();
+    assert_eq!(transactions.len(), 1, "only the failed request");
+    let tx = &transactions[0];
+    assert_eq!(tx.name(), "GET /orders/7");
+    assert_eq!(
+        tx.raw().tags.get("sampling").map(String::as_str),
+        Some("tail")
+    );
+    assert_eq!(
+        tx.spans().len(),
+        1,
+        "the toolkit's span joined it: {}",
+        tx.tree()
+    );
+    assert_eq!(trace_of(captured.events()[0]), tx.trace_id());
+}
+
+#[test]
+fn with_tail_sampling_off_nothing_unsampled_is_recorded() {
+    let capture = Capture::new().configure(|config| config.traces_sample_rate(0.0));
+    let (recording, captured) = capture.run(|| {
+        let monitor = PerformanceMonitor::start("off");
+        let recording = monitor.is_recording();
+        monitor_runtime::capture_message("failed", Level::Error);
+        recording
+    });
+    assert!(!recording);
+    assert!(captured.transactions().is_empty());
+}
+
+#[test]
+fn the_setting_and_counters_show_in_health() {
+    let before = monitor_runtime::health().tail_sampling.counters;
+    let ((), _) = tail(TailSampling::errors()).run(|| {
+        let _ = request(1, true);
+        let _ = request(2, false);
+    });
+    let after = monitor_runtime::health().tail_sampling.counters;
+    assert!(after.kept_error > before.kept_error);
+    assert!(after.not_kept > before.not_kept);
+}
