@@ -1,20 +1,22 @@
 //! Attribute macros of the monitor toolkit: `#[monitored]`, `#[breadcrumb]` and
 //! `#[capture_errors]`.
 //!
-//! Use them through `monitor_runtime`, which re-exports them and holds what they expand
-//! to; see its documentation for the options and examples. Each entry point here only
-//! hands its input to the shared pipeline: parse the options (`args`), read the item
-//! (`item`), fuse stacked toolkit attributes (`options`), check (`validate`), and
-//! generate (`expand`), or on any error emit the item unchanged with every error
-//! (`fallback`).
+//! Use them through `monitor_runtime`, which re-exports them with their full reference
+//! and holds what they expand to. Each entry point here only hands its input to the
+//! shared pipeline: parse the options (`args`), read the item (`item`), fuse stacked
+//! toolkit attributes (`options`), check (`validate`), and generate (`expand`), or on any
+//! error emit the item unchanged with every error (`fallback`). An `impl` block goes
+//! through the same pipeline once per method (`impl_block`).
 
 mod args;
 mod diag;
 mod expand;
 mod fallback;
+mod impl_block;
 mod item;
 mod options;
 mod schedule;
+mod types;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -40,27 +42,41 @@ pub fn capture_errors(args: TokenStream, item: TokenStream) -> TokenStream {
     entry(MacroKind::CaptureErrors, args.into(), item.into()).into()
 }
 
+/// Whether the runtime was built with its `off` feature: the macros then check their
+/// input as usual and emit the item as written.
+const OFF: bool = cfg!(feature = "off");
+
 fn entry(
     kind: MacroKind,
     args: proc_macro2::TokenStream,
     item: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
     let mut errors = diag::Errors::default();
-    let mut function = match item::parse(kind, item.clone(), &mut errors) {
-        item::Parsed::Function(function) => *function,
-        item::Parsed::NotAFunction => {
-            // Still read the options, so their mistakes are reported in the same compile.
-            let _ = args::parse(kind, args, &mut errors);
-            return fallback::expand(item, &errors);
-        }
-        item::Parsed::Unparsable => return item,
-    };
-    let stacked = item::take_stacked(&mut function);
+    let own = args::parse(kind, args, &mut errors);
+    match item::parse(kind, item.clone(), &mut errors) {
+        item::Parsed::Function(function) => function_entry(own, *function, errors),
+        item::Parsed::Impl(block) => impl_block::expand(own, *block, errors),
+        item::Parsed::NotAFunction => fallback::expand(item, &errors),
+        item::Parsed::Unparsable => item,
+    }
+}
+
+fn function_entry(
+    own: args::Attr,
+    mut function: syn::ItemFn,
+    mut errors: diag::Errors,
+) -> proc_macro2::TokenStream {
+    let stacked = item::take_stacked(&mut function.attrs, own.krate.as_ref());
     item::keep_stacked_imports_used(&mut function, &stacked);
-    let options = options::Options::gather(kind, args, &stacked, &mut errors);
-    validate::check(&options, &function, &mut errors);
+    let attrs = options::collect(Some(own), &stacked, "function", &mut errors);
+    options::reject_skip(&attrs, &[], &mut errors);
+    let mut options = options::Options::new(attrs);
+    validate::check(&mut options, &function, &mut errors);
     if !errors.is_empty() {
         return fallback::expand(function, &errors);
+    }
+    if OFF {
+        return quote::quote!(#function);
     }
     expand::function(&options, function)
 }

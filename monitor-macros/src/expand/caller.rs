@@ -11,7 +11,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Item, ReturnType, Type};
+use syn::{Expr, Item};
 
 /// Rewrites the exits of `block` so that each evaluates `observe` on a binding `out`
 /// typed as the function's return type.
@@ -72,18 +72,4 @@ impl VisitMut for ExitRewriter<'_> {
     fn visit_item_mut(&mut self, _item: &mut Item) {
         // Nested items have their own returns.
     }
-}
-
-/// Whether `output` is syntactically a `Result`, so `?` can be rewritten with `Ok`/`Err`.
-pub fn returns_result(output: &ReturnType) -> bool {
-    let ReturnType::Type(_, ty) = output else {
-        return false;
-    };
-    let Type::Path(path) = &**ty else {
-        return false;
-    };
-    path.path
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == "Result")
 }

@@ -152,7 +152,7 @@ fn inline_observed(cg: &Gen<'_>, function: &ItemFn) -> TokenStream {
         out: &out,
         ty: &ty,
         observe: &observe,
-        rewrite_try: caller::returns_result(&function.sig.output),
+        rewrite_try: crate::types::is_result(&function.sig.output),
     };
     let mut block: Block = (*function.block).clone();
     syn::visit_mut::VisitMut::visit_block_mut(&mut rewriter, &mut block);

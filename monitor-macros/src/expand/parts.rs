@@ -10,9 +10,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, ItemFn, LitStr};
 
-use crate::args::{Field, Kind, Level, key_lit};
+use crate::args::{Field, Kind, Level, Schedule};
 use crate::options::Options;
-use crate::schedule;
 
 /// Names and paths shared by the pieces.
 pub struct Gen<'a> {
@@ -155,7 +154,7 @@ impl Gen<'_> {
             quote_spanned! {message.span()=> #fields.message(::std::format!(#message)); }
         });
         let data = crumb.data.iter().map(|f| {
-            let key = key_lit(f);
+            let key = f.key_lit();
             let value = &f.value;
             quote_spanned! {value.span()=> #fields.data(#key, &(#value)); }
         });
@@ -334,18 +333,15 @@ impl Gen<'_> {
         let p = self.private();
         let call = binding("monitor_check_in");
         let slug = &check_in.slug;
-        let schedule = match (&check_in.schedule, &check_in.interval) {
-            (Some(crontab), _) => {
+        let schedule = match &check_in.schedule {
+            Some(Schedule::Crontab(crontab)) => {
                 quote!(::core::option::Option::Some(#p::check_in::Schedule::Crontab(#crontab)))
             }
-            (None, Some(interval)) => match schedule::parse_interval(&interval.value()) {
-                Some((value, unit)) => {
-                    let unit = Ident::new(unit, interval.span());
-                    quote!(::core::option::Option::Some(#p::check_in::Schedule::Interval(#value, #p::check_in::IntervalUnit::#unit)))
-                }
-                None => quote!(::core::option::Option::None),
-            },
-            (None, None) => quote!(::core::option::Option::None),
+            Some(Schedule::Interval(value, unit, span)) => {
+                let unit = Ident::new(unit, *span);
+                quote!(::core::option::Option::Some(#p::check_in::Schedule::Interval(#value, #p::check_in::IntervalUnit::#unit)))
+            }
+            None => quote!(::core::option::Option::None),
         };
         let margin = option_u64(check_in.checkin_margin);
         let max_runtime = option_u64(check_in.max_runtime);
@@ -443,14 +439,14 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 }
 
 fn record(recorder: &Ident, method: &str, field: &Field) -> TokenStream {
-    let key = key_lit(field);
+    let key = field.key_lit();
     let value = &field.value;
     let method = Ident::new(method, value.span());
     quote_spanned! {value.span()=> #recorder.#method(#key, &(#value)); }
 }
 
 fn builder_call(method: &str, field: &Field) -> TokenStream {
-    let key = key_lit(field);
+    let key = field.key_lit();
     let value = &field.value;
     let method = Ident::new(method, value.span());
     quote_spanned! {value.span()=> .#method(#key, &(#value)) }

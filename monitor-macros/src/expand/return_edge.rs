@@ -69,7 +69,7 @@ pub fn pin_future_output(sig: &Signature, future: TokenStream) -> TokenStream {
     let ReturnType::Type(_, ty) = &sig.output else {
         return future;
     };
-    let Some(output) = crate::validate::future_output(ty) else {
+    let Some(output) = crate::types::future_output(ty) else {
         return future;
     };
     let mut erased = output.clone();
