@@ -130,6 +130,11 @@ impl PerformanceMonitor {
         }
     }
 
+    /// The span, for `#[monitored(parent = monitor)]`.
+    pub(crate) fn span(&self) -> Option<&sentry::TransactionOrSpan> {
+        self.current.as_ref().map(|c| &c.span)
+    }
+
     /// Sets the span's operation.
     pub fn op(self, op: &str) -> Self {
         if let Some(current) = &self.current {

@@ -52,8 +52,8 @@ impl VisitMut for ExitRewriter<'_> {
                 self.visit_expr_mut(&mut try_expr.expr);
                 let inner = &try_expr.expr;
                 let (out, ty, observe) = (self.out, self.ty, self.observe);
-                let value = Ident::new("monitor_ok", proc_macro2::Span::mixed_site());
-                let error = Ident::new("monitor_residual", proc_macro2::Span::mixed_site());
+                let value = super::names::ok();
+                let error = super::names::residual();
                 *expr = syn::parse_quote! {
                     match #inner {
                         ::core::result::Result::Ok(#value) => #value,

@@ -7,9 +7,11 @@
 //! specialisation that lets generated code treat `Result`, `ErrorClass`, `anyhow::Error`
 //! and `Debug`-only values differently without knowing their types.
 
+pub mod call_metrics;
 pub mod crumb;
 pub use crate::cron::expansion as check_in;
 pub mod errors;
+pub mod observe;
 pub mod probe;
 pub mod span;
 
@@ -17,15 +19,20 @@ pub use ::inventory;
 pub use ::sentry;
 pub use ::serde_json;
 
-pub use crate::registry::{FnSite, Registration};
-pub use crate::span::{Instrumented, SpanGuard, SpanKind};
-
-pub use crumb::{CrumbCall, CrumbFields, breadcrumb};
-pub use errors::{
-    CaptureFrame, CaptureFrames, CaptureOptions, CaptureResult, capture_enter, capture_error,
+pub use crate::registry::{
+    CaptureSpec, CrumbSpec, FnSite, FnSpec, MetricsSpec, ObjectiveSpec, Registration,
 };
-pub use probe::{ClassProbe, EventProbe, StatusProbe};
-pub use span::{DataValue, Recorder, Started, TagValue, start};
+pub use crate::span::{Instrumented, Parent, SpanGuard, SpanKind};
+
+pub use call_metrics::CallMetrics;
+pub use crumb::{CrumbCall, CrumbFields, crumb, crumb_begin, crumb_leave};
+pub use errors::{CaptureOptions, CaptureResult, capture_enter, capture_err};
+pub use observe::Observed;
+pub use probe::{ClassProbe, ErrorTypeProbe, EventProbe, OkProbe, StatusProbe, ValueProbe};
+pub use span::{
+    BusyClock, DataValue, Recorder, Started, TagValue, parent_of, record_current, start,
+    start_under,
+};
 
 /// Calls `f` once. The macros pass the function body as a closure to this helper instead
 /// of calling a closure in place: an `FnOnce` bound lets bodies return borrows of their

@@ -2,12 +2,15 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::registry::FnSite;
-use crate::span::{ActiveSpan, Instrumented, SpanGuard, SpanKind, SpanName, SpanSpec};
+use crate::span::{
+    ActiveSpan, Instrumented, IntoParent, Parent, SpanGuard, SpanKind, SpanName, SpanSpec,
+};
 
 /// A span started (or not) for one call of a monitored function.
 #[derive(Debug)]
@@ -21,16 +24,81 @@ pub struct Started {
 #[inline]
 pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
     Started {
-        span: ActiveSpan::start(SpanSpec {
-            name: SpanName::Site(site),
-            op: site.op.unwrap_or("function"),
-            kind,
-            sample_rate: site.sample_rate,
-        }),
+        span: ActiveSpan::start(spec(site, kind)),
+    }
+}
+
+/// Starts the span of one call under `parent` (`#[monitored(parent = …)]`) rather than
+/// the current span.
+#[inline(never)]
+pub fn start_under(site: &'static FnSite, kind: SpanKind, parent: Parent) -> Started {
+    Started {
+        span: ActiveSpan::start_under(spec(site, kind), parent.span()),
+    }
+}
+
+/// The `parent = …` expression's span.
+#[inline]
+pub fn parent_of<P: IntoParent + ?Sized>(parent: &P) -> Parent {
+    parent.to_parent()
+}
+
+fn spec(site: &'static FnSite, kind: SpanKind) -> SpanSpec<'static> {
+    SpanSpec {
+        name: SpanName::Site(site),
+        op: site.op.unwrap_or("function"),
+        kind,
+        sample_rate: site.sample_rate,
+    }
+}
+
+/// Records `value` as `key` on the toolkit's current span. Generated code calls it only
+/// while its own sampled span is current.
+#[inline(never)]
+pub fn record_current(key: &str, value: serde_json::Value) {
+    if let Some(span) = crate::span::current_span() {
+        span.set_data(key, value);
+    }
+}
+
+/// Records the time a call spent in `poll` (`#[monitored(busy_time)]`) as `busy_ms`.
+pub fn record_busy(busy: Duration) {
+    record_current(BUSY_KEY, serde_json::Value::from(busy.as_secs_f64() * 1000.0));
+}
+
+/// The span data key of `#[monitored(busy_time)]`.
+pub const BUSY_KEY: &str = "busy_ms";
+
+/// The span data key of `#[monitored(ret)]`.
+pub const RETURN_KEY: &str = "return";
+
+/// The wall time of a sync call, recorded as its busy time: a sync body is busy all along.
+#[derive(Debug)]
+pub struct BusyClock(Option<Instant>);
+
+impl BusyClock {
+    /// Starts the clock when the span is recorded.
+    #[inline]
+    pub fn start(recording: bool) -> BusyClock {
+        BusyClock(recording.then(Instant::now))
+    }
+
+    /// Records the time since the start on the current span.
+    #[inline]
+    pub fn record(self) {
+        if let Some(started) = self.0 {
+            record_busy(started.elapsed());
+        }
     }
 }
 
 impl Started {
+    /// Whether the span is recorded: started and sampled.
+    #[inline]
+    pub fn is_recording(&self) -> bool {
+        self.span.as_ref().is_some_and(ActiveSpan::is_sampled)
+    }
+
     /// Where `tags(...)` and `data(...)` go; `None` when the span is not recorded, so that
     /// their expressions are not even evaluated.
     #[inline]
@@ -81,7 +149,21 @@ impl Recorder<'_> {
     pub fn data<V: DataValue + ?Sized>(&self, key: &str, value: &V) {
         self.span.set_data(key, value.to_data());
     }
+
+    /// Links the span to `target` (`#[monitored(follows_from = …)]`); nothing when
+    /// `target` names no span.
+    #[inline(never)]
+    pub fn link(&self, target: Parent) {
+        let Some(target) = target.span() else {
+            return;
+        };
+        let links = serde_json::Value::Array(vec![crate::span::link_of(target)]);
+        self.span.set_data(LINKS_KEY, links);
+    }
 }
+
+/// The span data key the links of `#[monitored(follows_from = …)]` are recorded under.
+pub const LINKS_KEY: &str = "links";
 
 /// A value usable in `tags(...)`: anything `Display`.
 #[diagnostic::on_unimplemented(

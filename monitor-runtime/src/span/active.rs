@@ -95,6 +95,32 @@ impl ActiveSpan {
         }
     }
 
+    /// Starts a span under `parent` instead of the current span (`#[monitored(parent =
+    /// …)]`); with no parent, a new trace. Nothing when no client is enabled.
+    pub(crate) fn start_under(
+        spec: SpanSpec<'_>,
+        parent: Option<&TransactionOrSpan>,
+    ) -> Option<ActiveSpan> {
+        if !Hub::with_active(|_| true) {
+            return None;
+        }
+        match (spec.kind, parent) {
+            (SpanKind::Transaction, parent) | (SpanKind::Auto, parent @ None) => {
+                Some(ActiveSpan::root(spec, parent.cloned()))
+            }
+            (SpanKind::Span, None) => None,
+            (SpanKind::Auto | SpanKind::Span, Some(parent)) => {
+                if !is_sampled(parent) {
+                    return None;
+                }
+                Some(ActiveSpan::child(Current {
+                    span: parent.start_child(spec.op, spec.name.get()).into(),
+                    sampled: true,
+                }))
+            }
+        }
+    }
+
     /// No toolkit span is current on this thread: ask the hub.
     #[cold]
     fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
@@ -171,6 +197,24 @@ pub(crate) fn finish(current: Current, hub: Option<Arc<Hub>>, status: SpanStatus
         Some(hub) if !Arc::ptr_eq(&hub, &Hub::current()) => Hub::run(hub, || span.finish()),
         _ => span.finish(),
     }
+}
+
+/// A span link to `target` (Sentry's span links: trace id, span id, sampled), as span
+/// data; the SDK's span type has no field for links.
+pub(crate) fn link_of(target: &TransactionOrSpan) -> Value {
+    let trace = match target {
+        TransactionOrSpan::Transaction(tx) => tx.get_trace_context(),
+        TransactionOrSpan::Span(span) => sentry::protocol::TraceContext {
+            span_id: span.get_span_id(),
+            ..span.get_trace_context()
+        },
+    };
+    serde_json::json!({
+        "trace_id": trace.trace_id.to_string(),
+        "span_id": trace.span_id.to_string(),
+        "sampled": is_sampled(target),
+        "attributes": { "sentry.link.type": "follows_from" },
+    })
 }
 
 /// The SDK's sampling decision for a span.

@@ -9,12 +9,14 @@ mod active;
 mod current;
 mod guard;
 mod instrument;
+mod parent;
 
 pub use active::SpanKind;
+pub use parent::{IntoParent, Parent};
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
-pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish};
+pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish, link_of};
 pub(crate) use current::{Current, get as current, swap};
 
 use sentry::TransactionOrSpan;

@@ -1,0 +1,157 @@
+//! `#[monitored]`: starting the span, recording `tags(...)`/`data(...)`/`follows_from`
+//! when it is sampled, and at the end `ret` and the status.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{Gen, fields, names};
+use crate::args::{Kind, RetFormat};
+
+/// Starts the span (`monitor_span`), records what is recorded only on a sampled span,
+/// and binds `monitor_recording` when something at the end needs it.
+pub fn start(cg: &Gen<'_>) -> TokenStream {
+    let Some(m) = &cg.options.monitored else {
+        return TokenStream::new();
+    };
+    let p = &cg.p;
+    let site = names::site();
+    let span = names::span();
+    let recorder = names::recorder();
+    let kind = match m.kind {
+        Kind::Auto => quote!(Auto),
+        Kind::Transaction => quote!(Transaction),
+        Kind::Span => quote!(Span),
+    };
+    let start = match &m.parent {
+        Some(parent) => {
+            let at = parent.span();
+            let parent = quote_spanned!(at=> #p::parent_of(&(#parent)));
+            quote!(#p::start_under(#site, #p::SpanKind::#kind, #parent))
+        }
+        None => quote!(#p::start(#site, #p::SpanKind::#kind)),
+    };
+    let tags = fields::record(&recorder, "tag", &m.tags);
+    let data = fields::record(&recorder, "data", &m.data);
+    let link = m.follows_from.as_ref().map(|target| {
+        let at = target.span();
+        quote_spanned! {at=> #recorder.link(#p::parent_of(&(#target))); }
+    });
+    let record = if m.tags.is_empty() && m.data.is_empty() && link.is_none() {
+        TokenStream::new()
+    } else {
+        quote! {
+            if let ::core::option::Option::Some(#recorder) = #span.recorder() {
+                #tags
+                #data
+                #link
+            }
+        }
+    };
+    let recording = if m.ret.is_some() || m.busy_time {
+        let recording = names::recording();
+        quote! { let #recording = #span.is_recording(); }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        let #span = #start;
+        #record
+        #recording
+    }
+}
+
+/// Makes the span current around a sync body; with `busy_time`, starts its clock.
+pub fn enter(cg: &Gen<'_>) -> TokenStream {
+    let Some(m) = &cg.options.monitored else {
+        return TokenStream::new();
+    };
+    let p = &cg.p;
+    let (span, guard) = (names::span(), names::guard());
+    let busy = m.busy_time.then(|| {
+        let (busy, recording) = (names::busy(), names::recording());
+        quote! { let #busy = #p::BusyClock::start(#recording); }
+    });
+    quote! {
+        let #guard = #span.enter();
+        #busy
+    }
+}
+
+/// `ret` (and a sync body's busy time), recorded on the span while it is current.
+pub fn record_output(cg: &Gen<'_>, sync: bool) -> TokenStream {
+    let Some(m) = &cg.options.monitored else {
+        return TokenStream::new();
+    };
+    let p = &cg.p;
+    let busy = (sync && m.busy_time).then(|| {
+        let busy = names::busy();
+        quote! { #busy.record(); }
+    });
+    let ret = m.ret.map(|format| {
+        let (out, value, recording) = (names::out(), names::value(), names::recording());
+        // At the return type, so that a value `ret` cannot record is reported there.
+        let at = match &cg.function.sig.output {
+            syn::ReturnType::Type(_, ty) => ty.span(),
+            syn::ReturnType::Default => cg.function.sig.ident.span(),
+        };
+        let as_data = match format {
+            RetFormat::Value => quote_spanned! {at=> {
+                #[allow(unused_imports)]
+                use #p::probe::{ValueViaDebug as _, ValueViaNothing as _, ValueViaSerialize as _};
+                (&&&#p::ValueProbe(#value)).__monitor_value()
+            }},
+            RetFormat::Display => quote_spanned! {at=>
+                #p::serde_json::Value::String(::std::string::ToString::to_string(#value))
+            },
+            RetFormat::Debug => quote_spanned! {at=>
+                #p::serde_json::Value::String(::std::format!("{:?}", #value))
+            },
+        };
+        quote! {
+            if #recording {
+                #[allow(unused_imports)]
+                use #p::probe::{OkViaAny as _, OkViaResult as _};
+                if let ::core::option::Option::Some(#value) = (&&#p::OkProbe(#out)).__monitor_ok() {
+                    #p::record_current(#p::span::RETURN_KEY, #as_data);
+                }
+            }
+        }
+    });
+    quote! { #ret #busy }
+}
+
+/// How a sync expansion ends the span with the status bound to `monitor_status`.
+#[derive(Clone, Copy)]
+pub enum Finish {
+    /// Finish it now (the guard is consumed).
+    Complete,
+    /// Set the status the guard finishes with when it drops (`#[track_caller]` exits).
+    Record,
+}
+
+pub fn finish(cg: &Gen<'_>, how: Finish) -> TokenStream {
+    if cg.options.monitored.is_none() {
+        return TokenStream::new();
+    }
+    let (guard, status) = (names::guard(), names::status());
+    match how {
+        Finish::Complete => quote! { #guard.complete(#status); },
+        Finish::Record => quote! { #guard.record(#status); },
+    }
+}
+
+/// `monitor_status`: the span status of the output bound to `monitor_out` (a reference).
+pub fn status(cg: &Gen<'_>) -> TokenStream {
+    status_of(cg, &names::out())
+}
+
+/// The span status of the output `out` (a reference).
+pub fn status_of(cg: &Gen<'_>, out: &Ident) -> TokenStream {
+    let p = &cg.p;
+    quote! {{
+        #[allow(unused_imports)]
+        use #p::probe::{StatusViaAny as _, StatusViaClass as _, StatusViaResult as _};
+        (&&&#p::StatusProbe(#out)).__monitor_status()
+    }}
+}
