@@ -4,7 +4,8 @@
 //! two exceptions: a method's own attribute of a kind replaces the block's (its options,
 //! not merged), and `#[kind(skip)]` opts the method out of that kind. Methods the block's
 //! attribute cannot apply to are left alone: `const fn`s, and for `#[capture_errors]`,
-//! methods whose return type is certainly not a `Result`.
+//! methods whose return type is not named like a `Result` (see
+//! [`types::names_result`]), such as constructors returning `Self`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -93,7 +94,7 @@ fn applies(kind: MacroKind, method: &ImplItemFn) -> bool {
     if method.sig.constness.is_some() {
         return false;
     }
-    kind != MacroKind::CaptureErrors || types::may_return_result(&method.sig)
+    kind != MacroKind::CaptureErrors || types::names_result(&method.sig)
 }
 
 fn as_function(method: &ImplItemFn) -> ItemFn {

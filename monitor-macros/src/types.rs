@@ -108,9 +108,18 @@ pub fn may_be_result(ty: &Type) -> bool {
     }
 }
 
-/// Whether the function's output may be a `Result`.
-pub fn may_return_result(sig: &Signature) -> bool {
-    produced(sig).is_some_and(|(ty, _)| may_be_result(ty))
+/// Whether the function's output is named like a `Result`: a path whose last segment ends
+/// in `Result` (`Result<T, E>`, `io::Result<T>`, `AppResult<T>`), or a future of one. An
+/// `impl` block's `#[capture_errors]` applies to these methods only, so constructors
+/// returning `Self` are left alone.
+pub fn names_result(sig: &Signature) -> bool {
+    let Some((Type::Path(path), _)) = produced(sig) else {
+        return false;
+    };
+    path.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident.to_string().ends_with("Result"))
 }
 
 /// Whether `output` is syntactically a `Result`, so `?` can be rewritten with `Ok`/`Err`.
@@ -170,13 +179,14 @@ mod tests {
     }
 
     #[test]
-    fn results_are_recognised() {
-        let may = |sig: Signature| may_return_result(&sig);
-        assert!(may(syn::parse_quote!(fn f() -> io::Result<()>)));
-        assert!(may(syn::parse_quote!(async fn f() -> Result<u8, E>)));
-        assert!(may(syn::parse_quote!(fn f() -> impl Future<Output = Result<u8, E>>)));
-        assert!(!may(syn::parse_quote!(fn f() -> u8)));
-        assert!(!may(syn::parse_quote!(fn f())));
-        assert!(!may(syn::parse_quote!(fn f() -> Pin<Box<dyn Future<Output = ()>>>)));
+    fn result_names() {
+        let named = |sig: Signature| names_result(&sig);
+        assert!(named(syn::parse_quote!(fn f() -> io::Result<()>)));
+        assert!(named(syn::parse_quote!(fn f() -> AppResult<u8>)));
+        assert!(named(syn::parse_quote!(async fn f() -> Result<u8, E>)));
+        assert!(named(syn::parse_quote!(fn f() -> Pin<Box<dyn Future<Output = Result<u8, E>> + Send>>)));
+        assert!(!named(syn::parse_quote!(fn f() -> Self)));
+        assert!(!named(syn::parse_quote!(fn f() -> Shop)));
+        assert!(!named(syn::parse_quote!(fn f())));
     }
 }

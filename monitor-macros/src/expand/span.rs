@@ -25,8 +25,14 @@ pub fn start(cg: &Gen<'_>) -> TokenStream {
     };
     let start = match &m.parent {
         Some(parent) => {
-            let at = parent.span();
-            let parent = quote_spanned!(at=> #p::parent_of(&(#parent)));
+            // `parent = None`, as tracing writes it: a new trace. (A bare `None` has no
+            // type to find the trait on.)
+            let parent = if is_none(parent) {
+                quote!(#p::Parent::NONE)
+            } else {
+                let at = parent.span();
+                quote_spanned!(at=> #p::parent_of(&(#parent)))
+            };
             quote!(#p::start_under(#site, #p::SpanKind::#kind, #parent))
         }
         None => quote!(#p::start(#site, #p::SpanKind::#kind)),
@@ -59,6 +65,10 @@ pub fn start(cg: &Gen<'_>) -> TokenStream {
         #record
         #recording
     }
+}
+
+fn is_none(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Path(path) if path.qself.is_none() && path.path.is_ident("None"))
 }
 
 /// Makes the span current around a sync body; with `busy_time`, starts its clock.
