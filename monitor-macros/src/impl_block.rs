@@ -14,10 +14,10 @@ use syn::{ImplItem, ImplItemFn, ItemFn, ItemImpl};
 use crate::args::{Attr, MacroKind};
 use crate::diag::Errors;
 use crate::options::{self, Options};
-use crate::{OFF, expand, fallback, item, types, validate};
+use crate::{expand, fallback, item, types, validate};
 
 /// The expansion of `block`, whose attribute `own` is being expanded.
-pub fn expand(own: Attr, mut block: ItemImpl, mut errors: Errors) -> TokenStream {
+pub fn expand(own: Attr, mut block: ItemImpl, mut errors: Errors, off: bool) -> TokenStream {
     let krate = own.krate.clone();
     let stacked = item::take_stacked(&mut block.attrs, krate.as_ref());
     let imports = item::stacked_imports(&stacked);
@@ -60,7 +60,7 @@ pub fn expand(own: Attr, mut block: ItemImpl, mut errors: Errors) -> TokenStream
         let fallback = fallback::expand(&block, &errors);
         return quote! { #fallback #imports };
     }
-    if !OFF {
+    if !off {
         for (index, options, function) in methods {
             let defaultness = match &block.items[index] {
                 ImplItem::Fn(method) => method.defaultness,

@@ -51,11 +51,21 @@ fn entry(
     args: proc_macro2::TokenStream,
     item: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
+    expand_item(kind, args, item, OFF)
+}
+
+/// The expansion of `item`; with `off`, the item as written (once checked).
+fn expand_item(
+    kind: MacroKind,
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+    off: bool,
+) -> proc_macro2::TokenStream {
     let mut errors = diag::Errors::default();
     let own = args::parse(kind, args, &mut errors);
     match item::parse(kind, item.clone(), &mut errors) {
-        item::Parsed::Function(function) => function_entry(own, *function, errors),
-        item::Parsed::Impl(block) => impl_block::expand(own, *block, errors),
+        item::Parsed::Function(function) => function_entry(own, *function, errors, off),
+        item::Parsed::Impl(block) => impl_block::expand(own, *block, errors, off),
         item::Parsed::NotAFunction => fallback::expand(item, &errors),
         item::Parsed::Unparsable => item,
     }
@@ -65,6 +75,7 @@ fn function_entry(
     own: args::Attr,
     mut function: syn::ItemFn,
     mut errors: diag::Errors,
+    off: bool,
 ) -> proc_macro2::TokenStream {
     let stacked = item::take_stacked(&mut function.attrs, own.krate.as_ref());
     item::keep_stacked_imports_used(&mut function, &stacked);
@@ -75,8 +86,50 @@ fn function_entry(
     if !errors.is_empty() {
         return fallback::expand(function, &errors);
     }
-    if OFF {
+    if off {
         return quote::quote!(#function);
     }
     expand::function(&options, function)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expanded(kind: MacroKind, args: &str, item: &str, off: bool) -> String {
+        let args: proc_macro2::TokenStream = args.parse().expect("tokens");
+        let item: proc_macro2::TokenStream = item.parse().expect("tokens");
+        expand_item(kind, args, item, off).to_string()
+    }
+
+    fn tokens(text: &str) -> String {
+        text.parse::<proc_macro2::TokenStream>()
+            .expect("tokens")
+            .to_string()
+    }
+
+    #[test]
+    fn off_emits_the_item_as_written() {
+        let function = "#[breadcrumb(outcome)] fn f(x: u32) -> u32 { x }";
+        assert_eq!(
+            expanded(MacroKind::Monitored, "metrics, data(x)", function, true),
+            tokens("fn f(x: u32) -> u32 { #[allow(unused_imports, clippy::items_after_statements)] use breadcrumb as _; x }"),
+            "only the stacked attribute goes, its import kept used"
+        );
+        let block = "impl S { #[monitored(skip)] fn a(&self) {} fn b(&self) -> u8 { 1 } }";
+        assert_eq!(
+            expanded(MacroKind::Monitored, "", block, true),
+            tokens("impl S { fn a(&self) { #[allow(unused_imports, clippy::items_after_statements)] use monitored as _; } fn b(&self) -> u8 { 1 } }")
+        );
+        assert_ne!(
+            expanded(MacroKind::Monitored, "", function, false),
+            expanded(MacroKind::Monitored, "", function, true)
+        );
+    }
+
+    #[test]
+    fn off_still_reports_mistakes() {
+        let out = expanded(MacroKind::Monitored, "nmae = \"x\"", "fn f() {}", true);
+        assert!(out.contains("compile_error"), "{out}");
+    }
 }

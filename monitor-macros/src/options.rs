@@ -58,7 +58,7 @@ impl Options {
                 options.krate = attr.krate;
             }
             match attr.args {
-                Args::Monitored(a) => options.monitored = Some(a),
+                Args::Monitored(a) => options.monitored = Some(*a),
                 Args::Breadcrumb(a) => options.breadcrumb = Some(a),
                 Args::CaptureErrors(a) => options.capture = Some(a),
             }

@@ -152,8 +152,17 @@ impl std::fmt::Debug for MonitorGuard {
 /// ```
 pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
     let Built { options, mut state } = build(config, Destination::Configured)?;
-    let client = sentry::init(options);
-    state.client = Hub::current().client();
+    let client = if cfg!(feature = "off") {
+        // Built without instrumentation: the configuration was checked, and nothing is
+        // bound, so every call of the runtime takes its no-client path.
+        drop(options);
+        state.warnings.push(OFF_WARNING.to_owned());
+        None
+    } else {
+        let client = sentry::init(options);
+        state.client = Hub::current().client();
+        Some(client)
+    };
     if state.config.resolved().install_logging() {
         match crate::logging::Logging::new(&state.config).install() {
             Ok(()) => state.logging_installed = true,
@@ -174,11 +183,12 @@ pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
     if main.client().is_none() {
         main.bind_client(Hub::current().client());
     }
-    Ok(MonitorGuard {
-        client: Some(client),
-        state,
-    })
+    Ok(MonitorGuard { client, state })
 }
+
+/// The warning `init` gives when the runtime is built with its `off` feature.
+const OFF_WARNING: &str = "monitor-runtime is built with its `off` feature: nothing is \
+                           instrumented and nothing is sent to Sentry";
 
 /// Where a built client sends envelopes.
 pub(crate) enum Destination {

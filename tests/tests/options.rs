@@ -2,6 +2,9 @@
 //! `parent`, `follows_from`, `short_name`, `busy_time`, heartbeat check-ins, and
 //! `#[cfg]` parameters named in `data(...)`.
 
+// `#[cfg(all())]` is the always-true condition the `#[cfg]` cases are written with.
+#![allow(clippy::non_minimal_cfg)]
+
 use std::time::Duration;
 
 use monitor_runtime::sentry::protocol::{MonitorCheckInStatus, SpanStatus};

@@ -232,7 +232,7 @@ pub struct CaptureArgs {
 /// The options of one macro.
 #[derive(Clone)]
 pub enum Args {
-    Monitored(MonitoredArgs),
+    Monitored(Box<MonitoredArgs>),
     Breadcrumb(BreadcrumbArgs),
     CaptureErrors(CaptureArgs),
 }
@@ -279,7 +279,7 @@ pub fn parse(kind: MacroKind, tokens: TokenStream, errors: &mut Errors) -> Attr 
     let mut attr = Attr {
         kind,
         args: match kind {
-            MacroKind::Monitored => Args::Monitored(MonitoredArgs::default()),
+            MacroKind::Monitored => Args::Monitored(Box::default()),
             MacroKind::Breadcrumb => Args::Breadcrumb(BreadcrumbArgs::default()),
             MacroKind::CaptureErrors => Args::CaptureErrors(CaptureArgs::default()),
         },

@@ -1,7 +1,7 @@
 //! `#[capture_errors]`: the frame and the evaluated options at the start, the event for an
 //! `Err` at the end.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -64,15 +64,12 @@ pub fn finish(cg: &Gen<'_>) -> TokenStream {
     } else {
         quote!(::core::option::Option::None)
     };
-    let return_span = match &cg.function.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
-        syn::ReturnType::Default => cg.function.sig.paren_token.span.close(),
-    };
+    let return_span = super::return_span(cg);
     // Every token of the `Result` check sits at the return type, so a return type that
     // is not a `Result` (an alias of something else) is reported there. The qualified
     // form raises the trait bound and the associated type's bound at the same span with
     // the same text, which rustc reports once.
-    let p_at_return = respan(p.clone(), return_span);
+    let p_at_return = super::respan(p.clone(), return_span);
     let out_at_return = Ident::new(&out.to_string(), return_span.resolved_at(out.span()));
     let as_result = quote_spanned! {return_span=>
         <_ as #p_at_return::CaptureResult>::captured_error(#out_at_return)
@@ -106,22 +103,4 @@ pub fn finish(cg: &Gen<'_>) -> TokenStream {
             #body
         }
     }
-}
-
-/// `tokens` with every span moved to `span`'s location (and hygiene).
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tree| {
-            if let proc_macro2::TokenTree::Group(group) = &tree {
-                let mut inner =
-                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
-                inner.set_span(span);
-                tree = proc_macro2::TokenTree::Group(inner);
-            } else {
-                tree.set_span(span);
-            }
-            tree
-        })
-        .collect()
 }

@@ -27,7 +27,7 @@ mod shape;
 mod site;
 mod span;
 
-use proc_macro2::{Delimiter, Group, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::quote;
 use syn::{Block, Expr, ItemFn, Stmt};
 
@@ -79,6 +79,7 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         .attrs
         .iter()
         .any(|a| a.path().is_ident("track_caller"));
+    let site = site::site(&cg);
     let body = match shape::of(&function) {
         Shape::AsyncFn => async_fn(&cg, &function.block),
         Shape::AsyncTail(kind) => async_tail(&cg, &function.block, kind),
@@ -96,10 +97,13 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
     // The body's braces keep the user's spans: rustc takes the function's span from its
     // first to its last token, and a closing brace from the macro would make the whole
     // function look macro-made, which silences `dead_code` on it.
+    // The site comes first, outside any async block: a body that is one async block
+    // would make clippy's `manual_async_fn` fire on the user's function.
     let braces = with_user_braces(
         block,
         quote! {
             #(#inner_attrs)*
+            #site
             #body
         },
     );
@@ -107,6 +111,32 @@ pub fn function(options: &Options, mut function: ItemFn) -> TokenStream {
         #(#attrs)*
         #vis #sig #braces
     }
+}
+
+/// The function's return type, where errors about the output are reported (its closing
+/// parenthesis when it returns `()`).
+fn return_span(cg: &Gen<'_>) -> Span {
+    match &cg.function.sig.output {
+        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+        syn::ReturnType::Default => cg.function.sig.paren_token.span.close(),
+    }
+}
+
+/// `tokens` with every span moved to `span`'s location (and hygiene).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner = Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 /// `{ contents }` with the braces of the user's `block`, so that errors about the block
@@ -118,16 +148,15 @@ fn with_user_braces(block: &Block, contents: TokenStream) -> Group {
     braces
 }
 
-/// The registry site and the statements every shape starts with, before the body runs:
-/// capture frame, check-in, call crumb, metrics clock, span.
+/// The statements every shape starts with, after the registry site and before the body
+/// runs: capture frame, check-in, call crumb, metrics clock, span.
 fn prelude(cg: &Gen<'_>, sync: bool) -> TokenStream {
-    let site = site::site(cg);
     let capture = capture::start(cg, sync);
     let check_in = outcome::check_in_start(cg);
     let crumb = crumb::start(cg);
     let metrics = outcome::metrics_start(cg);
     let span = span::start(cg);
-    quote! { #site #capture #check_in #crumb #metrics #span }
+    quote! { #capture #check_in #crumb #metrics #span }
 }
 
 /// Everything done with the output bound to `monitor_out` (a reference), in order: error

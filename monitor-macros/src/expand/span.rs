@@ -99,23 +99,24 @@ pub fn record_output(cg: &Gen<'_>, sync: bool) -> TokenStream {
         quote! { #busy.record(); }
     });
     let ret = m.ret.map(|format| {
-        let (out, value, recording) = (names::out(), names::value(), names::recording());
-        // At the return type, so that a value `ret` cannot record is reported there.
-        let at = match &cg.function.sig.output {
-            syn::ReturnType::Type(_, ty) => ty.span(),
-            syn::ReturnType::Default => cg.function.sig.ident.span(),
-        };
+        let (out, recording) = (names::out(), names::recording());
+        // Every token that needs the value's traits sits at the return type, so that a
+        // value `ret` cannot record is reported there.
+        let at = super::return_span(cg);
+        let p_at = super::respan(p.clone(), at);
+        let value = names::value();
+        let value_at = Ident::new(&value.to_string(), at.resolved_at(value.span()));
         let as_data = match format {
             RetFormat::Value => quote_spanned! {at=> {
                 #[allow(unused_imports)]
-                use #p::probe::{ValueViaDebug as _, ValueViaNothing as _, ValueViaSerialize as _};
-                (&&&#p::ValueProbe(#value)).__monitor_value()
+                use #p_at::probe::{ValueViaDebug as _, ValueViaNothing as _, ValueViaSerialize as _};
+                (&&&#p_at::ValueProbe(#value_at)).__monitor_value()
             }},
             RetFormat::Display => quote_spanned! {at=>
-                #p::serde_json::Value::String(::std::string::ToString::to_string(#value))
+                #p_at::probe::DisplayValue::to_display_value(#value_at)
             },
             RetFormat::Debug => quote_spanned! {at=>
-                #p::serde_json::Value::String(::std::format!("{:?}", #value))
+                #p_at::probe::DebugValue::to_debug_value(#value_at)
             },
         };
         quote! {

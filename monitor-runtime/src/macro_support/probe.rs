@@ -359,6 +359,40 @@ impl<T: ?Sized> ValueViaNothing for ValueProbe<'_, T> {
 )]
 pub trait Recordable {}
 
+/// `#[monitored(ret(display))]`: the value's `Display` text.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be recorded by `#[monitored(ret(display))]`",
+    label = "this return value does not implement `Display`",
+    note = "`ret(debug)` records its `Debug` text, `ret` its data when it is `serde::Serialize`"
+)]
+pub trait DisplayValue {
+    /// The text, as span data.
+    fn to_display_value(&self) -> serde_json::Value;
+}
+
+impl<T: Display + ?Sized> DisplayValue for T {
+    fn to_display_value(&self) -> serde_json::Value {
+        serde_json::Value::String(self.to_string())
+    }
+}
+
+/// `#[monitored(ret(debug))]`: the value's `Debug` text.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be recorded by `#[monitored(ret(debug))]`",
+    label = "this return value does not implement `Debug`",
+    note = "`ret(display)` records its `Display` text, `ret` its data when it is `serde::Serialize`"
+)]
+pub trait DebugValue {
+    /// The text, as span data.
+    fn to_debug_value(&self) -> serde_json::Value;
+}
+
+impl<T: Debug + ?Sized> DebugValue for T {
+    fn to_debug_value(&self) -> serde_json::Value {
+        serde_json::Value::String(format!("{self:?}"))
+    }
+}
+
 #[cfg(test)]
 // The probes are called through exactly as many references as the macros generate:
 // autoref specialisation picks the method by that depth, so none is needless.
