@@ -23,20 +23,23 @@ use proc_macro::TokenStream;
 
 use args::MacroKind;
 
-/// Wraps a function in a performance span or transaction. See `monitor_runtime::monitored`.
+/// The `#[monitored]` attribute of the monitor toolkit. Use it through `monitor_runtime`,
+/// whose documentation of `monitor_runtime::monitored` is its full reference.
 #[proc_macro_attribute]
 pub fn monitored(args: TokenStream, item: TokenStream) -> TokenStream {
     entry(MacroKind::Monitored, args.into(), item.into()).into()
 }
 
-/// Leaves a breadcrumb when a function is called. See `monitor_runtime::breadcrumb`.
+/// The `#[breadcrumb]` attribute of the monitor toolkit. Use it through `monitor_runtime`,
+/// whose documentation of `monitor_runtime::breadcrumb` is its full reference.
 #[proc_macro_attribute]
 pub fn breadcrumb(args: TokenStream, item: TokenStream) -> TokenStream {
     entry(MacroKind::Breadcrumb, args.into(), item.into()).into()
 }
 
-/// Turns a returned `Err` into a tagged Sentry exception. See
-/// `monitor_runtime::capture_errors`.
+/// The `#[capture_errors]` attribute of the monitor toolkit. Use it through
+/// `monitor_runtime`, whose documentation of `monitor_runtime::capture_errors` is its full
+/// reference.
 #[proc_macro_attribute]
 pub fn capture_errors(args: TokenStream, item: TokenStream) -> TokenStream {
     entry(MacroKind::CaptureErrors, args.into(), item.into()).into()

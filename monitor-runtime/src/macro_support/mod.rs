@@ -2,10 +2,13 @@
 //! `::monitor_runtime::__private` (or `<crate = path>::__private`), and it may change in
 //! any release.
 //!
-//! Each concern has its own module: [`span`] for `#[monitored]`, [`crumb`] for
-//! `#[breadcrumb]`, [`errors`] for `#[capture_errors]`, [`probe`] for the autoref
-//! specialisation that lets generated code treat `Result`, `ErrorClass`, `anyhow::Error`
-//! and `Debug`-only values differently without knowing their types.
+//! Each concern has its own module: [`span`] for `#[monitored]`'s span,
+//! [`crumb`](mod@crumb) for `#[breadcrumb]`, [`errors`] for `#[capture_errors]`,
+//! [`call_metrics`] for `#[monitored(metrics)]`, [`observe`] for the future wrapper of async
+//! functions, and [`probe`] for the autoref specialisation that lets generated code treat
+//! `Result`, `ErrorClass`, `anyhow::Error` and `Debug`-only values differently without
+//! knowing their types. What is the same at every call is data in the function's
+//! [`FnSite`], which the helpers read, so that generated code stays small.
 
 pub mod call_metrics;
 pub mod crumb;
