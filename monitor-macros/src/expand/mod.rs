@@ -306,15 +306,20 @@ fn instrumented(cg: &Gen<'_>, future: TokenStream) -> TokenStream {
     let out = names::out();
     let observe = on_output(cg, false, None);
     let capture_frames = cg.options.capture.is_some();
-    let busy_time = match &cg.options.monitored {
-        Some(m) if m.busy_time => {
+    let busy_time = cg.options.monitored.as_ref().is_some_and(|m| m.busy_time);
+    // A span alone needs no observer: its own wrapper finishes it with the output's status.
+    let observed = if observe.is_empty() && !capture_frames && !busy_time {
+        future
+    } else {
+        let busy = if busy_time {
             let recording = names::recording();
             quote!(#recording)
+        } else {
+            quote!(false)
+        };
+        quote! {
+            #p::Observed::new(#future, #capture_frames, #busy, move |#out| { #observe })
         }
-        _ => quote!(false),
-    };
-    let observed = quote! {
-        #p::Observed::new(#future, #capture_frames, #busy_time, move |#out| { #observe })
     };
     match cg.options.monitored {
         Some(_) => {
