@@ -22,7 +22,10 @@
 //!       "sent": 1520,
 //!       "dropped": 7,
 //!       "dropped_by_reason": { "rate_limited": 4, "below_level": 3 },
-//!       "filtered": { "below_level": 3, "http_4xx": 0, "ignored_error_type": 0 },
+//!       "filtered": {
+//!         "below_level": 3, "http_4xx": 0, "ignored_error_type": 0, "ignored_error": 0,
+//!         "ignored_transaction": 0, "before_send_transaction": 0
+//!       },
 //!       "discarded_by_hook": 0,
 //!       "destinations": [
 //!         { "name": "remote", "sent": 1520, "dropped": { "rate_limited": 4 }, "last_error": "HTTP 429" }
@@ -48,7 +51,9 @@
 //! - `events` counts envelopes, per destination: `sent` and `dropped` sum all destinations,
 //!   and `dropped_by_reason` adds the transport's reasons (`queue_full`, `network_error`,
 //!   `send_error`, `rate_limited`, `shutdown`, `spotlight_unavailable`, `io_error`) to the
-//!   filter's (`below_level`, `http_4xx`, `ignored_error_type`), listing only those seen.
+//!   filters' (`below_level`, `http_4xx`, `ignored_error_type`, `ignored_error`,
+//!   `ignored_transaction` — health checks included —, `before_send_transaction`), listing
+//!   only those seen.
 //! - `last_transport_error` is the remote destination's latest failure, else the first one
 //!   any destination reports.
 //! - The DSN's keys are never shown, only its host and project id; the Spotlight URL neither.
@@ -136,9 +141,10 @@ pub struct EventsHealth {
     pub dropped: u64,
     /// Lost envelopes by reason, only reasons that occurred.
     pub dropped_by_reason: BTreeMap<String, u64>,
-    /// Events the filter dropped before sending.
+    /// Events and transactions the filters dropped before sending.
     pub filtered: FilterSnapshot,
-    /// Envelopes the scrubbing hook decided not to send.
+    /// Envelopes the envelope hook decided not to send for another reason than the
+    /// filters.
     pub discarded_by_hook: u64,
     /// Counters of each destination.
     pub destinations: Vec<DestinationSnapshot>,
@@ -264,11 +270,19 @@ fn events(state: &RuntimeState) -> EventsHealth {
             *dropped_by_reason.entry(reason.clone()).or_insert(0) += count;
         }
     }
+    // Transactions the filters drop are discarded by the envelope hook, which the
+    // transport counts too: each is counted once, under its filter's reason.
+    let discarded_by_hook = transport
+        .discarded_by_hook
+        .saturating_sub(filtered.transactions());
     let filter_reasons = [
         ("below_level", filtered.below_level),
         ("http_4xx", filtered.http_4xx),
         ("ignored_error_type", filtered.ignored_error_type),
-        ("discarded_by_hook", transport.discarded_by_hook),
+        ("ignored_error", filtered.ignored_error),
+        ("ignored_transaction", filtered.ignored_transaction),
+        ("before_send_transaction", filtered.before_send_transaction),
+        ("discarded_by_hook", discarded_by_hook),
     ];
     for (reason, count) in filter_reasons {
         if count > 0 {
@@ -280,7 +294,7 @@ fn events(state: &RuntimeState) -> EventsHealth {
         dropped: dropped_by_reason.values().sum(),
         dropped_by_reason,
         filtered,
-        discarded_by_hook: transport.discarded_by_hook,
+        discarded_by_hook,
         destinations: transport.destinations,
     }
 }

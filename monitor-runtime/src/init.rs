@@ -12,8 +12,9 @@ use sentry::protocol::{Envelope, EnvelopeItem};
 use sentry::{ClientOptions, Hub};
 
 use crate::config::{Config, ConfigError, ConfigProblem};
-use crate::filter::{EventFilter, FilterStats};
+use crate::filter::{EventFilter, FilterStats, TransactionFilter};
 use crate::integration::MonitorIntegration;
+use crate::propagation::{self, ClientFacts, PropagationSettings};
 use crate::sampling::Sampler;
 use crate::scrub::Scrubber;
 use crate::transport::{
@@ -221,19 +222,46 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     let scrubber = Arc::new(
         Scrubber::new(resolved.send_default_pii()).with_extra_keys(resolved.scrub_keys().to_vec()),
     );
-    let hook: transport::EnvelopeHook = {
-        let scrubber = scrubber.clone();
-        Arc::new(move |envelope| Some(scrub_transactions(&scrubber, envelope)))
-    };
-    let factory = TransportFactory::new(settings, Some(hook), transport_stats.clone());
-
     let dsn = match resolved.dsn() {
         Some(dsn) => dsn.to_string(),
         None => LOCAL_DSN.to_owned(),
     };
+    let org_id = resolved
+        .org_id()
+        .map(sentry::protocol::OrganizationId::from);
+    // What the dynamic sampling context of a trace this client heads says about it; the
+    // same values `ClientFacts::from_options` reads back from the client's options.
+    let facts = ClientFacts {
+        public_key: dsn
+            .parse::<sentry::types::Dsn>()
+            .ok()
+            .map(|dsn| dsn.public_key().to_owned()),
+        release: resolved.release().map(str::to_owned),
+        environment: Some(resolved.environment().to_owned()),
+        org_id: org_id.or_else(|| resolved.dsn()?.org_id()),
+    };
+    let hook: transport::EnvelopeHook = {
+        let scrubber = scrubber.clone();
+        let filter_stats = filter_stats.clone();
+        let transactions = TransactionFilter {
+            ignored: resolved.ignored_transactions().clone(),
+            health_checks: resolved.ignore_health_checks(),
+            hook: resolved.before_send_transaction().cloned(),
+        };
+        // The SDK has no hook for transactions: they are filtered here, on their way to
+        // the transport, then given their trace's context and scrubbed.
+        Arc::new(move |envelope| {
+            let envelope = transactions.apply(envelope, &filter_stats)?;
+            let envelope = propagation::envelope::with_trace_header(envelope, &facts);
+            Some(scrub_transactions(&scrubber, envelope))
+        })
+    };
+    let factory = TransportFactory::new(settings, Some(hook), transport_stats.clone());
+
     let filter = EventFilter {
         min_level: resolved.min_event_level(),
         ignored_types: resolved.ignored_error_types().to_vec(),
+        ignored_errors: resolved.ignored_errors().clone(),
     };
 
     let mut options = ClientOptions::new()
@@ -246,7 +274,16 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
         .debug(resolved.debug())
         .shutdown_timeout(resolved.shutdown_timeout())
         .transport(factory)
-        .add_integration(MonitorIntegration);
+        .strict_trace_continuation(resolved.strict_trace_continuation())
+        .add_integration(MonitorIntegration)
+        .add_integration(PropagationSettings {
+            targets: resolved.trace_propagation_targets().clone(),
+            traceparent: resolved.propagate_traceparent(),
+            tracing: resolved.tracing_enabled(),
+        });
+    if let Some(org_id) = org_id {
+        options = options.org_id(org_id);
+    }
     if let Some(server_name) = resolved.server_name() {
         options = options.server_name(server_name.to_owned());
     }
@@ -255,7 +292,15 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             resolved.sampler_rules().clone(),
             resolved.traces_sample_rate(),
         );
-        options = options.traces_sampler(sampler.into_traces_sampler());
+        options = options.traces_sampler(move |ctx| {
+            let rate = sampler.rate(ctx);
+            // A transaction without a parent decision heads its trace here: remember what
+            // it was sampled with, for the trace's dynamic sampling context.
+            if ctx.sampled().is_none() {
+                propagation::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
+            }
+            rate
+        });
     }
     {
         let scrubber = scrubber.clone();

@@ -30,6 +30,8 @@ pub mod integration;
 pub mod logging;
 pub mod metrics;
 pub mod monitor;
+pub mod pattern;
+pub mod propagation;
 pub mod registry;
 pub mod sampling;
 pub mod scope;

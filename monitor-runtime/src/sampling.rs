@@ -66,7 +66,7 @@ impl SamplerRule {
     /// # Ok::<(), monitor_runtime::config::ConfigError>(())
     /// ```
     pub fn matches(&self, name: &str) -> bool {
-        wildcard_match(self.pattern.as_bytes(), name.as_bytes())
+        crate::pattern::wildcard_match(self.pattern.as_bytes(), name.as_bytes())
     }
 
     /// Whether the pattern matches at least one of `names`. Init uses it to warn about
@@ -80,37 +80,6 @@ impl fmt::Display for SamplerRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}={}", self.pattern, self.rate)
     }
-}
-
-/// Classic greedy wildcard matching: on a mismatch, retry from just after the most recent
-/// `*`, letting it swallow one more byte. Only the latest `*` needs revisiting, so there is
-/// no exponential backtracking. Comparing bytes is sound for UTF-8: a literal multi-byte
-/// character can only match at a character boundary.
-fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
-    let (mut p, mut n) = (0, 0);
-    // Position in the pattern after the latest `*`, and where in the name it resumed.
-    let mut retry: Option<(usize, usize)> = None;
-    while n < name.len() {
-        match pattern.get(p) {
-            Some(b'*') => {
-                p += 1;
-                retry = Some((p, n));
-            }
-            Some(&c) if c == name[n] => {
-                p += 1;
-                n += 1;
-            }
-            _ => match retry {
-                Some((after_star, resumed)) => {
-                    p = after_star;
-                    n = resumed + 1;
-                    retry = Some((after_star, n));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 /// Rules read from `SENTRY_TRACES_SAMPLER`: `pattern=rate` pairs separated by `;`, the

@@ -175,6 +175,25 @@ impl Captured {
             .collect()
     }
 
+    /// The `trace` header (the trace's dynamic sampling context) of the envelope that
+    /// carried the transaction named `name`, as JSON; `None` when it had none.
+    ///
+    /// # Panics
+    /// When no transaction has that name: a test helper.
+    pub fn trace_header(&self, name: &str) -> Option<serde_json::Value> {
+        let envelope = self
+            .envelopes
+            .iter()
+            .find(|envelope| {
+                envelope.items().any(|item| {
+                    matches!(item, EnvelopeItem::Transaction(t) if t.name.as_deref() == Some(name))
+                })
+            })
+            .unwrap_or_else(|| panic!("no transaction named {name:?}"));
+        let mut headers = serde_json::to_value(envelope.headers()).ok()?;
+        headers.get_mut("trace").map(serde_json::Value::take)
+    }
+
     /// The transaction named `name`.
     ///
     /// # Panics

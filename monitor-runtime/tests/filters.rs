@@ -80,3 +80,129 @@ fn ignored_error_types_are_dropped() {
         .collect();
     assert_eq!(types, ["io::Error"]);
 }
+
+fn transaction_names(captured: &monitor_runtime::testing::Captured) -> Vec<String> {
+    captured
+        .transactions()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect()
+}
+
+fn run_transactions(names: &[&'static str]) {
+    for name in names {
+        monitor_runtime::PerformanceMonitor::start_transaction(*name).finish();
+    }
+}
+
+#[test]
+fn ignored_transactions_are_not_sent() {
+    let ((), captured) = Capture::new()
+        .configure(|c| {
+            c.ignore_transaction("GET /metrics")
+                .ignore_transaction("* /internal/*")
+        })
+        .run(|| {
+            run_transactions(&[
+                "GET /metrics",
+                "POST /internal/cache/flush",
+                "GET /api/v1/metrics",
+                "GET /api/v1/orders",
+            ]);
+        });
+    assert_eq!(
+        transaction_names(&captured),
+        ["GET /api/v1/metrics", "GET /api/v1/orders"]
+    );
+}
+
+const HEALTH_CHECKS: [&str; 6] = [
+    "GET /health",
+    "GET /healthz",
+    "GET /api/v1/health",
+    "HEAD /ready",
+    "GET /live",
+    "GET /ping",
+];
+
+#[test]
+fn health_checks_are_ignored_by_default() {
+    let ((), captured) = Capture::new().run(|| {
+        run_transactions(&HEALTH_CHECKS);
+        run_transactions(&["GET /health/monitoring", "GET /api/v1/organisations"]);
+    });
+    assert_eq!(
+        transaction_names(&captured),
+        ["GET /health/monitoring", "GET /api/v1/organisations"]
+    );
+}
+
+#[test]
+fn health_checks_are_kept_when_turned_off_from_the_environment() {
+    let env = monitor_runtime::config::MapEnv::new()
+        .var("SENTRY_ENVIRONMENT", "development")
+        .var("SENTRY_IGNORE_HEALTH_CHECKS", "false")
+        .var("SENTRY_IGNORE_TRANSACTIONS", "GET /ping");
+    let config = monitor_runtime::Config::from_source(&env)
+        .expect("valid")
+        .install_logging(false);
+    let ((), captured) = Capture::with_config(config).run(|| run_transactions(&HEALTH_CHECKS));
+    assert_eq!(
+        transaction_names(&captured),
+        [
+            "GET /health",
+            "GET /healthz",
+            "GET /api/v1/health",
+            "HEAD /ready",
+            "GET /live"
+        ]
+    );
+}
+
+#[test]
+fn ignore_errors_drops_by_type_or_message_pattern() {
+    let env = monitor_runtime::config::MapEnv::new()
+        .var("SENTRY_ENVIRONMENT", "development")
+        .var("SENTRY_IGNORE_ERRORS", "ParseIntError; *broken pipe*");
+    let config = monitor_runtime::Config::from_source(&env)
+        .expect("valid")
+        .install_logging(false);
+    let ((), captured) = Capture::with_config(config).run(|| {
+        monitor_runtime::capture_error(&"x".parse::<u32>().unwrap_err());
+        monitor_runtime::capture_error(&std::io::Error::other("write: broken pipe"));
+        monitor_runtime::capture_message("upstream broken pipe", Level::Error);
+        monitor_runtime::capture_error(&std::io::Error::other("disk full"));
+    });
+    let values: Vec<_> = captured
+        .events()
+        .iter()
+        .flat_map(|e| e.exception.values.iter().filter_map(|x| x.value.clone()))
+        .collect();
+    assert_eq!(values, ["disk full"]);
+    assert_eq!(captured.events().len(), 1);
+}
+
+#[test]
+fn before_send_transaction_changes_or_drops_transactions() {
+    let ((), captured) = Capture::new()
+        .configure(|c| {
+            c.before_send_transaction(|mut transaction| {
+                if transaction.name.as_deref() == Some("drop me") {
+                    return None;
+                }
+                transaction.name = transaction.name.map(|n| format!("renamed {n}"));
+                transaction.tags.insert("team".into(), "billing".into());
+                Some(transaction)
+            })
+        })
+        .run(|| run_transactions(&["drop me", "keep me"]));
+    assert_eq!(transaction_names(&captured), ["renamed keep me"]);
+    assert_eq!(
+        captured.transactions()[0]
+            .raw()
+            .tags
+            .get("team")
+            .map(String::as_str),
+        Some("billing")
+    );
+}

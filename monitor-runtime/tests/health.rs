@@ -63,7 +63,14 @@ fn health_reports_every_state_in_the_documented_shape() {
                     "sent": 0,
                     "dropped": 0,
                     "dropped_by_reason": {},
-                    "filtered": { "below_level": 0, "http_4xx": 0, "ignored_error_type": 0 },
+                    "filtered": {
+                        "below_level": 0,
+                        "http_4xx": 0,
+                        "ignored_error_type": 0,
+                        "ignored_error": 0,
+                        "ignored_transaction": 0,
+                        "before_send_transaction": 0
+                    },
                     "discarded_by_hook": 0,
                     "destinations": []
                 },

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use monitor_runtime::sentry::protocol::{MonitorCheckInStatus, SpanStatus};
 use monitor_runtime::testing::{self, SpanNode};
+use monitor_runtime::propagation::{self, PropagationContext};
 use monitor_runtime::{PerformanceMonitor, breadcrumb, capture_errors, monitored};
 use monitor_tests::*;
 use serde::Serialize;
@@ -120,6 +121,49 @@ fn parent_chooses_the_span_to_start_under() {
     // `parent = None` starts a trace of its own.
     let detached = c.transaction("detached");
     assert_ne!(detached.trace_id(), tx.trace_id());
+}
+
+#[monitored(parent = upstream, name = "continued")]
+fn continued(upstream: &PropagationContext) -> u32 {
+    11
+}
+
+#[monitored(follows_from = upstream)]
+fn linked_to_remote(upstream: &PropagationContext) -> u32 {
+    12
+}
+
+const UPSTREAM_TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+const UPSTREAM_SPAN: &str = "00f067aa0ba902b7";
+
+fn upstream() -> PropagationContext {
+    let mut headers = std::collections::HashMap::new();
+    headers.insert(
+        "sentry-trace".to_owned(),
+        format!("{UPSTREAM_TRACE}-{UPSTREAM_SPAN}-1"),
+    );
+    propagation::extract(&headers).expect("a valid sentry-trace")
+}
+
+#[test]
+fn parent_and_follows_from_take_an_extracted_trace() {
+    let (_, c) = run(|| (continued(&upstream()), linked_to_remote(&upstream())));
+    let tx = c.transaction("continued");
+    assert_eq!(tx.trace_id(), UPSTREAM_TRACE, "continues the caller's trace");
+    assert_eq!(
+        tx.root().parent_span_id.map(|id| id.to_string()).as_deref(),
+        Some(UPSTREAM_SPAN)
+    );
+    let linked = assert_ok_child(&c, "options::linked_to_remote");
+    assert_eq!(
+        linked.data.get("links"),
+        Some(&json!([{
+            "trace_id": UPSTREAM_TRACE,
+            "span_id": UPSTREAM_SPAN,
+            "sampled": true,
+            "attributes": { "sentry.link.type": "follows_from" },
+        }]))
+    );
 }
 
 #[monitored(follows_from = upstream)]

@@ -10,10 +10,13 @@
 //!    the user, tags and breadcrumbs of one request never reach another's events;
 //! 2. `SentryHttpLayer::new().enable_transaction()`: the `http.server` transaction, which
 //!    continues an incoming `sentry-trace` header and finishes with the response status;
-//! 3. [`request_context`]: the route on the scope (so events show it too), a breadcrumb, the
+//! 3. the toolkit's `ContinueTraceLayer`: keeps the caller's dynamic sampling context (the
+//!    `sentry-` entries of `baggage`) for that transaction, so a trace started by the
+//!    gateway keeps the gateway's context in this service's envelopes;
+//! 4. [`request_context`]: the route on the scope (so events show it too), a breadcrumb, the
 //!    `status_code` tag, a structured log line (with the request's `trace_id` and `span_id`)
 //!    and the request metrics;
-//! 4. [`crate::auth::authenticate`]: the user context.
+//! 5. [`crate::auth::authenticate`]: the user context.
 //!
 //! Wrapping the router in these layers from the outside (`ServiceBuilder::new().layer(..)
 //! .service(router)`) would run them before routing, and name every transaction after its
@@ -28,6 +31,7 @@ use axum::http::Request as HttpRequest;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use monitor_runtime::config::Config;
+use monitor_runtime::propagation::tower::ContinueTraceLayer;
 use monitor_runtime::{add_breadcrumb, metrics, set_tag};
 use sentry_tower::{NewSentryLayer, SentryHttpLayer};
 use serde_json::json;
@@ -48,6 +52,7 @@ pub fn instrument(router: Router<AppState>, state: AppState) -> Router<AppState>
     router
         .layer(middleware::from_fn_with_state(state, auth::authenticate))
         .layer(middleware::from_fn(request_context))
+        .layer(ContinueTraceLayer::new())
         .layer(SentryHttpLayer::new().enable_transaction())
         .layer(NewSentryLayer::<HttpRequest<Body>>::new_from_top())
 }

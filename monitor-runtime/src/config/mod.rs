@@ -32,6 +32,15 @@
 //! | `MONITOR_EVENTS_FILE` | a path for JSON-lines events in local mode; empty: none | none |
 //! | `SENTRY_SERVER_NAME` | any text; empty: unset | unset (the SDK's default) |
 //! | `SENTRY_ENABLE_LOGS` | boolean: also send `tracing` events to Sentry as logs, see [`crate::logging`] | false |
+//! | `SENTRY_TRACE_PROPAGATION_TARGETS` | `pattern;pattern`: outgoing requests whose URL contains a pattern (`*`: anything) get trace headers; empty: none, see [`crate::propagation`] | `*` (every request) |
+//! | `SENTRY_PROPAGATE_TRACEPARENT` | boolean: also send the W3C `traceparent` header | false |
+//! | `SENTRY_STRICT_TRACE_CONTINUATION` | boolean: continue only incoming traces of this organisation | false |
+//! | `SENTRY_ORG_ID` | the Sentry organisation id, a whole number; empty: unset | read from the DSN's host (`o<id>.ingest…`) |
+//! | `SENTRY_IGNORE_TRANSACTIONS` | `pattern;pattern`: transactions whose name matches a pattern are not sent | none |
+//! | `SENTRY_IGNORE_HEALTH_CHECKS` | boolean: do not send health-check transactions (see [`crate::filter::HEALTH_CHECK_PATTERNS`]) | true |
+//! | `SENTRY_IGNORE_ERRORS` | `pattern;pattern`: events whose error type, message or `type: message` matches a pattern are not sent | none |
+//!
+//! Patterns are wildcard patterns ([`crate::pattern`]): `*` matches any run of characters.
 //!
 //! Booleans accept `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` in any case. Every value is
 //! trimmed before use. An empty value is "unset" only where the table says so; an empty
@@ -52,9 +61,10 @@ use sentry::types::Dsn;
 
 pub use self::env::{EnvSource, MapEnv, ProcessEnv};
 pub use self::error::{ConfigError, ConfigProblem};
-pub use self::hooks::BeforeSend;
+pub use self::hooks::{BeforeSend, BeforeSendTransaction};
 use self::parse::Expected;
 use crate::environment::{self, Profile};
+use crate::pattern::PatternList;
 use crate::sampling::SamplerRules;
 
 const DEFAULT_MAX_BREADCRUMBS: usize = 50;
@@ -273,6 +283,13 @@ pub struct Config {
     known_transactions: Vec<String>,
     hooks: hooks::Hooks,
     enable_logs: bool,
+    trace_propagation_targets: PatternList,
+    propagate_traceparent: bool,
+    strict_trace_continuation: bool,
+    org_id: Option<u64>,
+    ignored_transactions: PatternList,
+    ignore_health_checks: bool,
+    ignored_errors: PatternList,
     warnings: Vec<String>,
 }
 
@@ -319,6 +336,13 @@ impl Default for Config {
             known_transactions: Vec::new(),
             hooks: hooks::Hooks::default(),
             enable_logs: false,
+            trace_propagation_targets: crate::propagation::default_targets(),
+            propagate_traceparent: false,
+            strict_trace_continuation: false,
+            org_id: None,
+            ignored_transactions: PatternList::default(),
+            ignore_health_checks: true,
+            ignored_errors: PatternList::default(),
             warnings: Vec::new(),
         }
     }
@@ -471,6 +495,29 @@ impl Config {
         config.server_name = reader.non_empty("SENTRY_SERVER_NAME");
         if let Some(enabled) = reader.parse("SENTRY_ENABLE_LOGS", parse::boolean) {
             config.enable_logs = enabled;
+        }
+
+        if let Some(targets) = reader.raw("SENTRY_TRACE_PROPAGATION_TARGETS") {
+            config.trace_propagation_targets = PatternList::parse(&targets).anywhere();
+        }
+        if let Some(on) = reader.parse("SENTRY_PROPAGATE_TRACEPARENT", parse::boolean) {
+            config.propagate_traceparent = on;
+        }
+        if let Some(on) = reader.parse("SENTRY_STRICT_TRACE_CONTINUATION", parse::boolean) {
+            config.strict_trace_continuation = on;
+        }
+        if let Some(org) = reader.non_empty("SENTRY_ORG_ID") {
+            let parsed = org_id(&org);
+            config.org_id = reader.check("SENTRY_ORG_ID", &org, parsed);
+        }
+        if let Some(patterns) = reader.raw("SENTRY_IGNORE_TRANSACTIONS") {
+            config.ignored_transactions = PatternList::parse(&patterns);
+        }
+        if let Some(on) = reader.parse("SENTRY_IGNORE_HEALTH_CHECKS", parse::boolean) {
+            config.ignore_health_checks = on;
+        }
+        if let Some(patterns) = reader.raw("SENTRY_IGNORE_ERRORS") {
+            config.ignored_errors = PatternList::parse(&patterns);
         }
 
         match ConfigError::from_problems(reader.problems) {
@@ -846,6 +893,119 @@ impl Config {
         self
     }
 
+    /// Runs `hook` on every transaction about to be sent, after `ignore_transactions` and
+    /// before the scrubber: return `None` to drop it (counted in the health report as
+    /// `before_send_transaction`), or change it (rename it, remove spans, add tags).
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().before_send_transaction(|mut transaction| {
+    ///     // Drop spans of a chatty cache.
+    ///     transaction.spans.retain(|span| span.op.as_deref() != Some("cache.get"));
+    ///     Some(transaction)
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn before_send_transaction<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(
+                sentry::protocol::Transaction<'static>,
+            ) -> Option<sentry::protocol::Transaction<'static>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.before_send_transaction = Some(std::sync::Arc::new(hook));
+        self
+    }
+
+    /// Which outgoing requests get trace headers (what `SENTRY_TRACE_PROPAGATION_TARGETS`
+    /// holds): those whose URL contains one of `patterns` (`*` matches anything). An
+    /// empty list propagates to no request; the default, `*`, to every request.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().trace_propagation_targets(["127.0.0.1:3000", "https://*.internal/"]);
+    /// let targets = config.resolved().trace_propagation_targets();
+    /// assert!(targets.matches("http://127.0.0.1:3000/api/v1/me"));
+    /// assert!(targets.matches("https://billing.internal/charge"));
+    /// assert!(!targets.matches("https://api.stripe.com/v1/charges"));
+    /// ```
+    pub fn trace_propagation_targets<I, S>(mut self, patterns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.trace_propagation_targets = PatternList::from_patterns(patterns).anywhere();
+        self
+    }
+
+    /// Also sends the W3C `traceparent` header with `sentry-trace`, for downstream
+    /// services instrumented with OpenTelemetry (off by default, as
+    /// `SENTRY_PROPAGATE_TRACEPARENT`).
+    pub fn propagate_traceparent(mut self, on: bool) -> Self {
+        self.propagate_traceparent = on;
+        self
+    }
+
+    /// Continues an incoming trace only when it comes from this Sentry organisation: its
+    /// `sentry-org_id` must equal [`Config::org_id`] (or the DSN's), and a trace without
+    /// one, or a client without one, starts a new trace (off by default, as
+    /// `SENTRY_STRICT_TRACE_CONTINUATION`). Without it, only a mismatch of two known
+    /// organisations starts a new trace.
+    pub fn strict_trace_continuation(mut self, strict: bool) -> Self {
+        self.strict_trace_continuation = strict;
+        self
+    }
+
+    /// The Sentry organisation id, for trace continuation and the dynamic sampling
+    /// context, when the DSN's host does not carry it (`o<id>.ingest.sentry.io` does).
+    pub fn org_id(mut self, org_id: u64) -> Self {
+        self.org_id = Some(org_id);
+        self
+    }
+
+    /// Does not send transactions whose name matches `pattern` (`*` matches anything; may
+    /// be called repeatedly). Counted in the health report as `ignored_transaction`.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().ignore_transaction("GET /metrics").ignore_transaction("* /internal/*");
+    /// assert!(config.resolved().ignores_transaction("POST /internal/cache/flush"));
+    /// assert!(config.resolved().ignores_transaction("GET /healthz")); // health checks, by default
+    /// assert!(!config.resolved().ignores_transaction("GET /api/v1/me"));
+    /// ```
+    pub fn ignore_transaction(mut self, pattern: impl AsRef<str>) -> Self {
+        self.ignored_transactions.push(pattern.as_ref());
+        self
+    }
+
+    /// Whether health-check transactions (`GET /health`, `/healthz`, `/ready`, …, see
+    /// [`crate::filter::HEALTH_CHECK_PATTERNS`]) are dropped: true by default, as
+    /// `SENTRY_IGNORE_HEALTH_CHECKS`.
+    pub fn ignore_health_checks(mut self, ignore: bool) -> Self {
+        self.ignore_health_checks = ignore;
+        self
+    }
+
+    /// Does not send error events whose exception type, message, or `type: message`
+    /// matches `pattern` (`*` matches anything; may be called repeatedly). Counted in the
+    /// health report as `ignored_error`.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    ///
+    /// let config = Config::default().ignore_error("ConnectionReset").ignore_error("*broken pipe*");
+    /// assert_eq!(config.resolved().ignored_errors().len(), 2);
+    /// ```
+    pub fn ignore_error(mut self, pattern: impl AsRef<str>) -> Self {
+        self.ignored_errors.push(pattern.as_ref());
+        self
+    }
+
     /// The values the toolkit runs with: each explicit setting, else the profile's default.
     ///
     /// The getters live on a separate view because the builder methods already use the
@@ -1061,6 +1221,56 @@ impl<'a> Resolved<'a> {
         self.config.enable_logs
     }
 
+    /// The hook set with [`Config::before_send_transaction`].
+    pub fn before_send_transaction(&self) -> Option<&'a hooks::BeforeSendTransaction> {
+        self.config.hooks.before_send_transaction.as_ref()
+    }
+
+    /// Which outgoing requests get trace headers: URLs containing one of the patterns.
+    pub fn trace_propagation_targets(&self) -> &'a PatternList {
+        &self.config.trace_propagation_targets
+    }
+
+    /// Whether the W3C `traceparent` header is sent too.
+    pub fn propagate_traceparent(&self) -> bool {
+        self.config.propagate_traceparent
+    }
+
+    /// Whether only traces of this organisation are continued.
+    pub fn strict_trace_continuation(&self) -> bool {
+        self.config.strict_trace_continuation
+    }
+
+    /// The organisation id: explicit, else the DSN's.
+    pub fn org_id(&self) -> Option<u64> {
+        self.config.org_id.or_else(|| {
+            let org: u64 = self.dsn()?.org_id()?.to_string().parse().ok()?;
+            Some(org)
+        })
+    }
+
+    /// Patterns of transaction names not to send (health checks not included).
+    pub fn ignored_transactions(&self) -> &'a PatternList {
+        &self.config.ignored_transactions
+    }
+
+    /// Whether health-check transactions are dropped.
+    pub fn ignore_health_checks(&self) -> bool {
+        self.config.ignore_health_checks
+    }
+
+    /// Whether a transaction named `name` is dropped: by `ignore_transactions`, or as a
+    /// health check.
+    pub fn ignores_transaction(&self, name: &str) -> bool {
+        self.config.ignored_transactions.matches(name)
+            || (self.config.ignore_health_checks && crate::filter::is_health_check(name))
+    }
+
+    /// Patterns of error types or messages not to send.
+    pub fn ignored_errors(&self) -> &'a PatternList {
+        &self.config.ignored_errors
+    }
+
     /// Things worth telling the operator that are not errors (for example an ignored
     /// `SENTRY_PROFILES_SAMPLE_RATE`). Init logs them.
     ///
@@ -1081,6 +1291,12 @@ fn clamp_rate(rate: f32) -> f32 {
     } else {
         rate.clamp(0.0, 1.0)
     }
+}
+
+fn org_id(value: &str) -> Result<u64, Expected> {
+    value
+        .parse::<u64>()
+        .map_err(|_| Expected::Borrowed("a whole number, the organisation id (for example 1234)"))
 }
 
 fn non_empty_name(name: &str) -> Result<(), Expected> {
@@ -1127,6 +1343,19 @@ impl fmt::Debug for Config {
             .field("known_transactions", &self.known_transactions)
             .field("hooks", &self.hooks)
             .field("enable_logs", &self.enable_logs)
+            .field(
+                "trace_propagation_targets",
+                &self.trace_propagation_targets.to_string(),
+            )
+            .field("propagate_traceparent", &self.propagate_traceparent)
+            .field("strict_trace_continuation", &self.strict_trace_continuation)
+            .field("org_id", &resolved.org_id())
+            .field(
+                "ignored_transactions",
+                &self.ignored_transactions.to_string(),
+            )
+            .field("ignore_health_checks", &self.ignore_health_checks)
+            .field("ignored_errors", &self.ignored_errors.to_string())
             .field("warnings", &self.warnings)
             .finish()
     }
@@ -1143,7 +1372,7 @@ mod tests {
     const BOOL_FORM: &str = "expected one of true, false, 1, 0, yes, no, on, off";
 
     /// Every variable `from_source` reads.
-    const ALL_VARIABLES: [&str; 18] = [
+    const ALL_VARIABLES: [&str; 25] = [
         "SENTRY_DSN",
         "SENTRY_ENVIRONMENT",
         "SENTRY_RELEASE",
@@ -1162,11 +1391,25 @@ mod tests {
         "MONITOR_EVENTS_FILE",
         "SENTRY_SERVER_NAME",
         "SENTRY_ENABLE_LOGS",
+        "SENTRY_TRACE_PROPAGATION_TARGETS",
+        "SENTRY_PROPAGATE_TRACEPARENT",
+        "SENTRY_STRICT_TRACE_CONTINUATION",
+        "SENTRY_ORG_ID",
+        "SENTRY_IGNORE_TRANSACTIONS",
+        "SENTRY_IGNORE_HEALTH_CHECKS",
+        "SENTRY_IGNORE_ERRORS",
     ];
 
     /// Variables that accept every value, so the table has no bad case for them:
-    /// any text is a valid path or server name (an unusable path fails when init opens it).
-    const NO_BAD_VALUE: [&str; 2] = ["MONITOR_EVENTS_FILE", "SENTRY_SERVER_NAME"];
+    /// any text is a valid path or server name (an unusable path fails when init opens it),
+    /// and any text is a list of wildcard patterns.
+    const NO_BAD_VALUE: [&str; 5] = [
+        "MONITOR_EVENTS_FILE",
+        "SENTRY_SERVER_NAME",
+        "SENTRY_TRACE_PROPAGATION_TARGETS",
+        "SENTRY_IGNORE_TRANSACTIONS",
+        "SENTRY_IGNORE_ERRORS",
+    ];
 
     /// `(variable, value, None)` must be accepted; `(variable, value, Some(message))` must be
     /// rejected with exactly `message`.
@@ -1338,6 +1581,28 @@ mod tests {
             good("SENTRY_ENABLE_LOGS", "on"),
             good("SENTRY_ENABLE_LOGS", "0"),
             bool_bad("SENTRY_ENABLE_LOGS", "sometimes"),
+            // No bad value: see NO_BAD_VALUE.
+            good("SENTRY_TRACE_PROPAGATION_TARGETS", "127.0.0.1:3000;https://*.internal/"),
+            good("SENTRY_TRACE_PROPAGATION_TARGETS", ""),
+            good("SENTRY_PROPAGATE_TRACEPARENT", "yes"),
+            bool_bad("SENTRY_PROPAGATE_TRACEPARENT", "w3c"),
+            good("SENTRY_STRICT_TRACE_CONTINUATION", "true"),
+            bool_bad("SENTRY_STRICT_TRACE_CONTINUATION", "strict"),
+            good("SENTRY_ORG_ID", "1234"),
+            good("SENTRY_ORG_ID", ""),
+            bad(
+                "SENTRY_ORG_ID",
+                "o1234",
+                r#"SENTRY_ORG_ID="o1234" is invalid: expected a whole number, the organisation id (for example 1234)"#.to_owned(),
+            ),
+            // No bad value: see NO_BAD_VALUE.
+            good("SENTRY_IGNORE_TRANSACTIONS", "GET /metrics;* /internal/*"),
+            good("SENTRY_IGNORE_TRANSACTIONS", ""),
+            good("SENTRY_IGNORE_HEALTH_CHECKS", "off"),
+            bool_bad("SENTRY_IGNORE_HEALTH_CHECKS", "sometimes"),
+            // No bad value: see NO_BAD_VALUE.
+            good("SENTRY_IGNORE_ERRORS", "ConnectionReset;*broken pipe*"),
+            good("SENTRY_IGNORE_ERRORS", ""),
         ]);
         rows
     }

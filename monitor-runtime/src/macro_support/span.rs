@@ -8,6 +8,7 @@ use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::registry::FnSite;
+use crate::span::parent::ParentKind;
 use crate::span::{
     ActiveSpan, Instrumented, IntoParent, Parent, SpanGuard, SpanKind, SpanName, SpanSpec,
 };
@@ -32,9 +33,17 @@ pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
 /// the current span.
 #[inline(never)]
 pub fn start_under(site: &'static FnSite, kind: SpanKind, parent: Parent) -> Started {
-    Started {
-        span: ActiveSpan::start_under(spec(site, kind), parent.span()),
-    }
+    let spec = spec(site, kind);
+    let span = match parent.0 {
+        ParentKind::None => ActiveSpan::start_under(spec, None),
+        ParentKind::Span(span) => ActiveSpan::start_under(spec, Some(&span)),
+        ParentKind::Remote(upstream) => {
+            crate::propagation::span_link::with_remote_parent(upstream.adopt(), || {
+                ActiveSpan::start(spec)
+            })
+        }
+    };
+    Started { span }
 }
 
 /// The `parent = …` expression's span.
@@ -154,11 +163,16 @@ impl Recorder<'_> {
     /// `target` names no span.
     #[inline(never)]
     pub fn link(&self, target: Parent) {
-        let Some(target) = target.span() else {
-            return;
+        let link = match &target.0 {
+            ParentKind::None => return,
+            ParentKind::Span(span) => crate::span::link_of(span),
+            ParentKind::Remote(upstream) => crate::span::link_to(
+                upstream.trace_id(),
+                upstream.parent_span_id(),
+                upstream.sampled(),
+            ),
         };
-        let links = serde_json::Value::Array(vec![crate::span::link_of(target)]);
-        self.span.set_data(LINKS_KEY, links);
+        self.span.set_data(LINKS_KEY, serde_json::Value::Array(vec![link]));
     }
 }
 

@@ -37,7 +37,7 @@ pub(crate) enum SpanName<'a> {
 }
 
 impl SpanName<'_> {
-    fn get(&self) -> &str {
+    pub(crate) fn get(&self) -> &str {
         match self {
             SpanName::Site(site) => site.name(),
             SpanName::Text(text) => text,
@@ -124,6 +124,10 @@ impl ActiveSpan {
     /// No toolkit span is current on this thread: ask the hub.
     #[cold]
     fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
+        // Inside `PropagationContext::continue_with`, the remote parent comes first.
+        if let Some(started) = crate::propagation::span_link::remote_root(spec) {
+            return started;
+        }
         // `with_active` is the SDK's cheapest "is a client enabled here" check; reading the
         // scope's span needs `configure_scope`, the only public accessor.
         let scope_span =
@@ -153,10 +157,15 @@ impl ActiveSpan {
 
     fn root(spec: SpanSpec<'_>, parent: Option<TransactionOrSpan>) -> ActiveSpan {
         let name = spec.name.get();
-        let mut ctx = match parent {
+        let ctx = match parent {
             Some(parent) => TransactionContext::continue_from_span(name, spec.op, Some(parent)),
             None => TransactionContext::new(name, spec.op),
         };
+        ActiveSpan::root_from_context(spec, ctx)
+    }
+
+    /// A transaction started from `ctx` (which names it and says where it continues).
+    pub(crate) fn root_from_context(spec: SpanSpec<'_>, mut ctx: TransactionContext) -> ActiveSpan {
         if let Some(rate) = spec.sample_rate {
             ctx.custom_insert(
                 FUNCTION_SAMPLE_RATE_KEY.to_owned(),
@@ -209,10 +218,19 @@ pub(crate) fn link_of(target: &TransactionOrSpan) -> Value {
             ..span.get_trace_context()
         },
     };
+    link_to(trace.trace_id, trace.span_id, Some(is_sampled(target)))
+}
+
+/// A span link to the span `span_id` of trace `trace_id`.
+pub(crate) fn link_to(
+    trace_id: sentry::protocol::TraceId,
+    span_id: sentry::protocol::SpanId,
+    sampled: Option<bool>,
+) -> Value {
     serde_json::json!({
-        "trace_id": trace.trace_id.to_string(),
-        "span_id": trace.span_id.to_string(),
-        "sampled": is_sampled(target),
+        "trace_id": trace_id.to_string(),
+        "span_id": span_id.to_string(),
+        "sampled": sampled,
         "attributes": { "sentry.link.type": "follows_from" },
     })
 }

@@ -9,15 +9,15 @@ mod active;
 mod current;
 mod guard;
 mod instrument;
-mod parent;
+pub(crate) mod parent;
 
 pub use active::SpanKind;
 pub use parent::{IntoParent, Parent};
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 
-pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish, link_of};
-pub(crate) use current::{Current, get as current, swap};
+pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish, is_sampled, link_of, link_to};
+pub(crate) use current::{Current, get as current, swap, with as with_current};
 
 use sentry::TransactionOrSpan;
 use sentry::protocol::TraceContext;

@@ -4,22 +4,31 @@
 use sentry::TransactionOrSpan;
 
 use crate::PerformanceMonitor;
+use crate::propagation::PropagationContext;
 
 /// A span to start under (`parent = …`) or to link to (`follows_from = …`), or none.
 ///
 /// Obtained from a value through [`IntoParent`]; it has no public constructor.
 #[derive(Debug, Clone, Default)]
-pub struct Parent {
-    pub(crate) span: Option<TransactionOrSpan>,
+pub struct Parent(pub(crate) ParentKind);
+
+#[derive(Debug, Clone, Default)]
+pub(crate) enum ParentKind {
+    /// No parent: a new trace.
+    #[default]
+    None,
+    /// A span of this process.
+    Span(TransactionOrSpan),
+    /// The caller's span in another service, as received.
+    Remote(PropagationContext),
 }
 
 impl Parent {
     /// No parent: `parent = None` starts a new trace, as with `tracing`'s `parent = None`.
-    pub const NONE: Parent = Parent { span: None };
+    pub const NONE: Parent = Parent(ParentKind::None);
 
-    /// The span itself, when there is one.
-    pub(crate) fn span(&self) -> Option<&TransactionOrSpan> {
-        self.span.as_ref()
+    fn span(span: TransactionOrSpan) -> Parent {
+        Parent(ParentKind::Span(span))
     }
 }
 
@@ -27,9 +36,11 @@ impl Parent {
 /// `#[monitored(follows_from = …)]`.
 ///
 /// Implemented for a [`PerformanceMonitor`], the SDK's span handles
-/// ([`sentry::TransactionOrSpan`], [`sentry::Transaction`], [`sentry::Span`]), references to
-/// them, and `Option`s of them (`None` is "no parent": a new trace, or no link). Implement
-/// it for a handle of your own by returning the [`Parent`] of a value above.
+/// ([`sentry::TransactionOrSpan`], [`sentry::Transaction`], [`sentry::Span`]), a trace
+/// received from another service ([`PropagationContext`], from
+/// [`propagation::extract`](crate::propagation::extract)), references to them, and
+/// `Option`s of them (`None` is "no parent": a new trace, or no link). Implement it for a
+/// handle of your own by returning the [`Parent`] of a value above.
 ///
 /// ```
 /// use monitor_runtime::{PerformanceMonitor, monitored};
@@ -55,33 +66,33 @@ impl IntoParent for Parent {
 
 impl IntoParent for PerformanceMonitor {
     fn to_parent(&self) -> Parent {
-        Parent {
-            span: self.span().cloned(),
-        }
+        self.span().cloned().map(Parent::span).unwrap_or_default()
     }
 }
 
 impl IntoParent for TransactionOrSpan {
     fn to_parent(&self) -> Parent {
-        Parent {
-            span: Some(self.clone()),
-        }
+        Parent::span(self.clone())
     }
 }
 
 impl IntoParent for sentry::Transaction {
     fn to_parent(&self) -> Parent {
-        Parent {
-            span: Some(TransactionOrSpan::Transaction(self.clone())),
-        }
+        Parent::span(TransactionOrSpan::Transaction(self.clone()))
     }
 }
 
 impl IntoParent for sentry::Span {
     fn to_parent(&self) -> Parent {
-        Parent {
-            span: Some(TransactionOrSpan::Span(self.clone())),
-        }
+        Parent::span(TransactionOrSpan::Span(self.clone()))
+    }
+}
+
+/// The caller's span in another service: the span starts a transaction that continues
+/// its trace, as [`PropagationContext::continue_with`] does.
+impl IntoParent for PropagationContext {
+    fn to_parent(&self) -> Parent {
+        Parent(ParentKind::Remote(self.clone()))
     }
 }
 

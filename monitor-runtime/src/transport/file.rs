@@ -1,6 +1,6 @@
 //! The events file: every envelope item appended as one JSON line.
 //!
-//! Each line is an object with three keys:
+//! Each line is an object with three keys, four for events and transactions of a trace:
 //!
 //! ```json
 //! {"type":"event","event_id":"1f2e3d4c5b6a79881f2e3d4c5b6a7988","payload":{"event_id":"1f2e…","level":"error",…}}
@@ -14,6 +14,9 @@
 //! * `payload`: the item exactly as the SDK serialises it for Sentry. Log and metric batches
 //!   are `{"items":[…]}` as on the wire. Attachments are the one exception: their bytes are not
 //!   JSON, so the payload is `{"filename","content_type","attachment_type","length"}`.
+//! * `trace`: on event and transaction lines, the envelope's `trace` header when it has one:
+//!   the trace's dynamic sampling context, as Sentry receives it (see
+//!   [`crate::propagation`]).
 //!
 //! The file is opened in append mode, so several processes (or runs) can share it; each
 //! envelope is written with a single `write`, so its lines stay together. I/O errors drop the
@@ -98,6 +101,10 @@ pub(crate) fn envelope_lines(
         .uuid()
         .map(|id| Value::String(id.simple().to_string()))
         .unwrap_or(Value::Null);
+    // The header type has no getters: read it back from its JSON form.
+    let trace = serde_json::to_value(envelope.headers())
+        .ok()
+        .and_then(|mut headers| headers.get_mut("trace").map(Value::take));
     envelope.items().filter_map(move |item| {
         let (kind, payload) = match item_payload(item)? {
             Ok(pair) => pair,
@@ -109,9 +116,12 @@ pub(crate) fn envelope_lines(
             }
             _ => Value::Null,
         };
-        Some(serde_json::to_string(
-            &json!({ "type": kind, "event_id": event_id, "payload": payload }),
-        ))
+        let mut line = json!({ "type": kind, "event_id": event_id, "payload": payload });
+        if let (Some(trace), EnvelopeItem::Event(_) | EnvelopeItem::Transaction(_)) = (&trace, item)
+        {
+            line["trace"] = trace.clone();
+        }
+        Some(serde_json::to_string(&line))
     })
 }
 
@@ -158,6 +168,28 @@ mod tests {
             "monitor-transport-{}-{name}.jsonl",
             std::process::id()
         ))
+    }
+
+    #[test]
+    fn event_and_transaction_lines_carry_the_envelopes_trace_header() {
+        let dsc = sentry::protocol::DynamicSamplingContext::new()
+            .with_sample_rate(0.5)
+            .with_transaction("GET /api".into());
+        let headers = sentry::protocol::EnvelopeHeaders::new().with_trace(dsc);
+        let mut envelope = Envelope::new().with_headers(headers);
+        envelope.add_item(Transaction {
+            name: Some("GET /api".into()),
+            ..Default::default()
+        });
+        let lines: Vec<Value> = envelope_lines(&envelope)
+            .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
+            .collect();
+        assert_eq!(lines[0]["trace"]["sample_rate"], "0.5");
+        assert_eq!(lines[0]["trace"]["transaction"], "GET /api");
+        let plain: Vec<Value> = envelope_lines(&Envelope::from(Event::default()))
+            .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
+            .collect();
+        assert!(plain[0].get("trace").is_none());
     }
 
     #[test]

@@ -1,0 +1,273 @@
+//! The trace headers' formats: Sentry's `sentry-trace` and W3C's `traceparent`.
+//!
+//! - `sentry-trace: <trace id, 32 hex>-<parent span id, 16 hex>[-<1|0>]`: the flag is the
+//!   upstream's sampling decision; without it the decision is deferred to the receiver.
+//! - `traceparent: 00-<trace id>-<parent span id>-<flags, 2 hex>` (W3C Trace Context
+//!   level 1): bit 0 of the flags is "sampled". Sent only when turned on
+//!   (`SENTRY_PROPAGATE_TRACEPARENT`), for downstreams instrumented with OpenTelemetry;
+//!   read when no `sentry-trace` header is present.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use sentry::protocol::{SpanId, TraceId};
+
+/// The `sentry-trace` header's name.
+pub const SENTRY_TRACE: &str = "sentry-trace";
+/// The W3C `baggage` header's name.
+pub const BAGGAGE: &str = "baggage";
+/// The W3C `traceparent` header's name.
+pub const TRACEPARENT: &str = "traceparent";
+
+/// Where a trace continues: its id, the span that made the call, and the caller's sampling
+/// decision (`None`: deferred).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceParent {
+    /// The trace's id.
+    pub trace_id: TraceId,
+    /// The id of the caller's span, the parent of what the receiver records.
+    pub span_id: SpanId,
+    /// Whether the caller records this trace; `None` when it left the decision open.
+    pub sampled: Option<bool>,
+}
+
+impl TraceParent {
+    /// Parses a `sentry-trace` value. Surrounding whitespace is ignored; a flag other than
+    /// `1` or `0` leaves the decision deferred, as the other SDKs read it; ids of the wrong
+    /// length, non-hex digits or all zeros make the header invalid.
+    ///
+    /// ```
+    /// use monitor_runtime::propagation::TraceParent;
+    ///
+    /// let parent = TraceParent::parse_sentry_trace("4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1").unwrap();
+    /// assert_eq!(parent.sampled, Some(true));
+    /// assert_eq!(parent.to_sentry_trace(), "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1");
+    /// assert!(TraceParent::parse_sentry_trace("not-a-header").is_none());
+    /// ```
+    pub fn parse_sentry_trace(value: &str) -> Option<TraceParent> {
+        let mut parts = value.trim().splitn(3, '-');
+        let trace_id = trace_id(parts.next()?)?;
+        let span_id = span_id(parts.next()?)?;
+        let sampled = match parts.next() {
+            Some("1") => Some(true),
+            Some("0") => Some(false),
+            _ => None,
+        };
+        Some(TraceParent {
+            trace_id,
+            span_id,
+            sampled,
+        })
+    }
+
+    /// Parses a W3C `traceparent` value (version `00`; later versions are read by their
+    /// first four fields, as the W3C specification asks).
+    ///
+    /// ```
+    /// use monitor_runtime::propagation::TraceParent;
+    ///
+    /// let parent = TraceParent::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap();
+    /// assert_eq!(parent.sampled, Some(true));
+    /// assert!(TraceParent::parse_traceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").is_none());
+    /// ```
+    pub fn parse_traceparent(value: &str) -> Option<TraceParent> {
+        let value = value.trim();
+        let mut parts = value.split('-');
+        let version = parts.next()?;
+        if version.len() != 2 || !is_lower_hex(version) || version == "ff" {
+            return None;
+        }
+        let (trace, span) = (parts.next()?, parts.next()?);
+        // W3C asks for lowercase hex; `sentry-trace` readers are more lenient.
+        if !is_lower_hex(trace) || !is_lower_hex(span) {
+            return None;
+        }
+        let (trace_id, span_id) = (trace_id(trace)?, span_id(span)?);
+        let flags = parts.next()?;
+        if flags.len() != 2 || !is_lower_hex(flags) {
+            return None;
+        }
+        // Version 00 has exactly four fields; later versions may add more.
+        if version == "00" && parts.next().is_some() {
+            return None;
+        }
+        let flags = u8::from_str_radix(flags, 16).ok()?;
+        Some(TraceParent {
+            trace_id,
+            span_id,
+            sampled: Some(flags & 1 == 1),
+        })
+    }
+
+    /// The `sentry-trace` value.
+    pub fn to_sentry_trace(&self) -> String {
+        let mut out = String::with_capacity(32 + 1 + 16 + 2);
+        push_hex(&mut out, &self.trace_id);
+        out.push('-');
+        push_hex(&mut out, &self.span_id);
+        match self.sampled {
+            Some(true) => out.push_str("-1"),
+            Some(false) => out.push_str("-0"),
+            None => {}
+        }
+        out
+    }
+
+    /// The `traceparent` value. A deferred decision is sent as "not sampled", W3C having
+    /// no third state; the receiver of `sentry-trace` still gets the deferral.
+    pub fn to_traceparent(&self) -> String {
+        let mut out = String::with_capacity(2 + 1 + 32 + 1 + 16 + 3);
+        out.push_str("00-");
+        push_hex(&mut out, &self.trace_id);
+        out.push('-');
+        push_hex(&mut out, &self.span_id);
+        out.push_str(if self.sampled == Some(true) {
+            "-01"
+        } else {
+            "-00"
+        });
+        out
+    }
+}
+
+/// Appends an id in lowercase hex, as its `Display` writes it but without the hex
+/// string and formatter `Display` goes through (an allocation and a few thousand
+/// instructions per header). The ids expose their bytes only to `Hash` (they are arrays:
+/// hashed as a length then the bytes), which is what is read here; an id hashed any other
+/// way falls back to `Display`.
+pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
+    /// Keeps the bytes an id hashes.
+    #[derive(Default)]
+    struct Bytes {
+        buf: [u8; 16],
+        len: usize,
+        overflow: bool,
+    }
+
+    impl Hasher for Bytes {
+        fn finish(&self) -> u64 {
+            0
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            match self.buf.get_mut(self.len..self.len + bytes.len()) {
+                Some(slot) => {
+                    slot.copy_from_slice(bytes);
+                    self.len += bytes.len();
+                }
+                None => self.overflow = true,
+            }
+        }
+
+        fn write_usize(&mut self, _length_prefix: usize) {}
+    }
+
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut bytes = Bytes::default();
+    id.hash(&mut bytes);
+    if bytes.overflow || (bytes.len != 8 && bytes.len != 16) {
+        use fmt::Write;
+        let _ = write!(out, "{id}");
+        return;
+    }
+    let mut hex = [0u8; 32];
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(&bytes.buf[..bytes.len]) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
+    }
+    // Always ASCII digits and letters.
+    out.push_str(std::str::from_utf8(&hex[..bytes.len * 2]).unwrap_or_default());
+}
+
+fn is_lower_hex(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn is_hex(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn trace_id(text: &str) -> Option<TraceId> {
+    if text.len() != 32 || !is_hex(text) || text.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn span_id(text: &str) -> Option<SpanId> {
+    if text.len() != 16 || !is_hex(text) || text.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const SPAN: &str = "00f067aa0ba902b7";
+
+    #[test]
+    fn sentry_trace_round_trips_with_and_without_a_decision() {
+        for suffix in ["-1", "-0", ""] {
+            let value = format!("{TRACE}-{SPAN}{suffix}");
+            let parent = TraceParent::parse_sentry_trace(&value).unwrap();
+            assert_eq!(parent.to_sentry_trace(), value);
+        }
+        let odd_flag = TraceParent::parse_sentry_trace(&format!(" {TRACE}-{SPAN}-x ")).unwrap();
+        assert_eq!(odd_flag.sampled, None);
+    }
+
+    #[test]
+    fn ids_are_written_as_display_writes_them() {
+        for _ in 0..100 {
+            let (trace, span) = (TraceId::default(), SpanId::default());
+            let mut out = String::new();
+            push_hex(&mut out, &trace);
+            push_hex(&mut out, &span);
+            assert_eq!(out, format!("{trace}{span}"));
+        }
+    }
+
+    #[test]
+    fn bad_sentry_trace_values_are_rejected() {
+        for bad in [
+            "",
+            "-",
+            TRACE,
+            &format!("{TRACE}-"),
+            &format!("{TRACE}-{}", &SPAN[1..]),
+            &format!("{}-{SPAN}", &TRACE[1..]),
+            &format!("{}-{SPAN}", "0".repeat(32)),
+            &format!("{TRACE}-{}", "0".repeat(16)),
+            &format!("{}-{SPAN}", "g".repeat(32)),
+            "🦀🦀🦀🦀🦀🦀🦀🦀-🦀🦀🦀🦀",
+        ] {
+            assert!(TraceParent::parse_sentry_trace(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn traceparent_round_trips_and_checks_its_fields() {
+        let value = format!("00-{TRACE}-{SPAN}-01");
+        let parent = TraceParent::parse_traceparent(&value).unwrap();
+        assert_eq!(parent.sampled, Some(true));
+        assert_eq!(parent.to_traceparent(), value);
+        let unsampled = TraceParent::parse_traceparent(&format!("00-{TRACE}-{SPAN}-00")).unwrap();
+        assert_eq!(unsampled.sampled, Some(false));
+        // A later version may carry more fields.
+        assert!(TraceParent::parse_traceparent(&format!("01-{TRACE}-{SPAN}-01-extra")).is_some());
+        for bad in [
+            format!("00-{TRACE}-{SPAN}-01-extra"),
+            format!("ff-{TRACE}-{SPAN}-01"),
+            format!("0-{TRACE}-{SPAN}-01"),
+            format!("00-{TRACE}-{SPAN}-1"),
+            format!("00-{}-{SPAN}-01", TRACE.to_uppercase()),
+            format!("00-{TRACE}-{SPAN}"),
+        ] {
+            assert!(TraceParent::parse_traceparent(&bad).is_none(), "{bad}");
+        }
+    }
+}
