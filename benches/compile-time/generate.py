@@ -23,11 +23,17 @@ import sys
 
 VARIANTS = ["plain", "tracing", "monitored", "stacked"]
 
+# For looking into a variant's cost (`run.py --variants breadcrumb,capture`): each macro
+# alone.
+EXTRA_VARIANTS = ["breadcrumb", "capture"]
+
 HEADER = {
     "plain": "",
     "tracing": "",
     "monitored": "use monitor_runtime::monitored;\n",
     "stacked": "use monitor_runtime::{breadcrumb, capture_errors, monitored};\n",
+    "breadcrumb": "use monitor_runtime::breadcrumb;\n",
+    "capture": "use monitor_runtime::capture_errors;\n",
 }
 
 
@@ -38,6 +44,10 @@ def attributes(variant, returns_result):
         return "#[tracing::instrument]\n"
     if variant == "monitored":
         return "#[monitored]\n"
+    if variant == "breadcrumb":
+        return "#[breadcrumb]\n"
+    if variant == "capture":
+        return "#[capture_errors]\n" if returns_result else ""
     lines = "#[monitored]\n#[breadcrumb]\n"
     if returns_result:
         lines += "#[capture_errors]\n"
@@ -114,7 +124,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 def cargo_toml(variant, runtime):
     deps = ""
-    if variant in ("monitored", "stacked"):
+    if variant not in ("plain", "tracing"):
         deps = f'monitor-runtime = {{ path = "{runtime}" }}\n'
     if variant == "tracing":
         deps = 'tracing = { version = "0.1.41", default-features = false, features = ["std", "attributes"] }\n'
@@ -142,7 +152,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     runtime = args.runtime or os.path.normpath(os.path.join(here, "..", "..", "monitor-runtime"))
     os.makedirs(args.out, exist_ok=True)
-    members = ", ".join(f'"{v}"' for v in VARIANTS)
+    members = ", ".join(f'"{v}"' for v in VARIANTS + EXTRA_VARIANTS)
     # The same release profile as the toolkit's workspace.
     workspace = f"""[workspace]
 resolver = "3"
@@ -152,7 +162,7 @@ members = [{members}]
 debug = "line-tables-only"
 """
     write(os.path.join(args.out, "Cargo.toml"), workspace)
-    for variant in VARIANTS:
+    for variant in VARIANTS + EXTRA_VARIANTS:
         root = os.path.join(args.out, variant)
         os.makedirs(os.path.join(root, "src"), exist_ok=True)
         write(os.path.join(root, "Cargo.toml"), cargo_toml(variant, os.path.relpath(runtime, root)))

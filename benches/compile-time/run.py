@@ -33,7 +33,10 @@ def cargo(out, profile, *args):
     command = ["cargo", "build", "--quiet", *args]
     if profile == "release":
         command.append("--release")
-    return subprocess.run(command, cwd=out, check=True)
+    # Every rebuild compiles the crate from scratch: incremental compilation would reuse
+    # the previous run's work for the unchanged source.
+    env = dict(os.environ, CARGO_INCREMENTAL="0")
+    return subprocess.run(command, cwd=out, check=True, env=env)
 
 
 def timed_build(out, profile, variant):

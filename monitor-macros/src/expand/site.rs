@@ -32,12 +32,10 @@ pub fn site(cg: &Gen<'_>) -> TokenStream {
     let spec = spec(cg);
     quote! {
         let #site: &'static #p::FnSite = {
-            fn #path_fn() -> &'static str {
-                #p::type_name_of(#path_fn)
-            }
+            fn #path_fn() {}
             static #site_static: #p::FnSite = #p::FnSite {
                 explicit_name: #explicit_name,
-                path_of_nested_item: #path_fn,
+                path_of_nested_item: #p::path_of(#path_fn),
                 op: #op,
                 sample_rate: #sample_rate,
                 module: ::core::module_path!(),

@@ -61,6 +61,14 @@ pub fn type_name_of<T>(_: T) -> &'static str {
     ::core::any::type_name::<T>()
 }
 
+/// A function that returns the `type_name` of the item `item` (a function nested in the
+/// annotated one, never called): evaluated in the site's static, so the only code it adds
+/// is `type_name`'s instantiation.
+pub const fn path_of<T>(item: T) -> fn() -> &'static str {
+    ::core::mem::forget(item);
+    ::core::any::type_name::<T>
+}
+
 /// A new, unresolved name slot for a [`FnSite`].
 pub const fn unresolved() -> std::sync::OnceLock<&'static str> {
     std::sync::OnceLock::new()
