@@ -102,7 +102,7 @@ pub fn end_event(captured: &Captured) -> &Event<'static> {
     captured
         .events()
         .into_iter()
-        .find(|e| e.message.as_deref() == Some(END))
+        .find(|e| monitor_runtime::testing::message(e) == Some(END))
         .expect("the end event of the root transaction")
 }
 

@@ -6,12 +6,14 @@
 //! - `production` otherwise, including when the host name cannot be read, because
 //!   under-reporting from a real server is worse than over-reporting from a laptop.
 //!
-//! | Profile | traces | errors | SDK debug | events kept | log format | log level |
-//! |---|---|---|---|---|---|---|
-//! | [`Profile::Development`] | 1.0 | 1.0 | on | all (from `debug`) | pretty | debug |
-//! | [`Profile::Production`] | 0.1 | 1.0 | off | `error` and `fatal` | json | info |
+//! | Profile | traces | errors | events kept | log format | log level |
+//! |---|---|---|---|---|---|
+//! | [`Profile::Development`] | 1.0 | 1.0 | all (from `debug`) | pretty | debug |
+//! | [`Profile::Production`] | 0.1 | 1.0 | `error` and `fatal` | json | info |
 //!
-//! Any explicit setting (variable or builder method) overrides its profile value.
+//! Spotlight without a DSN always gets the development profile. The SDK's debug output is
+//! off in both profiles (it adds a line per event); `SENTRY_DEBUG=true` turns it on. Any
+//! explicit setting (variable or builder method) overrides its profile value.
 
 use sentry::Level;
 
@@ -48,7 +50,7 @@ const DEVELOPMENT_NAMES: [&str; 7] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
-    /// Every trace, SDK debug output, every event level.
+    /// Every trace, every event level.
     Development,
     /// 10% of traces, quiet SDK, only `error` and `fatal` events.
     Production,
@@ -90,9 +92,10 @@ impl Profile {
         1.0
     }
 
-    /// Whether the SDK prints its debug output.
+    /// Whether the SDK prints its debug output: never by default, in either profile, since
+    /// it adds a line per event; `SENTRY_DEBUG=true` turns it on.
     pub fn debug(self) -> bool {
-        matches!(self, Self::Development)
+        false
     }
 
     /// Events below this level are dropped.
@@ -252,7 +255,7 @@ mod tests {
         let dev = Profile::Development;
         assert_eq!(
             (dev.traces_sample_rate(), dev.sample_rate(), dev.debug()),
-            (1.0, 1.0, true)
+            (1.0, 1.0, false)
         );
         assert_eq!(dev.min_event_level(), Level::Debug);
         assert_eq!(

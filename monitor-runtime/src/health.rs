@@ -27,11 +27,18 @@
 //!         "ignored_transaction": 0, "before_send_transaction": 0
 //!       },
 //!       "discarded_by_hook": 0,
+//!       "received": 1524,
 //!       "destinations": [
-//!         { "name": "remote", "sent": 1520, "dropped": { "rate_limited": 4 }, "last_error": "HTTP 429" }
+//!         {
+//!           "name": "remote", "sent": 1520, "dropped": { "rate_limited": 4 },
+//!           "last_error": "HTTP 429", "last_error_at": "2026-11-21T22:01:16.033Z",
+//!           "last_success_at": "2026-11-21T22:03:40.120Z"
+//!         }
 //!       ]
 //!     },
-//!     "last_transport_error": "HTTP 429"
+//!     "last_transport_error": "HTTP 429",
+//!     "last_transport_error_at": "2026-11-21T22:01:16.033Z",
+//!     "last_transport_success_at": "2026-11-21T22:03:40.120Z"
 //!   },
 //!   "logging": {
 //!     "level": "info",
@@ -54,8 +61,15 @@
 //!   filters' (`below_level`, `http_4xx`, `ignored_error_type`, `ignored_error`,
 //!   `ignored_transaction` — health checks included —, `before_send_transaction`), listing
 //!   only those seen.
-//! - `last_transport_error` is the remote destination's latest failure, else the first one
-//!   any destination reports.
+//! - `events.received` counts the envelopes the application produced; for each destination,
+//!   `sent + Σ dropped + discarded_by_hook` adds up to it once the transport is flushed
+//!   (transactions the filters drop count in `discarded_by_hook` there, and under their
+//!   filter's reason here).
+//! - `last_transport_error` is the remote destination's latest failure (else the first one
+//!   any destination reports), with its time in `last_transport_error_at`;
+//!   `last_transport_success_at` is that destination's (or, with no failure anywhere, the
+//!   remote's, else the first destination's) latest delivery. A success later
+//!   than the error means the destination has recovered since. Times are RFC 3339, UTC.
 //! - The DSN's keys are never shown, only its host and project id; the Spotlight URL neither.
 //!
 //! Before `init` (or after its guard is dropped) the report says `"initialised": false`,
@@ -130,6 +144,10 @@ pub struct SentryHealth {
     pub events: EventsHealth,
     /// The latest delivery failure, without DSN keys.
     pub last_transport_error: Option<String>,
+    /// When that failure happened (RFC 3339, UTC).
+    pub last_transport_error_at: Option<String>,
+    /// When the same destination last delivered successfully (RFC 3339, UTC).
+    pub last_transport_success_at: Option<String>,
 }
 
 /// Envelopes sent and lost since `init`.
@@ -143,9 +161,11 @@ pub struct EventsHealth {
     pub dropped_by_reason: BTreeMap<String, u64>,
     /// Events and transactions the filters dropped before sending.
     pub filtered: FilterSnapshot,
-    /// Envelopes the envelope hook decided not to send for another reason than the
+    /// Envelopes the preparation hook decided not to send for another reason than the
     /// filters.
     pub discarded_by_hook: u64,
+    /// Envelopes the application produced and handed to the transport.
+    pub received: u64,
     /// Counters of each destination.
     pub destinations: Vec<DestinationSnapshot>,
 }
@@ -209,9 +229,12 @@ pub fn health() -> HealthReport {
                     dropped_by_reason: BTreeMap::new(),
                     filtered: FilterSnapshot::default(),
                     discarded_by_hook: 0,
+                    received: 0,
                     destinations: Vec::new(),
                 },
                 last_transport_error: None,
+                last_transport_error_at: None,
+                last_transport_success_at: None,
             },
             logging: None,
             metrics,
@@ -231,6 +254,8 @@ fn report(state: &RuntimeState, functions: usize, metrics: MetricsHealth) -> Hea
         Mode::Local => HealthMode::Local,
     };
     let format = resolved.log_format();
+    let events = events(state);
+    let reporting = reporting_destination(&events.destinations);
     HealthReport {
         initialised: true,
         sentry: SentryHealth {
@@ -245,8 +270,10 @@ fn report(state: &RuntimeState, functions: usize, metrics: MetricsHealth) -> Hea
             sample_rate: Some(resolved.sample_rate()),
             traces_sample_rate: Some(resolved.traces_sample_rate()),
             tracing_enabled: resolved.tracing_enabled(),
-            events: events(state),
-            last_transport_error: last_error(&state.transport.snapshot().destinations),
+            last_transport_error: reporting.and_then(|d| d.last_error.clone()),
+            last_transport_error_at: reporting.and_then(|d| d.last_error_at.clone()),
+            last_transport_success_at: reporting.and_then(|d| d.last_success_at.clone()),
+            events,
         },
         logging: Some(LoggingHealth {
             level: resolved.log_filter(),
@@ -295,16 +322,20 @@ fn events(state: &RuntimeState) -> EventsHealth {
         dropped_by_reason,
         filtered,
         discarded_by_hook,
+        received: transport.received,
         destinations: transport.destinations,
     }
 }
 
-fn last_error(destinations: &[DestinationSnapshot]) -> Option<String> {
-    let remote = destinations
-        .iter()
-        .find(|d| d.name == "remote")
-        .and_then(|d| d.last_error.clone());
-    remote.or_else(|| destinations.iter().find_map(|d| d.last_error.clone()))
+/// The destination the report's `last_transport_*` fields describe: the remote one if it
+/// has failed, else the first that has, else the remote one, else the first.
+fn reporting_destination(destinations: &[DestinationSnapshot]) -> Option<&DestinationSnapshot> {
+    let remote = destinations.iter().find(|d| d.name == "remote");
+    remote
+        .filter(|d| d.last_error.is_some())
+        .or_else(|| destinations.iter().find(|d| d.last_error.is_some()))
+        .or(remote)
+        .or(destinations.first())
 }
 
 #[cfg(test)]
@@ -317,7 +348,13 @@ mod tests {
             sent: 0,
             dropped: BTreeMap::new(),
             last_error: last_error.map(str::to_owned),
+            last_error_at: last_error.map(|_| "2026-01-01T00:00:00.000Z".to_owned()),
+            last_success_at: None,
         }
+    }
+
+    fn last_error(destinations: &[DestinationSnapshot]) -> Option<&str> {
+        reporting_destination(destinations).and_then(|d| d.last_error.as_deref())
     }
 
     #[test]
@@ -326,12 +363,17 @@ mod tests {
             destination("console", Some("stderr closed")),
             destination("remote", Some("HTTP 500")),
         ];
-        assert_eq!(last_error(&all).as_deref(), Some("HTTP 500"));
+        assert_eq!(last_error(&all), Some("HTTP 500"));
         let local = [
             destination("console", None),
             destination("events_file", Some("disk full")),
         ];
-        assert_eq!(last_error(&local).as_deref(), Some("disk full"));
+        assert_eq!(last_error(&local), Some("disk full"));
+        let healthy_remote = [
+            destination("remote", None),
+            destination("spotlight", Some("down")),
+        ];
+        assert_eq!(last_error(&healthy_remote), Some("down"));
         assert_eq!(last_error(&[]), None);
     }
 }

@@ -8,12 +8,14 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use sentry::protocol::{Envelope, EnvelopeItem};
-use sentry::{ClientOptions, Hub};
+use sentry::protocol::Envelope;
+use sentry::types::Dsn;
+use sentry::{Client, ClientOptions, Hub};
 
 use crate::config::{Config, ConfigError, ConfigProblem};
 use crate::filter::{EventFilter, FilterStats, TransactionFilter};
 use crate::integration::MonitorIntegration;
+use crate::prepare::Preparer;
 use crate::propagation::{self, ClientFacts, PropagationSettings};
 use crate::sampling::Sampler;
 use crate::scrub::Scrubber;
@@ -22,7 +24,7 @@ use crate::transport::{
 };
 
 /// The DSN a local-mode client runs with: the SDK disables a client without one, and the
-/// local transport never sends anything to it.
+/// local transport never sends anything to it. It is never printed.
 pub(crate) const LOCAL_DSN: &str = "https://local@localhost/0";
 
 /// Where events go.
@@ -70,7 +72,7 @@ pub(crate) fn state() -> Option<Arc<RuntimeState>> {
 /// ```
 #[must_use = "dropping the guard shuts Sentry down at once"]
 pub struct MonitorGuard {
-    client: Option<sentry::ClientInitGuard>,
+    client: Option<Arc<Client>>,
     state: Arc<RuntimeState>,
 }
 
@@ -98,24 +100,46 @@ impl MonitorGuard {
     }
 
     /// Waits until queued envelopes are sent, for at most `timeout`. `true` when all were.
+    ///
+    /// Losses counted for Sentry's client reports so far are sent too.
     pub fn flush(&self, timeout: Duration) -> bool {
         match &self.client {
-            Some(guard) => {
-                sentry::Hub::current()
-                    .client()
-                    .is_none_or(|c| c.flush(Some(timeout)))
-                    && guard.is_enabled()
+            Some(client) => {
+                send_client_reports(client);
+                client.flush(Some(timeout)) && client.is_enabled()
             }
             None => true,
         }
     }
 }
 
+/// Sends the client reports the SDK holds, if any, in an envelope of their own. The SDK only
+/// attaches them to the next envelope, and at shutdown there may be no next one; an empty
+/// envelope (nothing pending) is ignored by the transport.
+fn send_client_reports(client: &Client) {
+    client.send_envelope(Envelope::new());
+}
+
 impl Drop for MonitorGuard {
+    /// Flushes, then shuts the transport down within the shutdown timeout
+    /// (`SENTRY_SHUTDOWN_TIMEOUT`, 2 s by default) whatever the server does, and reports
+    /// in one line, in the log and on stderr, how many envelopes were delivered and how
+    /// many were not, by reason.
     fn drop(&mut self) {
-        // The SDK's guard closes the client: flush, then shut the transport down within
-        // `shutdown_timeout`; the toolkit's transport bounds that whatever the server does.
-        drop(self.client.take());
+        if let Some(client) = self.client.take() {
+            // Half the time to drain, so that what the drain loses is known and can still be
+            // reported to Sentry in the client reports; the rest to send those and close.
+            let timeout = client.options().shutdown_timeout;
+            let deadline = std::time::Instant::now() + timeout;
+            client.flush(Some(timeout / 2));
+            send_client_reports(&client);
+            client.close(Some(
+                deadline.saturating_duration_since(std::time::Instant::now()),
+            ));
+            let summary = self.state.transport.snapshot().summary();
+            tracing::info!(target: "monitor_runtime", summary = %summary, "sentry_shutdown");
+            eprintln!("[monitor] sentry shutdown: {summary}");
+        }
         if let Ok(mut state) = STATE.write()
             && state.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state))
         {
@@ -160,8 +184,13 @@ pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
         state.warnings.push(OFF_WARNING.to_owned());
         None
     } else {
-        let client = sentry::init(options);
-        state.client = Hub::current().client();
+        // Built here rather than by `sentry::init`, which prints the DSN on its debug output.
+        let client = Arc::new(Client::from(sentry::apply_defaults(options)));
+        Hub::current().bind_client(Some(client.clone()));
+        if client.options().debug {
+            eprintln!("[sentry] {}", describe_destinations(&state));
+        }
+        state.client = Some(client.clone());
         Some(client)
     };
     if state.config.resolved().install_logging() {
@@ -190,6 +219,45 @@ pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
 /// The warning `init` gives when the runtime is built with its `off` feature.
 const OFF_WARNING: &str = "monitor-runtime is built with its `off` feature: nothing is \
                            instrumented and nothing is sent to Sentry";
+
+/// The debug line that says where events go, without any key or password.
+fn describe_destinations(state: &RuntimeState) -> String {
+    let resolved = state.config.resolved();
+    let mut line = match resolved.dsn() {
+        Some(dsn) => format!(
+            "enabled sentry client for project {} at {}://{}:{}",
+            dsn.project_id(),
+            dsn.scheme(),
+            dsn.host(),
+            dsn.port()
+        ),
+        None => "enabled sentry client in local mode".to_owned(),
+    };
+    if resolved.spotlight().is_some() {
+        line.push_str(", with Spotlight");
+    }
+    line
+}
+
+/// `dsn` without its secret key: what the SDK is given, since the toolkit's transport holds
+/// the real DSN and the SDK only needs the public parts (for the envelopes' trace headers).
+fn without_secret(dsn: &Dsn) -> Dsn {
+    if dsn.secret_key().is_none() {
+        return dsn.clone();
+    }
+    format!(
+        "{}://{}@{}:{}{}{}",
+        dsn.scheme(),
+        dsn.public_key(),
+        dsn.host(),
+        dsn.port(),
+        dsn.path(),
+        dsn.project_id()
+    )
+    .parse()
+    // Rebuilt from a valid DSN's parts, so it parses; the SDK never prints it anyway.
+    .unwrap_or_else(|_| dsn.clone())
+}
 
 /// Where a built client sends envelopes.
 pub(crate) enum Destination {
@@ -222,9 +290,10 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     let scrubber = Arc::new(
         Scrubber::new(resolved.send_default_pii()).with_extra_keys(resolved.scrub_keys().to_vec()),
     );
-    let dsn = match resolved.dsn() {
-        Some(dsn) => dsn.to_string(),
-        None => LOCAL_DSN.to_owned(),
+
+    let sdk_dsn: Option<Dsn> = match resolved.dsn() {
+        Some(dsn) => Some(without_secret(dsn)),
+        None => LOCAL_DSN.parse().ok(),
     };
     let org_id = resolved
         .org_id()
@@ -232,32 +301,16 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     // What the dynamic sampling context of a trace this client heads says about it; the
     // same values `ClientFacts::from_options` reads back from the client's options.
     let facts = ClientFacts {
-        public_key: dsn
-            .parse::<sentry::types::Dsn>()
-            .ok()
-            .map(|dsn| dsn.public_key().to_owned()),
+        public_key: sdk_dsn.as_ref().map(|dsn| dsn.public_key().to_owned()),
         release: resolved.release().map(str::to_owned),
         environment: Some(resolved.environment().to_owned()),
         org_id: org_id.or_else(|| resolved.dsn()?.org_id()),
     };
-    let hook: transport::EnvelopeHook = {
-        let scrubber = scrubber.clone();
-        let filter_stats = filter_stats.clone();
-        let transactions = TransactionFilter {
-            ignored: resolved.ignored_transactions().clone(),
-            health_checks: resolved.ignore_health_checks(),
-            hook: resolved.before_send_transaction().cloned(),
-        };
-        // The SDK has no hook for transactions: they are filtered here, on their way to
-        // the transport, then given their trace's context and scrubbed.
-        Arc::new(move |envelope| {
-            let envelope = transactions.apply(envelope, &filter_stats)?;
-            let envelope = propagation::envelope::with_trace_header(envelope, &facts);
-            Some(scrub_transactions(&scrubber, envelope))
-        })
+    let transactions = TransactionFilter {
+        ignored: resolved.ignored_transactions().clone(),
+        health_checks: resolved.ignore_health_checks(),
+        hook: resolved.before_send_transaction().cloned(),
     };
-    let factory = TransportFactory::new(settings, Some(hook), transport_stats.clone());
-
     let filter = EventFilter {
         min_level: resolved.min_event_level(),
         ignored_types: resolved.ignored_error_types().to_vec(),
@@ -265,7 +318,6 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     };
 
     let mut options = ClientOptions::new()
-        .dsn(&dsn)
         .environment(resolved.environment().to_owned())
         .maybe_release(resolved.release().map(str::to_owned))
         .sample_rate(resolved.sample_rate())
@@ -273,7 +325,6 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
         .send_default_pii(resolved.send_default_pii())
         .debug(resolved.debug())
         .shutdown_timeout(resolved.shutdown_timeout())
-        .transport(factory)
         .strict_trace_continuation(resolved.strict_trace_continuation())
         .add_integration(MonitorIntegration)
         .add_integration(PropagationSettings {
@@ -281,6 +332,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             traceparent: resolved.propagate_traceparent(),
             tracing: resolved.tracing_enabled(),
         });
+    options.dsn = sdk_dsn;
     if let Some(org_id) = org_id {
         options = options.org_id(org_id);
     }
@@ -302,8 +354,11 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             rate
         });
     }
+    // The hooks run on the application's thread, so they only decide and link: the filter
+    // drops, the user's hook runs, an error gets the raw addresses of its stack, and logs and
+    // metrics take the toolkit span they were emitted in. Scrubbing, symbolication and the
+    // wire fixes happen once per envelope on the transport's preparation thread.
     {
-        let scrubber = scrubber.clone();
         let filter_stats = filter_stats.clone();
         let user_hook = resolved.before_send().cloned();
         options = options.before_send(move |event| {
@@ -312,34 +367,47 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
                 Some(hook) => hook(event)?,
                 None => event,
             };
-            scrubber.scrub_event(&mut event);
+            crate::stack::attach_if_missing(&mut event);
             Some(event)
         });
     }
-    {
-        let scrubber = scrubber.clone();
-        options = options.before_breadcrumb(move |mut crumb| {
-            scrubber.scrub_breadcrumb(&mut crumb);
-            Some(crumb)
-        });
-    }
-    {
-        let scrubber = scrubber.clone();
-        // Runs on the capturing thread, where the toolkit's current span is readable.
-        options = options.before_send_log(move |mut log| {
-            crate::logging::link_log(&mut log);
-            scrubber.scrub_log(&mut log);
-            Some(log)
-        });
-    }
-    {
-        let scrubber = scrubber.clone();
-        options = options.before_send_metric(move |mut metric| {
-            crate::metrics::link_metric(&mut metric);
-            scrubber.scrub_metric(&mut metric);
-            Some(metric)
-        });
-    }
+    options = options.before_send_log(|mut log| {
+        crate::logging::link_log(&mut log);
+        Some(log)
+    });
+    options = options.before_send_metric(|mut metric| {
+        crate::metrics::link_metric(&mut metric);
+        Some(metric)
+    });
+
+    let preparer = Preparer::new(
+        scrubber,
+        options
+            .in_app_include
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+        options
+            .in_app_exclude
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+    );
+    // The SDK has no hook for transactions: they are filtered here, on the preparation
+    // thread, then given their trace's context, and prepared like every envelope.
+    let hook: transport::EnvelopeHook = {
+        let filter_stats = filter_stats.clone();
+        Arc::new(move |envelope, deadline| {
+            let envelope = transactions.apply(envelope, &filter_stats)?;
+            let envelope = propagation::envelope::with_trace_header(envelope, &facts);
+            Some(preparer.prepare(envelope, deadline))
+        })
+    };
+    options = options.transport(TransportFactory::new(
+        settings,
+        Some(hook),
+        transport_stats.clone(),
+    ));
 
     let mut warnings = resolved.warnings().to_vec();
     warnings.extend(crate::registry::unmatched_rules(
@@ -375,6 +443,7 @@ fn transport_settings(
             events_file: resolved.events_file().map(ToOwned::to_owned),
             spotlight: resolved.spotlight().map(str::to_owned),
             queue_capacity: resolved.queue_capacity(),
+            remote_concurrency: transport::DEFAULT_REMOTE_CONCURRENCY,
             #[cfg(feature = "testing")]
             capture: None,
         },
@@ -384,7 +453,9 @@ fn transport_settings(
             console: false,
             events_file: None,
             spotlight: None,
-            queue_capacity: resolved.queue_capacity(),
+            // A test asserts on everything its code produced: the capture never drops.
+            queue_capacity: usize::MAX,
+            remote_concurrency: transport::DEFAULT_REMOTE_CONCURRENCY,
             capture: Some(sink),
         },
     }
@@ -406,19 +477,4 @@ fn transport_problem(error: TransportError) -> ConfigError {
         other => ConfigProblem::builder_text("Config", &other.to_string(), "a working transport"),
     };
     ConfigError::single(problem)
-}
-
-/// The SDK has no hook for transactions, so their spans, tags and request are scrubbed
-/// here, on their way to the transport. Events, breadcrumbs, logs and metrics were
-/// scrubbed by their own hooks already.
-fn scrub_transactions(scrubber: &Scrubber, envelope: Envelope) -> Envelope {
-    if !envelope.items().any(|item| {
-        matches!(
-            item,
-            EnvelopeItem::Transaction(_) | EnvelopeItem::MonitorCheckIn(_)
-        )
-    }) {
-        return envelope;
-    }
-    scrubber.scrub_envelope(envelope)
 }

@@ -31,6 +31,7 @@ pub mod logging;
 pub mod metrics;
 pub mod monitor;
 pub mod pattern;
+mod prepare;
 pub mod propagation;
 pub mod registry;
 pub mod sampling;
@@ -38,6 +39,7 @@ pub mod scope;
 pub mod scrub;
 pub mod span;
 mod spawn;
+mod stack;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;

@@ -12,8 +12,12 @@
 //! let ((), captured) = testing::capture(|| {
 //!     monitor_runtime::capture_message("hello", Level::Error);
 //! });
-//! assert_eq!(captured.events()[0].message.as_deref(), Some("hello"));
+//! assert_eq!(testing::message(captured.events()[0]), Some("hello"));
 //! ```
+//!
+//! What is captured is what would be sent: the envelopes went through the transport's
+//! preparation stage (stack traces symbolicated, wire format fixed, secrets scrubbed) before
+//! the closure's result is returned.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -131,12 +135,35 @@ impl Capture {
     }
 }
 
+/// How long a capture waits for its envelopes to be prepared and captured. It only waits as
+/// long as needed; the bound is generous because the first stack trace of a test binary
+/// loads its debug information, which takes seconds for a large debug build on a busy
+/// machine (half of this bound goes to symbolication, see `stack`).
+const CAPTURE_CLOSE_TIMEOUT: Duration = Duration::from_secs(60);
+
 fn finish(client: Arc<Client>, sink: Arc<CaptureSink>) -> Captured {
-    // Closing flushes the log and metric batchers into the sink.
-    client.close(Some(Duration::from_secs(5)));
+    // Closing flushes the log and metric batchers and the preparation stage into the sink.
+    client.close(Some(CAPTURE_CLOSE_TIMEOUT));
     Captured {
         envelopes: sink.take(),
     }
+}
+
+/// The message of `event` as it is sent: the transport moves the SDK's top-level `message`
+/// into `logentry.message`, which Sentry's event schema accepts.
+///
+/// ```
+/// use monitor_runtime::testing;
+///
+/// let ((), captured) = testing::capture(|| {
+///     monitor_runtime::capture_message("Import completed", monitor_runtime::sentry::Level::Warning);
+/// });
+/// let event = captured.events()[0];
+/// assert!(event.message.is_none());
+/// assert_eq!(testing::message(event), Some("Import completed"));
+/// ```
+pub fn message<'a>(event: &'a Event<'_>) -> Option<&'a str> {
+    crate::prepare::protocol::message_of(event)
 }
 
 /// Everything that reached the transport during a capture.

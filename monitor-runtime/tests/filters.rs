@@ -8,7 +8,7 @@ fn messages(captured: &monitor_runtime::testing::Captured) -> Vec<String> {
     captured
         .events()
         .iter()
-        .filter_map(|e| e.message.clone())
+        .filter_map(|e| monitor_runtime::testing::message(e).map(str::to_owned))
         .collect()
 }
 

@@ -62,7 +62,7 @@ fn before_send_can_drop_events() {
     let messages: Vec<_> = captured
         .events()
         .iter()
-        .filter_map(|e| e.message.clone())
+        .filter_map(|e| monitor_runtime::testing::message(e).map(str::to_owned))
         .collect();
     assert_eq!(messages, ["signal"]);
 }

@@ -70,7 +70,7 @@ fn span_of_event(
     let events = captured.events();
     let event = events
         .iter()
-        .find(|e| e.message.as_deref() == Some(message))
+        .find(|e| monitor_runtime::testing::message(e) == Some(message))
         .unwrap_or_else(|| panic!("no event {message:?}"));
     event_span_id(event).expect("a trace context on the event")
 }

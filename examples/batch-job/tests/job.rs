@@ -9,7 +9,7 @@ use batch_job::store::Store;
 use monitor_runtime::metrics::Unit;
 use monitor_runtime::sentry::Level;
 use monitor_runtime::sentry::protocol::{Context, MetricType, MonitorCheckInStatus, SpanStatus};
-use monitor_runtime::testing::{Capture, Captured, crumb_messages};
+use monitor_runtime::testing::{self, Capture, Captured, crumb_messages};
 use serde_json::json;
 use tempfile::TempDir;
 
@@ -92,7 +92,7 @@ fn sample_file_imports_valid_rows_and_reports_each_rejected_row() {
     assert_eq!(events.len(), 7, "{events:#?}");
     assert_eq!(events[0].level, Level::Info);
     assert_eq!(
-        events[0].message.as_deref(),
+        testing::message(events[0]),
         Some("Starting import from members.csv")
     );
     let row_events = &events[1..6];
@@ -136,7 +136,7 @@ fn sample_file_imports_valid_rows_and_reports_each_rejected_row() {
     }
     assert_eq!(events[6].level, Level::Warning);
     assert_eq!(
-        events[6].message.as_deref(),
+        testing::message(events[6]),
         Some("Import completed: 5 success, 5 errors")
     );
     let stages: Vec<_> = crumb_messages(events[6])
@@ -236,7 +236,7 @@ fn clean_file_exits_zero_with_an_info_summary() {
     let events = captured.events();
     let messages: Vec<_> = events
         .iter()
-        .map(|e| (e.level, e.message.clone().unwrap_or_default()))
+        .map(|e| (e.level, testing::message(e).unwrap_or_default().to_owned()))
         .collect();
     assert_eq!(
         messages,

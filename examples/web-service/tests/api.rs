@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::*;
 use monitor_runtime::sentry::Level;
 use monitor_runtime::sentry::protocol::{Context, Metric, MetricType, SpanStatus, Unit};
-use monitor_runtime::testing::{Capture, Captured, crumb_messages};
+use monitor_runtime::testing::{self, Capture, Captured, crumb_messages};
 use serde_json::{Value, json};
 
 const STATS_ROUTE: &str = "GET /api/v1/organisations/{id}/stats";
@@ -540,7 +540,7 @@ fn import_captures_start_and_end_messages_with_stage_breadcrumbs() {
     let events = captured.events();
     let messages: Vec<_> = events
         .iter()
-        .map(|e| (e.level, e.message.clone().unwrap_or_default()))
+        .map(|e| (e.level, testing::message(e).unwrap_or_default().to_owned()))
         .collect();
     assert_eq!(
         messages,
@@ -589,12 +589,12 @@ fn clean_import_ends_with_an_info_message() {
     let events = captured.events();
     assert_eq!(events.len(), 2);
     assert_eq!(
-        events[0].message.as_deref(),
+        testing::message(events[0]),
         Some("Starting import from upload.csv")
     );
     assert_eq!(events[1].level, Level::Info);
     assert_eq!(
-        events[1].message.as_deref(),
+        testing::message(events[1]),
         Some("Import completed: 2 success, 0 errors")
     );
 }
@@ -747,7 +747,7 @@ fn sentry_test_route_captures_a_message_and_an_error() {
     assert_eq!(body["message_event_id"], id(0));
     assert_eq!(body["error_event_id"], id(1));
 
-    assert_eq!(events[0].message.as_deref(), Some("Test message from CRM"));
+    assert_eq!(testing::message(events[0]), Some("Test message from CRM"));
     assert_eq!(events[0].level, Level::Info);
     let exception = events[1].exception.values.last().expect("exception");
     assert_eq!(exception.ty, "ZeroDivisionError");

@@ -21,11 +21,12 @@
 //! | `SENTRY_SAMPLE_RATE` | `0.0..=1.0` (errors) | 1.0 |
 //! | `SENTRY_ENABLE_TRACING` | boolean | true |
 //! | `SENTRY_PROFILES_SAMPLE_RATE` | `0.0..=1.0`; accepted but ignored (warning) | none |
-//! | `SENTRY_DEBUG` | boolean | profile: on / off |
+//! | `SENTRY_DEBUG` | boolean: the SDK's own `[sentry] …` debug lines on stderr | false |
 //! | `SENTRY_SEND_DEFAULT_PII` | boolean | false |
 //! | `SENTRY_MAX_BREADCRUMBS` | `0..=1000` | 50 |
 //! | `SENTRY_TRACES_SAMPLER` | `pattern=rate;…`, see [`SamplerRules`] | no rules |
-//! | `SENTRY_SPOTLIGHT` | `1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`/empty, or an http(s) URL | off |
+//! | `SENTRY_SPOTLIGHT` | `1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`/empty, or an http(s) URL; without a DSN it selects the development profile | off |
+//! | `SENTRY_SHUTDOWN_TIMEOUT` | seconds, `0` to `3600`, decimals allowed: how long shutdown may deliver what is queued | 2 |
 //! | `LOG_LEVEL` | `trace`, `debug`, `info`, `warn`/`warning`, `error`, `off` | profile: debug / info |
 //! | `RUST_LOG` | `tracing-subscriber` directives (wins over `LOG_LEVEL`); empty: unset | unset |
 //! | `LOG_FORMAT` | `json`, `pretty` | profile: pretty / json |
@@ -69,7 +70,7 @@ use crate::sampling::SamplerRules;
 
 const DEFAULT_MAX_BREADCRUMBS: usize = 50;
 const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
-const DEFAULT_QUEUE_CAPACITY: usize = 100;
+const DEFAULT_QUEUE_CAPACITY: usize = crate::transport::DEFAULT_QUEUE_CAPACITY;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -464,6 +465,10 @@ impl Config {
             config.max_breadcrumbs = count;
         }
 
+        if let Some(timeout) = reader.parse("SENTRY_SHUTDOWN_TIMEOUT", parse::shutdown_timeout) {
+            config.shutdown_timeout = timeout;
+        }
+
         if let Some(rules) = reader.raw("SENTRY_TRACES_SAMPLER") {
             match SamplerRules::parse(&rules) {
                 Ok(rules) => config.sampler_rules = rules,
@@ -794,7 +799,8 @@ impl Config {
         self
     }
 
-    /// How many envelopes may wait for the transport before new ones are dropped (100).
+    /// How many envelopes may wait in each of the transport's queues before new ones are
+    /// dropped (2,000: a burst of that many is absorbed while the destinations catch up).
     pub fn queue_capacity(mut self, capacity: usize) -> Self {
         self.queue_capacity = capacity;
         self
@@ -1056,8 +1062,25 @@ impl<'a> Resolved<'a> {
         &self.config.environment
     }
 
-    /// The profile that supplies defaults, derived from [`Resolved::environment`].
+    /// The profile that supplies defaults: derived from [`Resolved::environment`], except
+    /// that Spotlight without a DSN always gets [`Profile::Development`] (someone watching a
+    /// local viewer expects every trace and every level; explicit variables still win).
+    ///
+    /// ```
+    /// use monitor_runtime::config::{Config, MapEnv};
+    /// use monitor_runtime::environment::Profile;
+    ///
+    /// let env = MapEnv::new().hostname("prod-web-1").var("SENTRY_SPOTLIGHT", "1");
+    /// let config = Config::from_source(&env)?;
+    /// assert_eq!(config.resolved().environment(), "production");
+    /// assert_eq!(config.resolved().profile(), Profile::Development);
+    /// assert_eq!(config.resolved().traces_sample_rate(), 1.0);
+    /// # Ok::<(), monitor_runtime::config::ConfigError>(())
+    /// ```
     pub fn profile(&self) -> Profile {
+        if self.spotlight().is_some() && self.dsn().is_none() {
+            return Profile::Development;
+        }
         Profile::from_environment(&self.config.environment)
     }
 
@@ -1099,9 +1122,10 @@ impl<'a> Resolved<'a> {
         self.config.enable_tracing.unwrap_or(true)
     }
 
-    /// Whether the SDK's debug output is on.
+    /// Whether the SDK's debug output is on: only when asked for (`SENTRY_DEBUG` or
+    /// [`Config::debug`]), in every profile.
     pub fn debug(&self) -> bool {
-        self.config.debug.unwrap_or(self.profile().debug())
+        self.config.debug.unwrap_or(false)
     }
 
     /// Whether personal data may be attached (default false).
@@ -1372,7 +1396,7 @@ mod tests {
     const BOOL_FORM: &str = "expected one of true, false, 1, 0, yes, no, on, off";
 
     /// Every variable `from_source` reads.
-    const ALL_VARIABLES: [&str; 25] = [
+    const ALL_VARIABLES: [&str; 26] = [
         "SENTRY_DSN",
         "SENTRY_ENVIRONMENT",
         "SENTRY_RELEASE",
@@ -1398,6 +1422,7 @@ mod tests {
         "SENTRY_IGNORE_TRANSACTIONS",
         "SENTRY_IGNORE_HEALTH_CHECKS",
         "SENTRY_IGNORE_ERRORS",
+        "SENTRY_SHUTDOWN_TIMEOUT",
     ];
 
     /// Variables that accept every value, so the table has no bad case for them:
@@ -1603,6 +1628,24 @@ mod tests {
             // No bad value: see NO_BAD_VALUE.
             good("SENTRY_IGNORE_ERRORS", "ConnectionReset;*broken pipe*"),
             good("SENTRY_IGNORE_ERRORS", ""),
+            good("SENTRY_SHUTDOWN_TIMEOUT", "5"),
+            good("SENTRY_SHUTDOWN_TIMEOUT", "0.5"),
+            good("SENTRY_SHUTDOWN_TIMEOUT", "0"),
+            bad(
+                "SENTRY_SHUTDOWN_TIMEOUT",
+                "2s",
+                r#"SENTRY_SHUTDOWN_TIMEOUT="2s" is invalid: expected a number of seconds from 0 to 3600 (for example 2 or 0.5)"#.to_owned(),
+            ),
+            bad(
+                "SENTRY_SHUTDOWN_TIMEOUT",
+                "-1",
+                r#"SENTRY_SHUTDOWN_TIMEOUT="-1" is invalid: expected a number of seconds from 0 to 3600 (for example 2 or 0.5)"#.to_owned(),
+            ),
+            bad(
+                "SENTRY_SHUTDOWN_TIMEOUT",
+                "86400",
+                r#"SENTRY_SHUTDOWN_TIMEOUT="86400" is invalid: expected a number of seconds from 0 to 3600 (for example 2 or 0.5)"#.to_owned(),
+            ),
         ]);
         rows
     }
@@ -1729,7 +1772,7 @@ mod tests {
         assert_eq!(r.profile(), Profile::Development);
         assert_eq!(r.traces_sample_rate(), 1.0);
         assert_eq!(r.sample_rate(), 1.0);
-        assert!(r.debug());
+        assert!(!r.debug());
         assert_eq!(r.min_event_level(), Level::Debug);
         assert_eq!(r.log_format(), LogFormat::Pretty);
         assert_eq!(r.log_filter(), "debug");
@@ -1769,6 +1812,45 @@ mod tests {
             .hostname("prod-web-1")
             .var("SENTRY_ENVIRONMENT", "development");
         assert_development(&resolved_for(explicit_dev));
+    }
+
+    #[test]
+    fn spotlight_without_a_dsn_gets_the_development_profile_unless_variables_say_otherwise() {
+        let spotlight = MapEnv::new()
+            .hostname("prod-web-1")
+            .var("SENTRY_SPOTLIGHT", "1");
+        let r = resolved_for(spotlight.clone());
+        assert_eq!(r.resolved().environment(), "production");
+        assert_eq!(r.resolved().profile(), Profile::Development);
+        assert_eq!(r.resolved().traces_sample_rate(), 1.0);
+        assert_eq!(r.resolved().min_event_level(), Level::Debug);
+        assert!(!r.resolved().debug(), "SDK debug output stays off");
+
+        let explicit = resolved_for(
+            spotlight
+                .clone()
+                .var("SENTRY_TRACES_SAMPLE_RATE", "0.2")
+                .var("LOG_LEVEL", "warn"),
+        );
+        assert_eq!(explicit.resolved().traces_sample_rate(), 0.2);
+        assert_eq!(explicit.resolved().log_filter(), "warn");
+
+        let with_dsn =
+            resolved_for(spotlight.var("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42"));
+        assert_eq!(with_dsn.resolved().profile(), Profile::Production);
+    }
+
+    #[test]
+    fn sdk_debug_output_is_off_unless_asked_for() {
+        let dev = resolved_for(MapEnv::new().hostname("localhost"));
+        assert_eq!(dev.resolved().profile(), Profile::Development);
+        assert!(!dev.resolved().debug());
+        let asked = resolved_for(
+            MapEnv::new()
+                .hostname("localhost")
+                .var("SENTRY_DEBUG", "true"),
+        );
+        assert!(asked.resolved().debug());
     }
 
     #[test]
@@ -1819,7 +1901,7 @@ mod tests {
         assert_eq!(r.traces_sample_rate(), 0.2);
         assert_eq!(r.min_event_level(), Level::Warning);
         assert_eq!(r.log_filter(), "error");
-        assert!(r.debug(), "profile switched to development by the builder");
+        assert!(!r.debug(), "SDK debug output is never a profile default");
     }
 
     #[test]
@@ -1837,7 +1919,8 @@ mod tests {
             .var("RUST_LOG", "info,sqlx=warn")
             .var("MONITOR_EVENTS_FILE", "/tmp/events.jsonl")
             .var("SENTRY_SERVER_NAME", "web-1")
-            .var("SENTRY_ENABLE_LOGS", "yes");
+            .var("SENTRY_ENABLE_LOGS", "yes")
+            .var("SENTRY_SHUTDOWN_TIMEOUT", "7.5");
         let config = resolved_for(env).default_release("shop@1.0.0");
         let r = config.resolved();
         assert_eq!(r.release(), Some("shop@2.0.0"));
@@ -1859,6 +1942,7 @@ mod tests {
         assert_eq!(r.events_file(), Some(Path::new("/tmp/events.jsonl")));
         assert_eq!(r.server_name(), Some("web-1"));
         assert!(r.logs_enabled());
+        assert_eq!(r.shutdown_timeout(), Duration::from_millis(7500));
 
         let spotlight_url = resolved_for(MapEnv::new().var("SENTRY_SPOTLIGHT", "http://side:1/s"));
         assert_eq!(
@@ -1884,7 +1968,7 @@ mod tests {
         assert_eq!(r.events_file(), None);
         assert_eq!(r.server_name(), None);
         assert_eq!(r.shutdown_timeout(), Duration::from_secs(2));
-        assert_eq!(r.queue_capacity(), 100);
+        assert_eq!(r.queue_capacity(), 2_000);
         assert_eq!(r.connect_timeout(), Duration::from_secs(2));
         assert_eq!(r.request_timeout(), Duration::from_secs(5));
         assert!(r.ignored_error_types().is_empty());

@@ -30,6 +30,11 @@ pub(crate) const RELEASE: &str = "a name of at most 200 characters without slash
 pub(crate) const NON_ZERO_CAPACITY: &str = "a capacity of at least 1";
 pub(crate) const NON_ZERO_DURATION: &str = "a duration greater than zero";
 pub(crate) const NON_EMPTY_NAME: &str = "a non-empty name";
+pub(crate) const SHUTDOWN_TIMEOUT: &str =
+    "a number of seconds from 0 to 3600 (for example 2 or 0.5)";
+
+/// Longest accepted shutdown timeout: beyond an hour it is a typo, not a deadline.
+const MAX_SHUTDOWN_TIMEOUT_SECS: f64 = 3600.0;
 
 /// Largest accepted `max_breadcrumbs`: each breadcrumb is copied into every event, so huge
 /// trails make every captured error expensive.
@@ -65,6 +70,16 @@ pub(crate) fn boolean(value: &str) -> Result<bool, Expected> {
     } else {
         Err(Cow::Borrowed(BOOL))
     }
+}
+
+/// Seconds, decimals allowed: `2`, `0.5`, `10`.
+pub(crate) fn shutdown_timeout(value: &str) -> Result<std::time::Duration, Expected> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && (0.0..=MAX_SHUTDOWN_TIMEOUT_SECS).contains(secs))
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or(Cow::Borrowed(SHUTDOWN_TIMEOUT))
 }
 
 pub(crate) fn max_breadcrumbs(value: &str) -> Result<usize, Expected> {

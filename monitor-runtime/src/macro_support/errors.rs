@@ -198,6 +198,8 @@ pub fn capture_error(
     event
         .contexts
         .insert(MECHANISM.to_owned(), Context::Other(context));
+    // Raw return addresses only; the transport symbolicates them off this thread.
+    crate::stack::attach_if_missing(&mut event);
 
     Hub::current().capture_event(event);
     let _ = MARKER.try_with(|marker| {

@@ -1,9 +1,10 @@
 //! Removal of secrets and personal data from everything the toolkit sends to Sentry.
 //!
 //! The Sentry SDK does no generic scrubbing: `send_default_pii` only stops a few integrations
-//! from attaching headers and user attributes. [`Scrubber`] is therefore run from the toolkit's
-//! `before_send`, `before_breadcrumb`, `before_send_log` and `before_send_metric` hooks, and from
-//! a wrapping transport for transactions (the SDK has no transaction hook).
+//! from attaching headers and user attributes. The toolkit runs [`Scrubber::scrub_envelope`]
+//! once per envelope in its transport's preparation stage, off the application's thread, so
+//! events (with their breadcrumbs), transactions, logs, metrics and check-ins are scrubbed
+//! before any destination sees them. A plain SDK client can use the hooks instead (below).
 //!
 //! # What is removed
 //!

@@ -1,8 +1,8 @@
 //! An in-memory destination for tests: keeps every envelope the client sends.
 //!
-//! Unlike the other destinations it has no queue and no thread: envelopes are stored on the
-//! caller's thread before `send_envelope` returns, so a test can assert right after the code
-//! under test ran, without flushing or sleeping.
+//! Unlike the other destinations it has no queue and no thread of its own: the preparation
+//! stage stores each prepared envelope directly, so once the client is flushed (or closed,
+//! as the `testing` helpers do) everything sent is here, exactly as it would be delivered.
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -11,8 +11,8 @@
 //! * `event_id`: the envelope's event id (32 hex digits), shared by an event or transaction
 //!   and the attachments sent with it; `null` for items outside an event (logs, metrics,
 //!   check-ins, client reports).
-//! * `payload`: the item exactly as the SDK serialises it for Sentry. Log and metric batches
-//!   are `{"items":[…]}` as on the wire. Attachments are the one exception: their bytes are not
+//! * `payload`: the item exactly as the toolkit sends it to Sentry (transactions with their
+//!   `transaction_info`). Log and metric batches are `{"items":[…]}` as on the wire. Attachments are the one exception: their bytes are not
 //!   JSON, so the payload is `{"filename","content_type","attachment_type","length"}`.
 //! * `trace`: on event and transaction lines, the envelope's `trace` header when it has one:
 //!   the trace's dynamic sampling context, as Sentry receives it (see
@@ -129,9 +129,15 @@ pub(crate) fn envelope_lines(
 fn item_payload(item: &EnvelopeItem) -> Option<serde_json::Result<(&'static str, Value)>> {
     let pair = match item {
         EnvelopeItem::Event(event) => ("event", serde_json::to_value(event)),
-        EnvelopeItem::Transaction(transaction) => {
-            ("transaction", serde_json::to_value(transaction))
-        }
+        EnvelopeItem::Transaction(transaction) => (
+            "transaction",
+            serde_json::to_value(transaction).map(|mut payload| {
+                if let Value::Object(fields) = &mut payload {
+                    super::wire::add_transaction_info(fields);
+                }
+                payload
+            }),
+        ),
         EnvelopeItem::SessionUpdate(session) => ("session", serde_json::to_value(session)),
         EnvelopeItem::SessionAggregates(sessions) => ("sessions", serde_json::to_value(sessions)),
         EnvelopeItem::MonitorCheckIn(check_in) => ("check_in", serde_json::to_value(check_in)),
@@ -241,6 +247,7 @@ mod tests {
         assert_eq!(lines[2]["payload"]["length"], 5);
         assert_eq!(lines[3]["type"], "transaction");
         assert_eq!(lines[3]["payload"]["transaction"], "GET /");
+        assert_eq!(lines[3]["payload"]["transaction_info"]["source"], "route");
         let _ = std::fs::remove_file(&path);
     }
 

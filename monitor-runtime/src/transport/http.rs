@@ -8,6 +8,7 @@
 //! deadline is set after the request started.
 
 use std::error::Error as _;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
@@ -22,6 +23,16 @@ use super::stats::DropReason;
 
 /// The content type Sentry (and Spotlight, which otherwise silently ignores the body) expects.
 pub(crate) const ENVELOPE_CONTENT_TYPE: &str = "application/x-sentry-envelope";
+
+/// The HTTP `User-Agent` of every request: the toolkit and its version, then the SDK's
+/// (`monitor-toolkit/0.1.0 sentry.rust/0.49.5`).
+pub(crate) fn user_agent() -> String {
+    format!(
+        "monitor-toolkit/{} {}",
+        env!("CARGO_PKG_VERSION"),
+        sentry::ClientOptions::default().user_agent
+    )
+}
 
 /// The answer to one POST, or why there is none.
 #[derive(Debug)]
@@ -55,6 +66,7 @@ impl HttpPoster {
             builder
                 // A redirected POST would turn into a GET and lose the body: treat 3xx as an error.
                 .redirect(reqwest::redirect::Policy::none())
+                .user_agent(user_agent())
                 .build()
                 .map_err(|err| format!("cannot build the HTTP client: {}", describe(&err)))?
         };
@@ -132,16 +144,20 @@ pub(crate) fn describe(err: &reqwest::Error) -> String {
 /// client's transport options.
 pub(crate) struct RemoteConfig {
     pub(crate) dsn: Dsn,
-    pub(crate) user_agent: String,
+    /// `sentry_client` in `X-Sentry-Auth`.
+    pub(crate) sentry_client: String,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) http_proxy: Option<String>,
     pub(crate) https_proxy: Option<String>,
     pub(crate) accept_invalid_certs: bool,
     pub(crate) recorder: Recorder,
+    /// Shared by the destination's threads: a limit one request learns applies to all.
+    pub(crate) limiter: Arc<Mutex<RateLimiter>>,
 }
 
-/// Posts envelopes to the DSN's envelope endpoint, honouring Sentry rate limits.
+/// Posts envelopes to the DSN's envelope endpoint, honouring Sentry rate limits. The remote
+/// destination runs several, one per thread, each with its own kept-alive connection.
 pub(crate) struct RemoteSink {
     poster: Result<HttpPoster, String>,
     url: String,
@@ -149,13 +165,13 @@ pub(crate) struct RemoteSink {
     /// DSN keys, blanked out of every error text we keep.
     secrets: Vec<String>,
     request_timeout: Duration,
-    limiter: RateLimiter,
+    limiter: Arc<Mutex<RateLimiter>>,
     recorder: Recorder,
 }
 
 impl RemoteSink {
     /// Builds the client; call on the worker thread.
-    pub(crate) fn new(config: RemoteConfig) -> Self {
+    pub(crate) fn new(config: &RemoteConfig) -> Self {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout);
@@ -176,7 +192,7 @@ impl RemoteSink {
                 Err(err) => proxy_error = Some(format!("invalid proxy URL: {}", describe(&err))),
             }
         }
-        let auth = config.dsn.to_auth(Some(&config.user_agent)).to_string();
+        let auth = config.dsn.to_auth(Some(&config.sentry_client)).to_string();
         let mut secrets = vec![config.dsn.public_key().to_owned()];
         secrets.extend(config.dsn.secret_key().map(str::to_owned));
         let poster = match proxy_error {
@@ -189,8 +205,8 @@ impl RemoteSink {
             auth: HeaderValue::from_str(&auth).ok(),
             secrets,
             request_timeout: config.request_timeout,
-            limiter: RateLimiter::new(),
-            recorder: config.recorder,
+            limiter: Arc::clone(&config.limiter),
+            recorder: config.recorder.clone(),
         }
     }
 
@@ -205,16 +221,13 @@ impl RemoteSink {
     /// reports. Returns the envelope to send, if anything is left, and whether its telemetry
     /// was removed (only client reports riding along are left to send).
     fn apply_rate_limits(&self, envelope: Envelope) -> Option<(Envelope, bool)> {
-        if self
-            .limiter
-            .is_disabled(RateLimitingCategory::Any)
-            .is_some()
-        {
+        let limiter = self.limiter.lock().unwrap_or_else(PoisonError::into_inner);
+        if limiter.is_disabled(RateLimitingCategory::Any).is_some() {
             self.recorder
                 .record_lost_data(&envelope, TransportLossReason::RatelimitBackoff);
             return None;
         }
-        let allowed = |item: &EnvelopeItem| self.limiter.is_enabled(category(item));
+        let allowed = |item: &EnvelopeItem| limiter.is_enabled(category(item));
         if envelope.items().all(allowed) {
             return Some((envelope, false));
         }
@@ -232,14 +245,15 @@ impl RemoteSink {
         }
     }
 
-    fn update_limits(&mut self, status: u16, rate_limits: Option<&str>, retry_after: Option<&str>) {
+    fn update_limits(&self, status: u16, rate_limits: Option<&str>, retry_after: Option<&str>) {
+        let mut limiter = self.limiter.lock().unwrap_or_else(PoisonError::into_inner);
         // Same precedence as the SDK's own transports.
         if let Some(header) = rate_limits {
-            self.limiter.update_from_sentry_header(header);
+            limiter.update_from_sentry_header(header);
         } else if let Some(header) = retry_after {
-            self.limiter.update_from_retry_after(header);
+            limiter.update_from_retry_after(header);
         } else if status == 429 {
-            self.limiter.update_from_429();
+            limiter.update_from_429();
         }
     }
 }
@@ -268,7 +282,7 @@ impl Sink for RemoteSink {
         };
 
         let mut body = Vec::new();
-        if let Err(err) = envelope.to_writer(&mut body) {
+        if let Err(err) = super::wire::write_envelope(&envelope, &mut body) {
             self.recorder
                 .record_lost_data(&envelope, TransportLossReason::InternalError);
             return Delivery::failed(

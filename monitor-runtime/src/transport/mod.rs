@@ -1,10 +1,13 @@
 //! The `sentry::Transport` of the toolkit: where envelopes go once the SDK has built them.
 //!
-//! One `Pipeline` per client fans every envelope out to the configured destinations:
+//! The application's thread only enqueues: `send_envelope` puts the envelope on the queue of
+//! the *preparation stage*, a dedicated thread that runs the envelope hook once per envelope
+//! (the toolkit symbolicates stack traces, fixes the wire format and scrubs secrets there)
+//! and then fans the prepared envelope out to one bounded queue per destination:
 //!
 //! | destination   | when                           | what it does |
 //! |---------------|--------------------------------|--------------|
-//! | `remote`      | a real DSN is configured       | POSTs to Sentry (reqwest + rustls), honouring rate limits |
+//! | `remote`      | a real DSN is configured       | POSTs to Sentry (reqwest + rustls), several requests in flight over kept-alive connections, honouring rate limits |
 //! | `console`     | local mode                     | one readable line per event / transaction / check-in on stderr |
 //! | `events_file` | an events file is configured   | one JSON line per envelope item, appended |
 //! | `spotlight`   | Spotlight is enabled           | POSTs to the Spotlight sidecar, with backoff when it is down |
@@ -12,16 +15,16 @@
 //!
 //! Guarantees, whatever the server does (refuses, hangs mid-request, answers 500 or 429):
 //!
-//! * `send_envelope` never blocks on delivery: each destination has its own bounded queue
-//!   (capacity `TransportSettings::queue_capacity`, default 100) drained by its own named OS
-//!   thread, and a full queue drops the envelope (`queue_full`).
+//! * `send_envelope` never blocks on preparation or delivery: every queue is bounded
+//!   (capacity `TransportSettings::queue_capacity`) and drained by its own named OS threads,
+//!   and a full queue drops the envelope (`queue_full`).
 //! * `flush(timeout)` and `shutdown(timeout)` return within `timeout` plus a few
-//!   milliseconds. Destinations drain concurrently against one shared deadline; requests in
-//!   flight are cut at that deadline; at a shutdown deadline whatever is left is counted as
-//!   dropped (`shutdown`) and the worker threads are detached, never joined past it.
-//! * Every envelope given to a destination is counted exactly once, as sent or as dropped
-//!   with a reason, in [`TransportStats`]. Losses of the remote destination are also recorded
-//!   for Sentry's client reports.
+//!   milliseconds. The stage and the destinations drain against one shared deadline; requests
+//!   in flight are cut at that deadline; at a shutdown deadline whatever is left is counted as
+//!   dropped (`shutdown`) and the threads are detached, never joined past it.
+//! * Every envelope handed to the transport is counted exactly once per destination, as sent
+//!   or as dropped with a reason, in [`TransportStats`] (or once as discarded by the hook).
+//!   Losses of the remote destination are also recorded for Sentry's client reports.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -40,12 +43,22 @@ mod spotlight;
 mod stats;
 #[cfg(test)]
 mod tests;
+pub(crate) mod wire;
 
-use self::queue::Worker;
+pub(crate) use self::queue::ShutdownDeadline;
+use self::queue::{Delivery, Sink, Worker, WorkerOptions};
+#[cfg(feature = "testing")]
+use self::stats::DestinationStats;
+use self::stats::FanOut;
 pub use self::stats::{DestinationSnapshot, StatsSnapshot, TransportStats};
 
-/// The default capacity of each destination's queue.
-pub(crate) const DEFAULT_QUEUE_CAPACITY: usize = 100;
+/// The default capacity of each queue (the preparation stage's and each destination's): a
+/// burst of 2,000 envelopes from one thread is absorbed with nothing dropped while the
+/// destinations catch up. Memory is bounded by capacity × envelope size.
+pub(crate) const DEFAULT_QUEUE_CAPACITY: usize = 2_000;
+
+/// Requests the remote destination keeps in flight at once by default.
+pub(crate) const DEFAULT_REMOTE_CONCURRENCY: usize = 4;
 
 /// Where envelopes go; built by `init` from the environment and options.
 #[derive(Debug, Clone)]
@@ -58,8 +71,11 @@ pub(crate) struct TransportSettings {
     pub(crate) events_file: Option<PathBuf>,
     /// The Spotlight sidecar URL (by default `http://localhost:8969/stream`).
     pub(crate) spotlight: Option<String>,
-    /// Capacity of each destination's queue; default [`DEFAULT_QUEUE_CAPACITY`].
+    /// Capacity of each queue; default [`DEFAULT_QUEUE_CAPACITY`].
     pub(crate) queue_capacity: usize,
+    /// Requests the remote destination keeps in flight at once (one connection each);
+    /// default [`DEFAULT_REMOTE_CONCURRENCY`].
+    pub(crate) remote_concurrency: usize,
     /// Keep every envelope in memory, for the toolkit's test helpers.
     #[cfg(feature = "testing")]
     pub(crate) capture: Option<Arc<capture::CaptureSink>>,
@@ -74,6 +90,7 @@ impl Default for TransportSettings {
             events_file: None,
             spotlight: None,
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            remote_concurrency: DEFAULT_REMOTE_CONCURRENCY,
             #[cfg(feature = "testing")]
             capture: None,
         }
@@ -88,12 +105,13 @@ pub(crate) struct RemoteSettings {
     pub(crate) connect_timeout: Duration,
     /// Time allowed for one whole request, connection included; default 5 s.
     pub(crate) request_timeout: Duration,
-    /// Sent in `X-Sentry-Auth` as `sentry_client`.
+    /// Sent in `X-Sentry-Auth` as `sentry_client` (the SDK's name and version); the HTTP
+    /// `User-Agent` names the toolkit as well, see [`http::user_agent`].
     pub(crate) user_agent: String,
 }
 
 impl RemoteSettings {
-    /// Settings with the default timeouts and the SDK's user agent.
+    /// Settings with the default timeouts and the SDK's client name.
     pub(crate) fn new(dsn: sentry::types::Dsn) -> Self {
         Self {
             dsn,
@@ -117,9 +135,12 @@ impl fmt::Debug for RemoteSettings {
     }
 }
 
-/// Rewrites each envelope before it is queued (the toolkit scrubs transactions here); `None`
-/// discards it. Runs once per envelope on the caller's thread.
-pub(crate) type EnvelopeHook = Arc<dyn Fn(Envelope) -> Option<Envelope> + Send + Sync>;
+/// Prepares each envelope before it reaches any destination (the toolkit symbolicates, fixes
+/// and scrubs here); `None` discards it. Runs once per envelope, on the preparation stage's
+/// thread, never on the application's. The deadline is the shutdown's, once it has begun, so
+/// that slow preparation can give way to delivery.
+pub(crate) type EnvelopeHook =
+    Arc<dyn Fn(Envelope, &ShutdownDeadline) -> Option<Envelope> + Send + Sync>;
 
 /// A transport configuration that cannot work.
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +166,9 @@ pub enum TransportError {
     /// A queue must hold at least one envelope.
     #[error("the transport queue capacity must be at least 1")]
     ZeroQueueCapacity,
+    /// At least one request must be allowed in flight.
+    #[error("the number of requests in flight must be at least 1")]
+    ZeroConcurrency,
     /// A zero timeout would fail every request.
     #[error("the Sentry {which} timeout must be greater than zero")]
     ZeroTimeout {
@@ -158,6 +182,9 @@ pub enum TransportError {
 pub(crate) fn validate(settings: &TransportSettings) -> Result<(), TransportError> {
     if settings.queue_capacity == 0 {
         return Err(TransportError::ZeroQueueCapacity);
+    }
+    if settings.remote_concurrency == 0 {
+        return Err(TransportError::ZeroConcurrency);
     }
     if let Some(remote) = &settings.remote {
         if remote.connect_timeout.is_zero() {
@@ -215,10 +242,11 @@ impl TransportFactory {
 }
 
 impl sentry::TransportFactory for TransportFactory {
-    /// Starts one worker thread per queued destination. The remote destination talks to
-    /// [`TransportSettings::remote`] (not `options.dsn`, which is a placeholder in local
-    /// mode) and takes proxies and certificate checking from `options`. The queue capacity
-    /// comes from the settings; `options.transport_channel_capacity` is ignored.
+    /// Starts the preparation stage's thread and the destinations' threads. The remote
+    /// destination talks to [`TransportSettings::remote`] (not `options.dsn`, which carries
+    /// no secret key, or is a placeholder in local mode) and takes proxies and certificate
+    /// checking from `options`. Queue capacities come from the settings;
+    /// `options.transport_channel_capacity` is ignored.
     fn create_transport_with_options(
         &self,
         options: TransportOptions,
@@ -237,7 +265,7 @@ enum Destination {
     #[cfg(feature = "testing")]
     Capture {
         sink: Arc<capture::CaptureSink>,
-        stats: Arc<stats::DestinationStats>,
+        stats: Arc<DestinationStats>,
     },
 }
 
@@ -248,7 +276,7 @@ impl Destination {
             #[cfg(feature = "testing")]
             Destination::Capture { sink, stats } => {
                 sink.push(envelope);
-                stats.record_sent();
+                stats::Ledger::record_sent(&**stats);
             }
         }
     }
@@ -278,10 +306,39 @@ impl Destination {
     }
 }
 
-/// The transport of one client: the envelope hook, then one queue per destination.
-pub(crate) struct Pipeline {
+/// The preparation stage's work: run the hook, then hand the envelope to every destination.
+struct Stage {
     hook: Option<EnvelopeHook>,
-    destinations: Vec<Destination>,
+    destinations: Arc<[Destination]>,
+    stats: Arc<TransportStats>,
+}
+
+impl Sink for Stage {
+    fn deliver(&mut self, envelope: Envelope, deadline: &ShutdownDeadline) -> Delivery {
+        let envelope = match &self.hook {
+            Some(hook) => match hook(envelope, deadline) {
+                Some(envelope) => envelope,
+                None => {
+                    self.stats.record_discarded_by_hook();
+                    return Delivery::Sent;
+                }
+            },
+            None => envelope,
+        };
+        if let Some((last, others)) = self.destinations.split_last() {
+            for destination in others {
+                destination.push(envelope.clone());
+            }
+            last.push(envelope);
+        }
+        Delivery::Sent
+    }
+}
+
+/// The transport of one client: the preparation stage, then one queue per destination.
+pub(crate) struct Pipeline {
+    stage: Worker,
+    destinations: Arc<[Destination]>,
     stats: Arc<TransportStats>,
 }
 
@@ -293,69 +350,108 @@ impl Pipeline {
         options: TransportOptions,
     ) -> Self {
         let capacity = settings.queue_capacity.max(1);
+        let recorder = options.client_report_recorder.clone();
         let mut destinations = Vec::new();
+        let mut ledgers = Vec::new();
         if let Some(remote) = &settings.remote {
-            let recorder = options.client_report_recorder.clone();
             let config = http::RemoteConfig {
                 dsn: remote.dsn.clone(),
-                user_agent: remote.user_agent.clone(),
+                sentry_client: remote.user_agent.clone(),
                 connect_timeout: remote.connect_timeout,
                 request_timeout: remote.request_timeout,
                 http_proxy: options.http_proxy.map(|p| p.into_owned()),
                 https_proxy: options.https_proxy.map(|p| p.into_owned()),
                 accept_invalid_certs: options.accept_invalid_certs,
                 recorder: recorder.clone(),
+                limiter: Arc::default(),
             };
-            destinations.push(Destination::Queued(Worker::spawn(
-                "sentry-remote",
-                capacity,
-                stats.destination("remote"),
-                Some(recorder),
-                move || http::RemoteSink::new(config),
+            let ledger = stats.destination("remote");
+            ledgers.push(Arc::clone(&ledger));
+            destinations.push(Destination::Queued(Worker::spawn_pool(
+                WorkerOptions {
+                    name: "sentry-remote",
+                    threads: settings.remote_concurrency.max(1),
+                    capacity,
+                    ledger,
+                    overflow_recorder: Some(recorder.clone()),
+                },
+                move || http::RemoteSink::new(&config),
             )));
         }
         if settings.console {
+            let ledger = stats.destination("console");
+            ledgers.push(Arc::clone(&ledger));
             destinations.push(Destination::Queued(Worker::spawn(
                 "sentry-console",
                 capacity,
-                stats.destination("console"),
+                ledger,
                 None,
                 console::ConsoleSink::stderr,
             )));
         }
         if let Some(path) = &settings.events_file {
             let path = path.clone();
+            let ledger = stats.destination("events_file");
+            ledgers.push(Arc::clone(&ledger));
             destinations.push(Destination::Queued(Worker::spawn(
                 "sentry-events-file",
                 capacity,
-                stats.destination("events_file"),
+                ledger,
                 None,
                 move || file::FileSink::new(path),
             )));
         }
         if let Some(url) = &settings.spotlight {
             let url = url.clone();
+            let ledger = stats.destination("spotlight");
+            ledgers.push(Arc::clone(&ledger));
             destinations.push(Destination::Queued(Worker::spawn(
                 "sentry-spotlight",
                 capacity,
-                stats.destination("spotlight"),
+                ledger,
                 None,
                 move || spotlight::SpotlightSink::new(url),
             )));
         }
         #[cfg(feature = "testing")]
         if let Some(sink) = &settings.capture {
+            let ledger = stats.destination("capture");
+            ledgers.push(Arc::clone(&ledger));
             destinations.push(Destination::Capture {
                 sink: Arc::clone(sink),
-                stats: stats.destination("capture"),
+                stats: ledger,
             });
         }
-        Self {
+        let destinations: Arc<[Destination]> = destinations.into();
+        let stage_sink = Stage {
             hook,
+            destinations: Arc::clone(&destinations),
+            stats: Arc::clone(stats),
+        };
+        let stage = Worker::spawn(
+            "sentry-prepare",
+            capacity,
+            Arc::new(FanOut(ledgers)),
+            settings.remote.is_some().then_some(recorder),
+            move || stage_sink,
+        );
+        Self {
+            stage,
             destinations,
             stats: Arc::clone(stats),
         }
     }
+}
+
+/// Whether `envelope` carries nothing at all: what the toolkit's client-report probe looks
+/// like when no loss was pending (the SDK only attaches a report when there is one).
+fn is_empty(envelope: &Envelope) -> bool {
+    if envelope.items().next().is_some() {
+        return false;
+    }
+    // A raw envelope also has no parsed items, but it has bytes of its own.
+    let mut bytes = Vec::new();
+    envelope.to_writer(&mut bytes).is_ok() && bytes.trim_ascii() == b"{}"
 }
 
 /// `now + timeout`, saturating instead of overflowing for "wait forever" timeouts.
@@ -367,31 +463,20 @@ fn deadline_after(timeout: Duration) -> Instant {
 
 impl sentry::Transport for Pipeline {
     fn send_envelope(&self, envelope: Envelope) {
-        let envelope = match &self.hook {
-            Some(hook) => match hook(envelope) {
-                Some(envelope) => envelope,
-                None => {
-                    self.stats.record_discarded_by_hook();
-                    return;
-                }
-            },
-            None => envelope,
-        };
-        let Some((last, others)) = self.destinations.split_last() else {
+        if is_empty(&envelope) {
             return;
-        };
-        for destination in others {
-            destination.push(envelope.clone());
         }
-        last.push(envelope);
+        self.stats.record_received();
+        self.stage.push(envelope);
     }
 
     fn flush(&self, timeout: Duration) -> bool {
         let deadline = deadline_after(timeout);
-        // All workers drain in parallel already; waiting on each in turn against the same
+        // The stage first, so that what it hands on is part of the destinations' flush. All
+        // destinations drain in parallel already; waiting on each in turn against the same
         // deadline bounds the total by `timeout`, not by the sum of per-destination timeouts.
-        let mut all_flushed = true;
-        for destination in &self.destinations {
+        let mut all_flushed = self.stage.flush(deadline);
+        for destination in self.destinations.iter() {
             all_flushed &= destination.flush(deadline);
         }
         all_flushed
@@ -399,13 +484,15 @@ impl sentry::Transport for Pipeline {
 
     fn shutdown(&self, timeout: Duration) -> bool {
         let deadline = deadline_after(timeout);
-        for destination in &self.destinations {
+        // The stage drains into the destinations, which are still accepting meanwhile.
+        self.stage.begin_shutdown(deadline);
+        let mut all_drained = self.stage.finish_shutdown(deadline);
+        for destination in self.destinations.iter() {
             destination.begin_shutdown(deadline);
         }
         // No short-circuit: every destination must count its leftovers and let go of its
-        // thread, even after another one missed the deadline.
-        let mut all_drained = true;
-        for destination in &self.destinations {
+        // threads, even after another one missed the deadline.
+        for destination in self.destinations.iter() {
             all_drained &= destination.finish_shutdown(deadline);
         }
         all_drained

@@ -1,8 +1,10 @@
-//! A bounded queue drained by one dedicated OS thread, with flush and shutdown deadlines.
+//! A bounded queue drained by dedicated OS threads, with flush and shutdown deadlines.
 //!
-//! Every destination (remote Sentry, console, events file, Spotlight) gets one [`Worker`]. The
-//! caller's thread only ever takes a short mutex to push or drop an envelope, so the
-//! application never waits for Sentry. The worker hands envelopes one at a time to a [`Sink`].
+//! Every destination (remote Sentry, console, events file, Spotlight) gets one [`Worker`], and
+//! so does the preparation stage in front of them. The caller's thread only ever takes a short
+//! mutex to push or drop an envelope, so the application never waits for Sentry. Each of the
+//! worker's threads (one, or several for HTTP destinations so that several requests are in
+//! flight) hands envelopes one at a time to its own [`Sink`].
 //!
 //! Accounting lives here, under the queue lock, so that every accepted envelope is counted
 //! exactly once even when a shutdown deadline races with a delivery in flight: whoever reaches
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 use sentry::Envelope;
 use sentry::client_report::{Reason as TransportLossReason, Recorder};
 
-use super::stats::{DestinationStats, DropReason};
+use super::stats::{DropReason, Ledger};
 
 /// How long a worker whose owner was dropped without `shutdown` keeps delivering before it
 /// gives up on what is left. Without this, a hung server would keep a detached thread busy for
@@ -121,28 +123,39 @@ struct State {
     accepted: u64,
     /// Accepted envelopes already counted (sent or dropped); `flush` waits for this.
     settled: u64,
-    in_flight: bool,
-    /// The in-flight envelope was counted as dropped by a shutdown that gave up on it.
-    in_flight_settled: bool,
-    /// No more envelopes are accepted; the worker exits once the queue is empty.
+    /// One per thread: the envelope it is delivering, if any.
+    slots: Vec<Slot>,
+    /// No more envelopes are accepted; the threads exit once the queue is empty.
     closing: bool,
-    /// The worker must exit without delivering anything more.
+    /// The threads must exit without delivering anything more.
     stop: bool,
+    /// Threads still in their loop.
+    running: usize,
+    /// Every thread has left its loop (or none could start).
     exited: bool,
     /// Some envelope was given up on because of the shutdown deadline.
     gave_up: bool,
-    /// The worker thread could not be started, or its sink could not be built.
+    /// No thread could be started, or a sink could not be built.
     no_thread: bool,
+}
+
+/// What one thread of a worker is doing.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// It holds an envelope it is delivering.
+    busy: bool,
+    /// That envelope was already counted as dropped by a shutdown that gave up on it.
+    settled: bool,
 }
 
 struct Shared {
     state: Mutex<State>,
-    /// Signals the worker: new envelope, closing or stop.
+    /// Signals the threads: new envelope, closing or stop.
     work: Condvar,
-    /// Signals waiters: an envelope was settled or the worker exited.
+    /// Signals waiters: an envelope was settled or the threads exited.
     progress: Condvar,
     deadline: ShutdownDeadline,
-    stats: Arc<DestinationStats>,
+    ledger: Arc<dyn Ledger>,
 }
 
 impl Shared {
@@ -150,16 +163,22 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Drops everything still queued, and the in-flight envelope, as `shutdown`, and tells the
-    /// worker to stop. Call with the lock held.
+    /// Drops everything still queued, and the envelopes in flight, as `shutdown`, and tells
+    /// the threads to stop. Call with the lock held.
     fn abandon(&self, state: &mut State) {
         let mut abandoned = state.queue.len() as u64;
         state.queue.clear();
-        if state.in_flight && !state.in_flight_settled {
-            state.in_flight_settled = true;
-            abandoned += 1;
+        let mut in_flight = 0;
+        for slot in &mut state.slots {
+            if slot.busy && !slot.settled {
+                slot.settled = true;
+                in_flight += 1;
+            }
+        }
+        if in_flight > 0 {
+            abandoned += in_flight;
             // Otherwise a server that hangs leaves no trace but the `shutdown` count.
-            self.stats.record_error(
+            self.ledger.record_error(
                 "a delivery was still in progress at the shutdown deadline".to_owned(),
             );
         }
@@ -167,9 +186,34 @@ impl Shared {
         if abandoned > 0 {
             state.gave_up = true;
             state.settled += abandoned;
-            self.stats.record_dropped(DropReason::Shutdown, abandoned);
+            self.ledger.record_dropped(DropReason::Shutdown, abandoned);
         }
         self.work.notify_all();
+        self.progress.notify_all();
+    }
+
+    /// Refuses everything from now on: nothing will ever deliver (no thread, or a sink that
+    /// could not be built). Call with the lock held.
+    fn refuse_all(&self, state: &mut State) {
+        let refused = state.queue.len() as u64;
+        state.queue.clear();
+        state.settled += refused;
+        if refused > 0 {
+            self.ledger.record_dropped(DropReason::SendError, refused);
+        }
+        state.no_thread = true;
+        state.closing = true;
+        state.stop = true;
+        self.work.notify_all();
+        self.progress.notify_all();
+    }
+
+    /// A thread left its loop (or never started one).
+    fn thread_done(&self, state: &mut State) {
+        state.running = state.running.saturating_sub(1);
+        if state.running == 0 {
+            state.exited = true;
+        }
         self.progress.notify_all();
     }
 
@@ -198,22 +242,37 @@ impl Shared {
     }
 }
 
-/// A bounded queue plus the thread that drains it into a [`Sink`].
+/// A bounded queue plus the threads that drain it into [`Sink`]s.
 pub(crate) struct Worker {
     shared: Arc<Shared>,
-    thread: Mutex<Option<JoinHandle<()>>>,
-    /// Where queue overflows are reported as client reports (the remote destination only:
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    /// Where queue overflows are reported as client reports (what reaches Sentry only:
     /// losses of local destinations are not Sentry's business).
     overflow_recorder: Option<Recorder>,
 }
 
+/// How a [`Worker`] is set up.
+pub(crate) struct WorkerOptions {
+    /// The name of its threads (numbered when there are several).
+    pub(crate) name: &'static str,
+    /// How many threads drain the queue, each with its own sink: the number of deliveries
+    /// in flight at once.
+    pub(crate) threads: usize,
+    /// Envelopes the queue holds before it drops new ones.
+    pub(crate) capacity: usize,
+    /// Where outcomes are counted.
+    pub(crate) ledger: Arc<dyn Ledger>,
+    /// Where queue overflows are reported for Sentry's client reports.
+    pub(crate) overflow_recorder: Option<Recorder>,
+}
+
 impl Worker {
-    /// Starts a worker thread called `thread_name`. `make_sink` runs on that thread, so
-    /// expensive setup (TLS roots, an async runtime) never delays the caller.
+    /// Starts a worker with one thread called `thread_name`. `make_sink` runs on that
+    /// thread, so expensive setup (TLS roots, an async runtime) never delays the caller.
     pub(crate) fn spawn<S, F>(
-        thread_name: &str,
+        thread_name: &'static str,
         capacity: usize,
-        stats: Arc<DestinationStats>,
+        ledger: Arc<dyn Ledger>,
         overflow_recorder: Option<Recorder>,
         make_sink: F,
     ) -> Self
@@ -221,16 +280,48 @@ impl Worker {
         S: Sink,
         F: FnOnce() -> S + Send + 'static,
     {
+        let make_sink = Mutex::new(Some(make_sink));
+        Self::spawn_pool(
+            WorkerOptions {
+                name: thread_name,
+                threads: 1,
+                capacity,
+                ledger,
+                overflow_recorder,
+            },
+            move || {
+                let make = make_sink
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                match make {
+                    Some(make) => make(),
+                    // One thread calls this once; a second call would be a bug in `spawn_pool`.
+                    None => panic!("sink factory called twice"),
+                }
+            },
+        )
+    }
+
+    /// Starts `options.threads` threads draining one queue, each building its own sink with
+    /// `make_sink` on its own thread. Envelopes may then be delivered out of order.
+    pub(crate) fn spawn_pool<S, F>(options: WorkerOptions, make_sink: F) -> Self
+    where
+        S: Sink,
+        F: Fn() -> S + Send + Sync + 'static,
+    {
+        let threads = options.threads.max(1);
+        let capacity = options.capacity.max(1);
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                queue: VecDeque::with_capacity(capacity.clamp(1, 1024)),
-                capacity: capacity.max(1),
+                queue: VecDeque::with_capacity(capacity.min(1024)),
+                capacity,
                 accepted: 0,
                 settled: 0,
-                in_flight: false,
-                in_flight_settled: false,
+                slots: vec![Slot::default(); threads],
                 closing: false,
                 stop: false,
+                running: threads,
                 exited: false,
                 gave_up: false,
                 no_thread: false,
@@ -238,32 +329,41 @@ impl Worker {
             work: Condvar::new(),
             progress: Condvar::new(),
             deadline: ShutdownDeadline::default(),
-            stats,
+            ledger: options.ledger,
         });
-        let worker_shared = Arc::clone(&shared);
-        let spawned = thread::Builder::new()
-            .name(thread_name.to_owned())
-            .spawn(move || run(&worker_shared, make_sink));
-        let thread = match spawned {
-            Ok(handle) => Some(handle),
-            Err(err) => {
-                // Without a thread nothing will ever drain the queue: refuse envelopes
-                // up front (counted as `send_error`) instead of letting them pile up.
-                shared
-                    .stats
-                    .record_error(format!("could not start the {thread_name} thread: {err}"));
-                let mut state = shared.lock();
-                state.closing = true;
-                state.stop = true;
-                state.exited = true;
-                state.no_thread = true;
-                None
+        let make_sink = Arc::new(make_sink);
+        let mut handles = Vec::with_capacity(threads);
+        for index in 0..threads {
+            let name = if threads == 1 {
+                options.name.to_owned()
+            } else {
+                format!("{}-{index}", options.name)
+            };
+            let thread_shared = Arc::clone(&shared);
+            let thread_make = Arc::clone(&make_sink);
+            let spawned = thread::Builder::new()
+                .name(name.clone())
+                .spawn(move || run(&thread_shared, index, &*thread_make));
+            match spawned {
+                Ok(handle) => handles.push(handle),
+                Err(err) => {
+                    shared
+                        .ledger
+                        .record_error(format!("could not start the {name} thread: {err}"));
+                    let mut state = shared.lock();
+                    shared.thread_done(&mut state);
+                    if state.exited {
+                        // Without a thread nothing will ever drain the queue: refuse
+                        // envelopes up front instead of letting them pile up.
+                        shared.refuse_all(&mut state);
+                    }
+                }
             }
-        };
+        }
         Self {
             shared,
-            thread: Mutex::new(thread),
-            overflow_recorder,
+            threads: Mutex::new(handles),
+            overflow_recorder: options.overflow_recorder,
         }
     }
 
@@ -284,7 +384,7 @@ impl Worker {
             return;
         };
         drop(state);
-        self.shared.stats.record_dropped(reason, 1);
+        self.shared.ledger.record_dropped(reason, 1);
         if reason == DropReason::QueueFull
             && let Some(recorder) = &self.overflow_recorder
         {
@@ -303,8 +403,8 @@ impl Worker {
         done
     }
 
-    /// Stops accepting envelopes and tells the worker (and its sink's in-flight request) about
-    /// `deadline`. Returns at once; pair with [`Worker::finish_shutdown`].
+    /// Stops accepting envelopes and tells the threads (and their sinks' requests in
+    /// flight) about `deadline`. Returns at once; pair with [`Worker::finish_shutdown`].
     pub(crate) fn begin_shutdown(&self, deadline: Instant) {
         self.shared.deadline.set(deadline);
         let mut state = self.shared.lock();
@@ -313,10 +413,11 @@ impl Worker {
         self.shared.work.notify_all();
     }
 
-    /// Waits for the worker to drain its queue and exit, until `deadline`. At the deadline,
-    /// whatever is still queued or in flight is counted as dropped (`shutdown`) and the thread
-    /// is detached rather than joined, so this never outlives the deadline by more than a
-    /// lock acquisition. Returns whether everything was drained in time.
+    /// Waits for the threads to drain the queue and exit, until `deadline`. At the
+    /// deadline, whatever is still queued or in flight is counted as dropped (`shutdown`)
+    /// and the threads are detached rather than joined, so this never outlives the
+    /// deadline by more than a lock acquisition. Returns whether everything was drained in
+    /// time.
     pub(crate) fn finish_shutdown(&self, deadline: Instant) -> bool {
         let state = self.shared.lock();
         let (mut state, exited) = self.shared.wait_until(state, deadline, |s| s.exited);
@@ -325,24 +426,23 @@ impl Worker {
             self.shared.abandon(&mut state);
         }
         drop(state);
-        let handle = self
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if exited && let Some(handle) = handle {
-            // It has already left its loop, so this join only waits for the thread to unwind
-            // its stack. A panic inside a sink was caught there; nothing to report here.
-            let _ = handle.join();
+        let handles =
+            std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
+        if exited {
+            for handle in handles {
+                // It has already left its loop, so this join only waits for the thread to
+                // unwind its stack. A panic inside a sink was caught there.
+                let _ = handle.join();
+            }
         }
-        // Otherwise dropping the handle detaches the thread: its in-flight request was told
-        // about the deadline and it exits on its own as soon as that request returns.
+        // Otherwise dropping the handles detaches the threads: their requests in flight
+        // were told about the deadline and they exit on their own as soon as those return.
         drained
     }
 }
 
 impl Drop for Worker {
-    /// Dropped without `shutdown` (e.g. a client dropped without `close`): let the thread
+    /// Dropped without `shutdown` (e.g. a client dropped without `close`): let the threads
     /// finish the queue in the background for a bounded grace period, never block here.
     fn drop(&mut self) {
         if !self.shared.lock().closing {
@@ -351,23 +451,16 @@ impl Drop for Worker {
     }
 }
 
-fn run<S: Sink>(shared: &Shared, make_sink: impl FnOnce() -> S) {
+fn run<S: Sink>(shared: &Shared, index: usize, make_sink: &(dyn Fn() -> S + Send + Sync)) {
     let Ok(mut sink) = catch_unwind(AssertUnwindSafe(make_sink)) else {
         // Same treatment as a thread that could not be started: nothing will ever deliver,
         // so refuse envelopes now rather than let flush and shutdown wait for nothing.
         shared
-            .stats
+            .ledger
             .record_error("internal error: destination setup panicked".to_owned());
         let mut state = shared.lock();
-        let refused = state.queue.len() as u64;
-        state.queue.clear();
-        state.settled += refused;
-        shared.stats.record_dropped(DropReason::SendError, refused);
-        state.no_thread = true;
-        state.stop = true;
-        state.exited = true;
-        drop(state);
-        shared.progress.notify_all();
+        shared.refuse_all(&mut state);
+        shared.thread_done(&mut state);
         return;
     };
     loop {
@@ -384,8 +477,10 @@ fn run<S: Sink>(shared: &Shared, make_sink: impl FnOnce() -> S) {
                     break None;
                 }
                 if let Some(envelope) = state.queue.pop_front() {
-                    state.in_flight = true;
-                    state.in_flight_settled = false;
+                    state.slots[index] = Slot {
+                        busy: true,
+                        settled: false,
+                    };
                     break Some(envelope);
                 }
                 if state.closing {
@@ -407,16 +502,16 @@ fn run<S: Sink>(shared: &Shared, make_sink: impl FnOnce() -> S) {
         });
 
         let mut state = shared.lock();
-        state.in_flight = false;
-        if !state.in_flight_settled {
+        let slot = std::mem::take(&mut state.slots[index]);
+        if !slot.settled {
             state.settled += 1;
             match delivery {
-                Delivery::Sent => shared.stats.record_sent(),
+                Delivery::Sent => shared.ledger.record_sent(),
                 Delivery::Dropped { reason, error } => {
                     state.gave_up |= reason == DropReason::Shutdown;
-                    shared.stats.record_dropped(reason, 1);
+                    shared.ledger.record_dropped(reason, 1);
                     if let Some(error) = error {
-                        shared.stats.record_error(error);
+                        shared.ledger.record_error(error);
                     }
                 }
             }
@@ -425,9 +520,7 @@ fn run<S: Sink>(shared: &Shared, make_sink: impl FnOnce() -> S) {
         shared.progress.notify_all();
     }
     let mut state = shared.lock();
-    state.exited = true;
-    drop(state);
-    shared.progress.notify_all();
+    shared.thread_done(&mut state);
 }
 
 #[cfg(test)]

@@ -73,6 +73,8 @@ impl Backoff {
 /// Posts every envelope to the sidecar, with backoff while it is unreachable.
 pub(crate) struct SpotlightSink {
     url: String,
+    /// The URL without its user and password, for messages.
+    shown_url: String,
     poster: Result<HttpPoster, String>,
     backoff: Backoff,
 }
@@ -91,6 +93,7 @@ impl SpotlightSink {
             // the way.
             .no_proxy();
         Self {
+            shown_url: without_credentials(&url),
             url,
             poster: HttpPoster::new(builder),
             backoff,
@@ -104,7 +107,7 @@ impl SpotlightSink {
             // Once per outage, so a missing sidecar is noticed without flooding stderr.
             eprintln!(
                 "[sentry] spotlight: cannot deliver to {} ({error}); retrying in {}s, dropping envelopes meanwhile",
-                self.url,
+                self.shown_url,
                 wait.as_secs()
             );
         }
@@ -112,6 +115,19 @@ impl SpotlightSink {
             reason,
             format!("{error} (next attempt in {}s)", wait.as_secs()),
         )
+    }
+}
+
+/// `url` without user name and password, which may be credentials and must never be printed.
+fn without_credentials(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            // Both fail only for URLs that cannot have credentials in the first place.
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("");
+            parsed.to_string()
+        }
+        Err(_) => "the Spotlight URL".to_owned(),
     }
 }
 
@@ -125,7 +141,7 @@ impl Sink for SpotlightSink {
             Err(err) => return Delivery::failed(DropReason::SendError, err.clone()),
         };
         let mut body = Vec::new();
-        if let Err(err) = envelope.to_writer(&mut body) {
+        if let Err(err) = super::wire::write_envelope(&envelope, &mut body) {
             return Delivery::failed(
                 DropReason::SendError,
                 format!("cannot serialise envelope: {err}"),
@@ -153,6 +169,18 @@ impl Sink for SpotlightSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_show_the_url_without_credentials() {
+        assert_eq!(
+            without_credentials("http://user:hunter2@127.0.0.1:8969/stream"),
+            "http://127.0.0.1:8969/stream"
+        );
+        assert_eq!(
+            without_credentials("http://localhost:8969/stream"),
+            "http://localhost:8969/stream"
+        );
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_caps_at_sixty_and_resets_on_success() {

@@ -5,8 +5,10 @@
 //! destination ends up in exactly one counter: `sent` or one `dropped` reason.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
@@ -59,13 +61,30 @@ impl DropReason {
     }
 }
 
+/// Where a queue reports what became of the envelopes it accepted.
+///
+/// A destination's queue reports into its own [`DestinationStats`]; the preparation stage in
+/// front of all destinations reports into a [`FanOut`], because an envelope it loses is lost
+/// for every destination.
+pub(crate) trait Ledger: Send + Sync {
+    /// One envelope was delivered.
+    fn record_sent(&self);
+    /// `count` envelopes were lost for `reason`.
+    fn record_dropped(&self, reason: DropReason, count: u64);
+    /// Remembers the latest failure. Callers must pass text free of secrets.
+    fn record_error(&self, message: String);
+}
+
 /// Live counters of one destination. Cheap to update from any thread.
 #[derive(Debug)]
 pub(crate) struct DestinationStats {
     name: &'static str,
     sent: AtomicU64,
     dropped: [AtomicU64; DropReason::ALL.len()],
-    last_error: Mutex<Option<String>>,
+    /// The latest failure and when it happened.
+    last_error: Mutex<Option<(String, SystemTime)>>,
+    /// When the latest delivery succeeded, in milliseconds since the Unix epoch; 0: never.
+    last_success_ms: AtomicU64,
 }
 
 impl DestinationStats {
@@ -75,25 +94,11 @@ impl DestinationStats {
             sent: AtomicU64::new(0),
             dropped: [const { AtomicU64::new(0) }; DropReason::ALL.len()],
             last_error: Mutex::new(None),
+            last_success_ms: AtomicU64::new(0),
         }
     }
 
-    pub(crate) fn record_sent(&self) {
-        self.sent.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn record_dropped(&self, reason: DropReason, count: u64) {
-        self.dropped[reason.index()].fetch_add(count, Ordering::Relaxed);
-    }
-
-    /// Remembers the latest failure. Callers must pass text free of DSN keys.
-    pub(crate) fn record_error(&self, message: String) {
-        *self
-            .last_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(message);
-    }
-
+    /// Counted as sent by the destination itself, not by the stage in front of it.
     fn snapshot(&self) -> DestinationSnapshot {
         let dropped = DropReason::ALL
             .iter()
@@ -102,17 +107,89 @@ impl DestinationStats {
                 (count > 0).then(|| (reason.as_str().to_owned(), count))
             })
             .collect();
+        let last_error = self
+            .last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let last_success_ms = self.last_success_ms.load(Ordering::Relaxed);
         DestinationSnapshot {
             name: self.name.to_owned(),
             sent: self.sent.load(Ordering::Relaxed),
             dropped,
-            last_error: self
-                .last_error
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone(),
+            last_error_at: last_error.as_ref().map(|(_, at)| rfc3339(*at)),
+            last_error: last_error.map(|(message, _)| message),
+            last_success_at: (last_success_ms > 0)
+                .then(|| rfc3339(UNIX_EPOCH + std::time::Duration::from_millis(last_success_ms))),
         }
     }
+}
+
+impl Ledger for DestinationStats {
+    fn record_sent(&self) {
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| {
+            u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+        });
+        self.last_success_ms.fetch_max(now_ms, Ordering::Relaxed);
+    }
+
+    fn record_dropped(&self, reason: DropReason, count: u64) {
+        self.dropped[reason.index()].fetch_add(count, Ordering::Relaxed);
+    }
+
+    fn record_error(&self, message: String) {
+        *self
+            .last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some((message, SystemTime::now()));
+    }
+}
+
+/// The ledger of the preparation stage: what it loses, every destination loses.
+#[derive(Debug)]
+pub(crate) struct FanOut(pub(crate) Vec<Arc<DestinationStats>>);
+
+impl Ledger for FanOut {
+    /// Handing an envelope on is not delivering it: each destination counts its own.
+    fn record_sent(&self) {}
+
+    fn record_dropped(&self, reason: DropReason, count: u64) {
+        for destination in &self.0 {
+            destination.record_dropped(reason, count);
+        }
+    }
+
+    fn record_error(&self, message: String) {
+        for destination in &self.0 {
+            destination.record_error(message.clone());
+        }
+    }
+}
+
+/// `time` as an RFC 3339 UTC timestamp with milliseconds: `2026-11-21T22:01:16.033Z`.
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm), in unsigned form:
+    // the epoch shift keeps every intermediate value non-negative for dates after 1970.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60,
+        since.subsec_millis()
+    )
 }
 
 /// Delivery counters of the toolkit's transport, shared with the health report.
@@ -131,6 +208,7 @@ impl DestinationStats {
 #[derive(Debug, Default)]
 pub struct TransportStats {
     destinations: Mutex<Vec<Arc<DestinationStats>>>,
+    received: AtomicU64,
     discarded_by_hook: AtomicU64,
 }
 
@@ -154,6 +232,10 @@ impl TransportStats {
         created
     }
 
+    pub(crate) fn record_received(&self) {
+        self.received.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn record_discarded_by_hook(&self) {
         self.discarded_by_hook.fetch_add(1, Ordering::Relaxed);
     }
@@ -172,6 +254,7 @@ impl TransportStats {
             .collect();
         StatsSnapshot {
             destinations,
+            received: self.received.load(Ordering::Relaxed),
             discarded_by_hook: self.discarded_by_hook.load(Ordering::Relaxed),
         }
     }
@@ -188,7 +271,10 @@ impl TransportStats {
 ///         sent: 3,
 ///         dropped: [("queue_full".to_string(), 2)].into_iter().collect(),
 ///         last_error: None,
+///         last_error_at: None,
+///         last_success_at: None,
 ///     }],
+///     received: 5,
 ///     discarded_by_hook: 0,
 /// };
 /// assert_eq!(snapshot.total_sent(), 3);
@@ -199,8 +285,12 @@ impl TransportStats {
 pub struct StatsSnapshot {
     /// One entry per destination (`remote`, `console`, `events_file`, `spotlight`, `capture`).
     pub destinations: Vec<DestinationSnapshot>,
-    /// Envelopes the toolkit's envelope hook (scrubbing) decided not to send at all; they never
-    /// reached a destination, so they are not in any destination's counters.
+    /// Envelopes the application produced and handed to the transport. For every
+    /// destination, `sent + Σ dropped + discarded_by_hook == received` once the transport has
+    /// been flushed or shut down.
+    pub received: u64,
+    /// Envelopes the toolkit's envelope hook decided not to send at all; they never reached a
+    /// destination, so they are not in any destination's counters.
     pub discarded_by_hook: u64,
 }
 
@@ -222,6 +312,54 @@ impl StatsSnapshot {
     pub fn get(&self, name: &str) -> Option<&DestinationSnapshot> {
         self.destinations.iter().find(|d| d.name == name)
     }
+
+    /// The one line the toolkit prints at shutdown: envelopes produced, then per destination
+    /// how many were delivered and how many were not, by reason.
+    ///
+    /// ```
+    /// use monitor_runtime::transport::{DestinationSnapshot, StatsSnapshot};
+    ///
+    /// let remote = DestinationSnapshot {
+    ///     name: "remote".into(),
+    ///     sent: 180,
+    ///     dropped: [("shutdown".to_string(), 15), ("network_error".to_string(), 5)].into_iter().collect(),
+    ///     last_error: None,
+    ///     last_error_at: None,
+    ///     last_success_at: None,
+    /// };
+    /// let snapshot = StatsSnapshot { destinations: vec![remote], received: 200, discarded_by_hook: 0 };
+    /// assert_eq!(
+    ///     snapshot.summary(),
+    ///     "200 envelopes produced; remote: 180 delivered, 20 not delivered (network_error: 5, shutdown: 15)"
+    /// );
+    /// ```
+    pub fn summary(&self) -> String {
+        let mut line = format!("{} envelopes produced", self.received);
+        if self.discarded_by_hook > 0 {
+            let _ = write!(
+                line,
+                ", {} discarded before sending",
+                self.discarded_by_hook
+            );
+        }
+        for destination in &self.destinations {
+            let lost = destination.total_dropped();
+            let _ = write!(
+                line,
+                "; {}: {} delivered, {lost} not delivered",
+                destination.name, destination.sent
+            );
+            if lost > 0 {
+                let reasons: Vec<String> = destination
+                    .dropped
+                    .iter()
+                    .map(|(reason, count)| format!("{reason}: {count}"))
+                    .collect();
+                let _ = write!(line, " ({})", reasons.join(", "));
+            }
+        }
+        line
+    }
 }
 
 /// Counters of one destination.
@@ -237,6 +375,11 @@ pub struct DestinationSnapshot {
     pub dropped: BTreeMap<String, u64>,
     /// The most recent failure, without DSN keys.
     pub last_error: Option<String>,
+    /// When [`last_error`](Self::last_error) happened (RFC 3339, UTC).
+    pub last_error_at: Option<String>,
+    /// When the latest delivery succeeded (RFC 3339, UTC): later than `last_error_at` once
+    /// the destination has recovered.
+    pub last_success_at: Option<String>,
 }
 
 impl DestinationSnapshot {

@@ -29,6 +29,19 @@ enum Reply {
     Status(u16, Vec<(&'static str, &'static str)>),
     /// Read the request, never answer, keep the connection open.
     Hang,
+    /// 429 with a one-minute error rate limit for requests carrying an error event, 200 for
+    /// the others.
+    LimitErrors,
+    /// 200 after this long.
+    Delay(Duration),
+}
+
+/// What a [`FakeServer`] saw of its connections.
+#[derive(Default)]
+struct Connections {
+    accepted: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +61,7 @@ impl Recorded {
 struct FakeServer {
     port: u16,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    connections: Arc<Connections>,
 }
 
 impl FakeServer {
@@ -58,14 +72,25 @@ impl FakeServer {
         let seen = Arc::clone(&requests);
         let script = Arc::new(script);
         let counter = Arc::new(AtomicUsize::new(0));
+        let connections = Arc::new(Connections::default());
+        let seen_connections = Arc::clone(&connections);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (seen, script, counter) =
-                    (Arc::clone(&seen), Arc::clone(&script), Arc::clone(&counter));
-                std::thread::spawn(move || serve(stream, &script, &counter, &seen));
+                seen_connections.accepted.fetch_add(1, Ordering::SeqCst);
+                let (seen, script, counter, connections) = (
+                    Arc::clone(&seen),
+                    Arc::clone(&script),
+                    Arc::clone(&counter),
+                    Arc::clone(&seen_connections),
+                );
+                std::thread::spawn(move || serve(stream, &script, &counter, &seen, &connections));
             }
         });
-        Self { port, requests }
+        Self {
+            port,
+            requests,
+            connections,
+        }
     }
 
     fn ok() -> Self {
@@ -85,7 +110,13 @@ impl FakeServer {
     }
 }
 
-fn serve(stream: TcpStream, script: &[Reply], counter: &AtomicUsize, seen: &Mutex<Vec<Recorded>>) {
+fn serve(
+    stream: TcpStream,
+    script: &[Reply],
+    counter: &AtomicUsize,
+    seen: &Mutex<Vec<Recorded>>,
+    connections: &Connections,
+) {
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     loop {
@@ -126,20 +157,44 @@ fn serve(stream: TcpStream, script: &[Reply], counter: &AtomicUsize, seen: &Mute
             body,
         });
         let index = counter.fetch_add(1, Ordering::SeqCst);
-        match script.get(index).or(script.last()).unwrap() {
+        let in_flight = connections.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        connections
+            .max_in_flight
+            .fetch_max(in_flight, Ordering::SeqCst);
+        let reply = match script.get(index).or(script.last()).unwrap() {
+            Reply::Delay(delay) => {
+                std::thread::sleep(*delay);
+                Reply::Status(200, vec![])
+            }
+            Reply::LimitErrors => {
+                let carries_event =
+                    String::from_utf8_lossy(&seen.lock().unwrap().last().unwrap().body)
+                        .contains(r#""type":"event""#);
+                if carries_event {
+                    Reply::Status(429, vec![("X-Sentry-Rate-Limits", "60:error:organization")])
+                } else {
+                    Reply::Status(200, vec![])
+                }
+            }
+            other => other.clone(),
+        };
+        match &reply {
             Reply::Hang => {
                 // Hold the connection until the client gives up on it.
                 let mut scratch = [0; 1024];
                 while reader.read(&mut scratch).unwrap_or(0) > 0 {}
                 return;
             }
+            Reply::LimitErrors | Reply::Delay(_) => unreachable!("resolved above"),
             Reply::Status(status, extra) => {
                 let mut response = format!("HTTP/1.1 {status} Whatever\r\nContent-Length: 0\r\n");
                 for (name, value) in extra {
                     response.push_str(&format!("{name}: {value}\r\n"));
                 }
                 response.push_str("\r\n");
-                if writer.write_all(response.as_bytes()).is_err() {
+                let written = writer.write_all(response.as_bytes());
+                connections.in_flight.fetch_sub(1, Ordering::SeqCst);
+                if written.is_err() {
                     return;
                 }
             }
@@ -153,9 +208,13 @@ fn dead_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// Small queues, so that 1,000 captures overflow them (the default holds a whole burst).
+const QUEUE_CAPACITY: usize = 100;
+
 fn remote(dsn: &str) -> TransportSettings {
     TransportSettings {
         remote: Some(RemoteSettings::new(dsn.parse().unwrap())),
+        queue_capacity: QUEUE_CAPACITY,
         ..Default::default()
     }
 }
@@ -268,11 +327,12 @@ fn hung_server_never_blocks_capture_flush_or_close() {
     assert_eq!(remote.sent, 0);
     assert_eq!(remote.total_dropped(), CAPTURES, "{remote:?}");
     only_reasons(remote, &["queue_full", "shutdown"]);
-    // Everything accepted (a full queue, plus the one in flight if the worker had started
+    // Everything accepted (a full queue, plus the ones in flight if the threads had started
     // by the time the queue filled up) was still there at the deadline.
-    let capacity = DEFAULT_QUEUE_CAPACITY as u64;
+    let capacity = QUEUE_CAPACITY as u64;
+    let in_flight = DEFAULT_REMOTE_CONCURRENCY as u64;
     assert!(
-        (capacity..=capacity + 1).contains(&remote.dropped_count("shutdown")),
+        (capacity..=capacity + in_flight).contains(&remote.dropped_count("shutdown")),
         "{remote:?}"
     );
     assert_eq!(
@@ -311,16 +371,18 @@ fn global_rate_limit_stops_requests_after_the_first_429() {
     let (remote, _) = thousand_then_close(&client, &stats);
     only_reasons(&remote, &["rate_limited", "queue_full"]);
     assert!(remote.dropped_count("rate_limited") >= 1, "{remote:?}");
-    // Only the envelope that met the 429 went out; the rest were dropped without a request.
-    assert_eq!(server.requests().len(), 1);
+    // Only the envelopes that met the 429 went out (one per connection in flight before the
+    // first answer); the rest were dropped without a request.
+    let requests = server.requests().len();
+    assert!(
+        (1..=DEFAULT_REMOTE_CONCURRENCY).contains(&requests),
+        "{requests} requests"
+    );
 }
 
 #[test]
 fn error_rate_limit_blocks_errors_but_not_transactions() {
-    let server = FakeServer::start(vec![
-        Reply::Status(429, vec![("X-Sentry-Rate-Limits", "60:error:organization")]),
-        Reply::Status(200, vec![]),
-    ]);
+    let server = FakeServer::start(vec![Reply::LimitErrors]);
     let stats = Arc::new(TransportStats::new());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
 
@@ -362,10 +424,15 @@ fn error_rate_limit_blocks_errors_but_not_transactions() {
     // Sentry learns about the errors we held back.
     assert!(body.contains(r#""type":"client_report""#), "{body}");
     assert!(body.contains("ratelimit_backoff"), "{body}");
-    // No request ever carried an error event after the first one.
-    for request in &requests[1..] {
-        assert!(!request.body_text().contains(r#""type":"event""#));
-    }
+    // Only the requests already in flight when the first 429 arrived carried error events.
+    let with_events = requests
+        .iter()
+        .filter(|request| request.body_text().contains(r#""type":"event""#))
+        .count();
+    assert!(
+        (1..=DEFAULT_REMOTE_CONCURRENCY).contains(&with_events),
+        "{with_events} requests carried events"
+    );
 }
 
 #[test]
@@ -392,6 +459,15 @@ fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
         assert!(auth.starts_with("Sentry "), "{auth}");
         assert!(auth.contains("sentry_key=public"), "{auth}");
         assert!(auth.contains("sentry_client=sentry.rust/"), "{auth}");
+        let agent = &request.headers["user-agent"];
+        assert!(
+            agent.starts_with(concat!(
+                "monitor-toolkit/",
+                env!("CARGO_PKG_VERSION"),
+                " sentry.rust/"
+            )),
+            "{agent}"
+        );
         let envelope = Envelope::from_slice(&request.body).unwrap();
         assert!(
             envelope
@@ -400,6 +476,60 @@ fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
                 .is_some_and(|m| m.starts_with("message "))
         );
     }
+}
+
+#[test]
+fn several_requests_are_in_flight_over_kept_alive_connections() {
+    let server = FakeServer::start(vec![Reply::Delay(Duration::from_millis(150))]);
+    let stats = Arc::new(TransportStats::new());
+    let client = client(&server.dsn(), remote(&server.dsn()), &stats);
+    capture_messages(&client, 40);
+    assert!(client.flush(Some(Duration::from_secs(30))));
+    assert!(client.close(Some(SHUTDOWN_TIMEOUT)));
+
+    assert_eq!(stats.snapshot().get("remote").unwrap().sent, 40);
+    let max_in_flight = server.connections.max_in_flight.load(Ordering::SeqCst);
+    assert!(
+        (2..=DEFAULT_REMOTE_CONCURRENCY).contains(&max_in_flight),
+        "{max_in_flight} requests were in flight at most"
+    );
+    // One kept-alive connection per request in flight, reused for all 40 requests.
+    let accepted = server.connections.accepted.load(Ordering::SeqCst);
+    assert!(
+        (1..=DEFAULT_REMOTE_CONCURRENCY).contains(&accepted),
+        "{accepted} connections for 40 requests"
+    );
+}
+
+#[test]
+fn a_recovery_shows_as_a_success_after_the_last_error() {
+    let server = FakeServer::start(vec![Reply::Status(503, vec![]), Reply::Status(200, vec![])]);
+    let stats = Arc::new(TransportStats::new());
+    let client = client(&server.dsn(), remote(&server.dsn()), &stats);
+    capture_messages(&client, 1);
+    assert!(client.flush(Some(Duration::from_secs(5))));
+    let failed = stats.snapshot().get("remote").unwrap().clone();
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("HTTP 503 Service Unavailable")
+    );
+    assert!(
+        failed.last_error_at.is_some() && failed.last_success_at.is_none(),
+        "{failed:?}"
+    );
+
+    std::thread::sleep(Duration::from_millis(5));
+    capture_messages(&client, 1);
+    assert!(client.close(Some(SHUTDOWN_TIMEOUT)));
+    let recovered = stats.snapshot().get("remote").unwrap().clone();
+    // The error stays for the record, with its time; the later success shows the recovery.
+    assert_eq!(recovered.last_error, failed.last_error);
+    assert_eq!(recovered.last_error_at, failed.last_error_at);
+    let (error_at, success_at) = (
+        recovered.last_error_at.unwrap(),
+        recovered.last_success_at.expect("a success"),
+    );
+    assert!(success_at > error_at, "{error_at} then {success_at}");
 }
 
 #[test]
@@ -570,7 +700,7 @@ fn local_mode_writes_the_events_file_and_counts_console_lines() {
 fn hook_rewrites_or_discards_before_any_destination() {
     let server = FakeServer::ok();
     let stats = Arc::new(TransportStats::new());
-    let hook: EnvelopeHook = Arc::new(|envelope: Envelope| {
+    let hook: EnvelopeHook = Arc::new(|envelope: Envelope, _: &ShutdownDeadline| {
         let message = envelope.event()?.message.clone()?;
         (!message.contains("secret")).then_some(envelope)
     });
@@ -589,7 +719,7 @@ fn hook_rewrites_or_discards_before_any_destination() {
 
 #[cfg(feature = "testing")]
 #[test]
-fn capture_sink_keeps_envelopes_synchronously() {
+fn capture_sink_holds_every_envelope_once_flushed() {
     let sink = capture::CaptureSink::new();
     let stats = Arc::new(TransportStats::new());
     let settings = TransportSettings {
@@ -598,7 +728,8 @@ fn capture_sink_keeps_envelopes_synchronously() {
     };
     let client = client(PLACEHOLDER_DSN, settings, &stats);
     capture_messages(&client, 3);
-    // No flush needed.
+    // The preparation stage hands envelopes on from its own thread: flush waits for it.
+    assert!(client.flush(Some(Duration::from_secs(5))));
     let envelopes = sink.take();
     assert_eq!(envelopes.len(), 3);
     assert_eq!(
