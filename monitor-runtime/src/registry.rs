@@ -36,6 +36,33 @@ pub struct FnSite {
     pub resolved: OnceLock<&'static str>,
 }
 
+/// The registry site of an annotated function, as generated code writes it:
+/// `site!(file, line, ["monitored", …], name, op, sample_rate, spec fields…)`. Defined here
+/// rather than spelled out by the macros, so that each function's expansion stays short.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __monitor_site {
+    ($file:expr, $line:expr, [$($macro:literal),*], $name:expr, $op:expr, $rate:expr, $($spec:tt)*) => {{
+        fn __monitor_runtime_path() {}
+        static __MONITOR_RUNTIME_SITE: $crate::__private::FnSite = $crate::__private::FnSite {
+            explicit_name: $name,
+            path_of_nested_item: $crate::__private::path_of(__monitor_runtime_path),
+            op: $op,
+            sample_rate: $rate,
+            module: ::core::module_path!(),
+            file: $file,
+            line: $line,
+            macros: &[$($macro),*],
+            spec: $crate::__private::FnSpec { $($spec)* ..$crate::__private::FnSpec::NONE },
+            resolved: $crate::__private::unresolved(),
+        };
+        $crate::__private::inventory::submit! {
+            $crate::__private::Registration(&__MONITOR_RUNTIME_SITE)
+        }
+        &__MONITOR_RUNTIME_SITE
+    }};
+}
+
 /// The options of an annotated function that are the same at every call: generated code
 /// passes the [`FnSite`] alone, and the runtime reads them here.
 #[doc(hidden)]

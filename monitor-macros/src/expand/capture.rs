@@ -75,17 +75,7 @@ pub fn finish(cg: &Gen<'_>) -> TokenStream {
         <_ as #p_at_return::CaptureResult>::captured_error(#out_at_return)
     };
     let capture_call = quote! {
-        #[allow(unused_imports)]
-        use #p::probe::{ClassViaAny as _, ClassViaErrorClass as _};
-        #[allow(unused_imports)]
-        use #p::probe::{EventViaAny as _, EventViaAnyhow as _, EventViaBoxedError as _, EventViaDebug as _, EventViaDisplay as _, EventViaError as _};
-        #p::capture_err(
-            #site,
-            #err,
-            (&&&&&&#p::EventProbe(#err)).__monitor_event(),
-            (&&#p::ClassProbe(#err)).__monitor_class(),
-            #options,
-        );
+        #p::capture_err(#site, #err, #p::probe!(event #err), #p::probe!(class #err), #options);
     };
     let body = match &capture.skip_if {
         // Through a helper rather than `(#skip_if)(#err)`: a closure called where it is

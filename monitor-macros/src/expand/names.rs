@@ -1,9 +1,8 @@
 //! Every name the expansion binds, in one place.
 //!
 //! Bindings use `Span::mixed_site()`: no user name can clash with them and they cannot
-//! capture user names. The two items of the registry site are named at the call site
-//! (items have no mixed-site hygiene) inside a block of their own, so they shadow nothing
-//! the body can see.
+//! capture user names. The items of the registry site are named by the runtime's `site!`
+//! macro, inside a block of their own, so they shadow nothing the body can see.
 
 use proc_macro2::{Ident, Span};
 
@@ -56,9 +55,3 @@ bindings! {
     /// The residual of a `?` rewritten in a `#[track_caller]` body.
     residual = "monitor_residual";
 }
-
-/// The nested function whose `type_name` gives the function's path.
-pub const PATH_FN: &str = "__monitor_runtime_path";
-
-/// The registry site's static.
-pub const SITE_STATIC: &str = "__MONITOR_RUNTIME_SITE";

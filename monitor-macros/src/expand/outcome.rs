@@ -54,11 +54,7 @@ pub fn metrics_finish(cg: &Gen<'_>) -> TokenStream {
     }
     let p = &cg.p;
     let (metrics, out) = (names::metrics(), names::out());
-    quote! {{
-        #[allow(unused_imports)]
-        use #p::probe::{ErrorTypeViaAny as _, ErrorTypeViaClass as _, ErrorTypeViaResult as _};
-        #metrics.finish((&&&#p::ErrorTypeProbe(#out)).__monitor_error_type());
-    }}
+    quote! { #metrics.finish(#p::probe!(error_type #out)); }
 }
 
 fn has_metrics(cg: &Gen<'_>) -> bool {

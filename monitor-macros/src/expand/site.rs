@@ -1,6 +1,7 @@
 //! The registry site: one static per annotated function, holding its name, its registry
 //! entry and every option that is the same at each call, so that a call passes the site
-//! alone and the runtime reads the rest.
+//! alone and the runtime reads the rest. The static itself is written by the runtime's
+//! `site!` macro; the expansion only gives it what varies.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -16,8 +17,6 @@ use crate::args::{Schedule, values::option_tokens};
 pub fn site(cg: &Gen<'_>) -> TokenStream {
     let p = &cg.p;
     let site = names::site();
-    let path_fn = Ident::new(names::PATH_FN, Span::call_site());
-    let site_static = Ident::new(names::SITE_STATIC, Span::call_site());
     let ident_span = cg.function.sig.ident.span();
     let line = quote_spanned!(ident_span=> ::core::line!());
     let file = quote_spanned!(ident_span=> ::core::file!());
@@ -31,29 +30,13 @@ pub fn site(cg: &Gen<'_>) -> TokenStream {
     let macros = &cg.options.macros;
     let spec = spec(cg);
     quote! {
-        let #site: &'static #p::FnSite = {
-            fn #path_fn() {}
-            static #site_static: #p::FnSite = #p::FnSite {
-                explicit_name: #explicit_name,
-                path_of_nested_item: #p::path_of(#path_fn),
-                op: #op,
-                sample_rate: #sample_rate,
-                module: ::core::module_path!(),
-                file: #file,
-                line: #line,
-                macros: &[#(#macros),*],
-                spec: #spec,
-                resolved: #p::unresolved(),
-            };
-            #p::inventory::submit! {
-                #p::Registration(&#site_static)
-            }
-            &#site_static
-        };
+        let #site: &'static #p::FnSite = #p::site!(
+            #file, #line, [#(#macros),*], #explicit_name, #op, #sample_rate, #spec
+        );
     }
 }
 
-/// `FnSpec { …, ..FnSpec::NONE }` with the options that are set.
+/// The `FnSpec` fields that are set, each followed by a comma.
 fn spec(cg: &Gen<'_>) -> TokenStream {
     let p = &cg.p;
     let mut fields = Vec::new();
@@ -136,9 +119,7 @@ fn spec(cg: &Gen<'_>) -> TokenStream {
             })
         });
     }
-    quote! {
-        #p::FnSpec { #(#fields,)* ..#p::FnSpec::NONE }
-    }
+    quote! { #(#fields,)* }
 }
 
 /// A string literal: a tag value known at compile time.

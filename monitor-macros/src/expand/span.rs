@@ -121,9 +121,7 @@ pub fn record_output(cg: &Gen<'_>, sync: bool) -> TokenStream {
         };
         quote! {
             if #recording {
-                #[allow(unused_imports)]
-                use #p::probe::{OkViaAny as _, OkViaResult as _};
-                if let ::core::option::Option::Some(#value) = (&&#p::OkProbe(#out)).__monitor_ok() {
+                if let ::core::option::Option::Some(#value) = #p::probe!(ok #out) {
                     #p::record_current(#p::span::RETURN_KEY, #as_data);
                 }
             }
@@ -160,9 +158,5 @@ pub fn status(cg: &Gen<'_>) -> TokenStream {
 /// The span status of the output `out` (a reference).
 pub fn status_of(cg: &Gen<'_>, out: &Ident) -> TokenStream {
     let p = &cg.p;
-    quote! {{
-        #[allow(unused_imports)]
-        use #p::probe::{StatusViaAny as _, StatusViaClass as _, StatusViaResult as _};
-        (&&&#p::StatusProbe(#out)).__monitor_status()
-    }}
+    quote!(#p::probe!(status #out))
 }

@@ -18,6 +18,8 @@ pub mod observe;
 pub mod probe;
 pub mod span;
 
+pub use crate::__monitor_probe as probe;
+pub use crate::__monitor_site as site;
 pub use ::inventory;
 pub use ::sentry;
 pub use ::serde_json;

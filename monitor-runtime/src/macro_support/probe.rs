@@ -15,6 +15,41 @@ use std::fmt::{Debug, Display};
 use sentry::protocol::{Event, SpanStatus};
 
 use crate::capture::{debug_event, error_type_name, exception_event, short_type_name};
+
+/// The probes as generated code calls them, `probe!(status out)` and so on: the traits are
+/// imported here rather than in every annotated function, which keeps the expansion short.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __monitor_probe {
+    (status $out:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::probe::{StatusViaAny as _, StatusViaClass as _, StatusViaResult as _};
+        (&&&$crate::__private::StatusProbe($out)).__monitor_status()
+    }};
+    (event $err:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::probe::{
+            EventViaAny as _, EventViaAnyhow as _, EventViaBoxedError as _, EventViaDebug as _,
+            EventViaDisplay as _, EventViaError as _,
+        };
+        (&&&&&&$crate::__private::EventProbe($err)).__monitor_event()
+    }};
+    (class $err:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::probe::{ClassViaAny as _, ClassViaErrorClass as _};
+        (&&$crate::__private::ClassProbe($err)).__monitor_class()
+    }};
+    (error_type $out:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::probe::{ErrorTypeViaAny as _, ErrorTypeViaClass as _, ErrorTypeViaResult as _};
+        (&&&$crate::__private::ErrorTypeProbe($out)).__monitor_error_type()
+    }};
+    (ok $out:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::probe::{OkViaAny as _, OkViaResult as _};
+        (&&$crate::__private::OkProbe($out)).__monitor_ok()
+    }};
+}
 use crate::error_class::{Classification, ErrorClass};
 
 /// A function's output, probed for its span status and outcome.
@@ -269,33 +304,33 @@ fn type_name_of<E: ?Sized>() -> Cow<'static, str> {
 pub struct OkProbe<'a, T: ?Sized>(pub &'a T);
 
 /// The `Ok` value of a `Result`.
-pub trait OkViaResult {
+pub trait OkViaResult<'a> {
     /// The value.
-    type Value: ?Sized;
-    /// The value to record, if any.
-    fn __monitor_ok(&self) -> Option<&Self::Value>;
+    type Value: ?Sized + 'a;
+    /// The value to record, if any, borrowed from the output rather than the probe.
+    fn __monitor_ok(&self) -> Option<&'a Self::Value>;
 }
 
-impl<'a, T, E> OkViaResult for &OkProbe<'a, Result<T, E>> {
+impl<'a, T: 'a, E> OkViaResult<'a> for &OkProbe<'a, Result<T, E>> {
     type Value = T;
     #[inline]
-    fn __monitor_ok(&self) -> Option<&T> {
+    fn __monitor_ok(&self) -> Option<&'a T> {
         self.0.as_ref().ok()
     }
 }
 
 /// Any other output, whole.
-pub trait OkViaAny {
+pub trait OkViaAny<'a> {
     /// The value.
-    type Value: ?Sized;
-    /// The value to record, if any.
-    fn __monitor_ok(&self) -> Option<&Self::Value>;
+    type Value: ?Sized + 'a;
+    /// The value to record, if any, borrowed from the output rather than the probe.
+    fn __monitor_ok(&self) -> Option<&'a Self::Value>;
 }
 
-impl<T: ?Sized> OkViaAny for OkProbe<'_, T> {
+impl<'a, T: ?Sized + 'a> OkViaAny<'a> for OkProbe<'a, T> {
     type Value = T;
     #[inline]
-    fn __monitor_ok(&self) -> Option<&T> {
+    fn __monitor_ok(&self) -> Option<&'a T> {
         Some(self.0)
     }
 }
