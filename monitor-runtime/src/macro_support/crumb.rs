@@ -8,6 +8,7 @@
 //! the message and data, which are expressions of the call, are filled in by generated
 //! code, and only when a client is enabled.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use sentry::protocol::{Breadcrumb, Map, Value};
@@ -16,9 +17,10 @@ use sentry::{Hub, Level};
 use crate::registry::{CrumbSpec, FnSite};
 
 /// The message and data of a crumb, filled in by generated code only when a client is
-/// enabled.
-#[derive(Debug, Default)]
+/// enabled, and the hub the crumb goes to.
+#[derive(Debug)]
 pub struct CrumbFields {
+    hub: Arc<Hub>,
     message: Option<String>,
     data: Map<String, Value>,
 }
@@ -39,7 +41,13 @@ impl CrumbFields {
 /// message and data are not even evaluated.
 #[inline]
 pub fn crumb_begin() -> Option<CrumbFields> {
-    Hub::with_active(|_| Some(CrumbFields::default()))
+    Hub::with_active(|hub| {
+        Some(CrumbFields {
+            hub: hub.clone(),
+            message: None,
+            data: Map::new(),
+        })
+    })
 }
 
 /// Leaves the call crumb with `fields` and returns the pending outcome crumb.
@@ -49,7 +57,7 @@ pub fn crumb_leave(site: &'static FnSite, fields: CrumbFields) -> CrumbCall {
         return CrumbCall::NONE;
     };
     let message = fields.message.unwrap_or_else(|| site.name().to_owned());
-    Hub::current().add_breadcrumb(Breadcrumb {
+    fields.hub.add_breadcrumb(Breadcrumb {
         category: Some(spec.category.to_owned()),
         message: Some(message),
         level: spec.level,

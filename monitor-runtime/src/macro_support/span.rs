@@ -52,6 +52,7 @@ pub fn parent_of<P: IntoParent + ?Sized>(parent: &P) -> Parent {
     parent.to_parent()
 }
 
+#[inline]
 fn spec(site: &'static FnSite, kind: SpanKind) -> SpanSpec<'static> {
     SpanSpec {
         name: SpanName::Site(site),
