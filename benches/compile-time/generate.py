@@ -153,13 +153,10 @@ def main():
     runtime = args.runtime or os.path.normpath(os.path.join(here, "..", "..", "monitor-runtime"))
     os.makedirs(args.out, exist_ok=True)
     members = ", ".join(f'"{v}"' for v in VARIANTS + EXTRA_VARIANTS)
-    # The same release profile as the toolkit's workspace.
+    # Cargo's default profiles, as a user's crate has them.
     workspace = f"""[workspace]
 resolver = "3"
 members = [{members}]
-
-[profile.release]
-debug = "line-tables-only"
 """
     write(os.path.join(args.out, "Cargo.toml"), workspace)
     for variant in VARIANTS + EXTRA_VARIANTS:
