@@ -151,9 +151,20 @@ fn claimed(attr: &Attribute, krate: Option<&Path>) -> Option<MacroKind> {
         return None;
     }
     let path = attr.path();
-    let (last, prefix) = path.segments.iter().collect::<Vec<_>>().split_last().map(
-        |(last, prefix)| (last.ident.to_string(), prefix.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>()),
-    )?;
+    let (last, prefix) =
+        path.segments
+            .iter()
+            .collect::<Vec<_>>()
+            .split_last()
+            .map(|(last, prefix)| {
+                (
+                    last.ident.to_string(),
+                    prefix
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect::<Vec<_>>(),
+                )
+            })?;
     let kind = MacroKind::from_name(&last)?;
     let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
     let toolkit = match prefix.as_slice() {
@@ -235,14 +246,50 @@ mod tests {
     fn only_the_toolkits_paths_are_claimed() {
         let some = Some("breadcrumb");
         assert_eq!(claims(syn::parse_quote!(#[breadcrumb]), None), some);
-        assert_eq!(claims(syn::parse_quote!(#[monitor_runtime::breadcrumb]), None), some);
-        assert_eq!(claims(syn::parse_quote!(#[::monitor_runtime::breadcrumb(outcome)]), None), some);
-        assert_eq!(claims(syn::parse_quote!(#[monitor_macros::breadcrumb]), None), some);
+        assert_eq!(
+            claims(syn::parse_quote!(#[monitor_runtime::breadcrumb]), None),
+            some
+        );
+        assert_eq!(
+            claims(
+                syn::parse_quote!(#[::monitor_runtime::breadcrumb(outcome)]),
+                None
+            ),
+            some
+        );
+        assert_eq!(
+            claims(syn::parse_quote!(#[monitor_macros::breadcrumb]), None),
+            some
+        );
         assert_eq!(claims(syn::parse_quote!(#[other::breadcrumb]), None), None);
-        assert_eq!(claims(syn::parse_quote!(#[other::breadcrumb]), Some(syn::parse_quote!(my::rt))), None);
-        assert_eq!(claims(syn::parse_quote!(#[my::rt::breadcrumb]), Some(syn::parse_quote!(my::rt))), some);
-        assert_eq!(claims(syn::parse_quote!(#[my::rt::breadcrumb(crate = my::rt)]), None), some);
-        assert_eq!(claims(syn::parse_quote!(#[my::rt::breadcrumb(crate = other)]), None), None);
+        assert_eq!(
+            claims(
+                syn::parse_quote!(#[other::breadcrumb]),
+                Some(syn::parse_quote!(my::rt))
+            ),
+            None
+        );
+        assert_eq!(
+            claims(
+                syn::parse_quote!(#[my::rt::breadcrumb]),
+                Some(syn::parse_quote!(my::rt))
+            ),
+            some
+        );
+        assert_eq!(
+            claims(
+                syn::parse_quote!(#[my::rt::breadcrumb(crate = my::rt)]),
+                None
+            ),
+            some
+        );
+        assert_eq!(
+            claims(
+                syn::parse_quote!(#[my::rt::breadcrumb(crate = other)]),
+                None
+            ),
+            None
+        );
         assert_eq!(claims(syn::parse_quote!(#[inline]), None), None);
     }
 }

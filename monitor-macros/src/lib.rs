@@ -116,13 +116,17 @@ mod tests {
         let function = "#[breadcrumb(outcome)] fn f(x: u32) -> u32 { x }";
         assert_eq!(
             expanded(MacroKind::Monitored, "metrics, data(x)", function, true),
-            tokens("fn f(x: u32) -> u32 { #[allow(unused_imports, clippy::items_after_statements)] use breadcrumb as _; x }"),
+            tokens(
+                "fn f(x: u32) -> u32 { #[allow(unused_imports, clippy::items_after_statements)] use breadcrumb as _; x }"
+            ),
             "only the stacked attribute goes, its import kept used"
         );
         let block = "impl S { #[monitored(skip)] fn a(&self) {} fn b(&self) -> u8 { 1 } }";
         assert_eq!(
             expanded(MacroKind::Monitored, "", block, true),
-            tokens("impl S { fn a(&self) { #[allow(unused_imports, clippy::items_after_statements)] use monitored as _; } fn b(&self) -> u8 { 1 } }")
+            tokens(
+                "impl S { fn a(&self) { #[allow(unused_imports, clippy::items_after_statements)] use monitored as _; } fn b(&self) -> u8 { 1 } }"
+            )
         );
         assert_ne!(
             expanded(MacroKind::Monitored, "", function, false),

@@ -184,7 +184,9 @@ mod tests {
         assert!(named(syn::parse_quote!(fn f() -> io::Result<()>)));
         assert!(named(syn::parse_quote!(fn f() -> AppResult<u8>)));
         assert!(named(syn::parse_quote!(async fn f() -> Result<u8, E>)));
-        assert!(named(syn::parse_quote!(fn f() -> Pin<Box<dyn Future<Output = Result<u8, E>> + Send>>)));
+        assert!(named(
+            syn::parse_quote!(fn f() -> Pin<Box<dyn Future<Output = Result<u8, E>> + Send>>)
+        ));
         assert!(!named(syn::parse_quote!(fn f() -> Self)));
         assert!(!named(syn::parse_quote!(fn f() -> Shop)));
         assert!(!named(syn::parse_quote!(fn f())));

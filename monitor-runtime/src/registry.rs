@@ -366,9 +366,15 @@ mod tests {
 
     #[test]
     fn short_paths() {
-        assert_eq!(short_path("app::shop::Cart::checkout", "app::shop"), "Cart::checkout");
+        assert_eq!(
+            short_path("app::shop::Cart::checkout", "app::shop"),
+            "Cart::checkout"
+        );
         assert_eq!(short_path("app::shop::checkout", "app::shop"), "checkout");
-        assert_eq!(short_path("<app::Cart as app::Checkout>::pay", "app"), "Cart::pay");
+        assert_eq!(
+            short_path("<app::Cart as app::Checkout>::pay", "app"),
+            "Cart::pay"
+        );
         assert_eq!(short_path("other::f", "app"), "other::f");
     }
 

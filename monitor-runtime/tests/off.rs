@@ -3,13 +3,19 @@
 //! `cargo test -p monitor-runtime --features off --test off` (CI does).
 #![cfg(feature = "off")]
 
+use std::future::Future;
+
 use monitor_runtime::{Config, PerformanceMonitor, breadcrumb, capture_errors, monitored};
 
 #[monitored(name = "off.checkout", metrics, data(items))]
 #[breadcrumb(outcome)]
 #[capture_errors]
 fn checkout(items: u32) -> Result<u32, String> {
-    if items == 0 { Err("empty".into()) } else { Ok(items) }
+    if items == 0 {
+        Err("empty".into())
+    } else {
+        Ok(items)
+    }
 }
 
 #[monitored(name = "off.refresh")]
@@ -46,5 +52,7 @@ fn nothing_is_instrumented_and_nothing_is_bound() {
         !names.iter().any(|n| n.starts_with("off.")),
         "the macros registered nothing: {names:?}"
     );
-    let _ = refresh();
+    let mut future = std::pin::pin!(refresh());
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert_eq!(future.as_mut().poll(&mut cx), std::task::Poll::Ready(2));
 }

@@ -78,5 +78,9 @@ fn the_runtime_named_by_crate_is_the_toolkits() {
         .into_iter()
         .find(|f| f.name == "claiming::fused_through_crate_path")
         .expect("registered");
-    assert_eq!(entry.macros, ["monitored", "breadcrumb"], "one entry: fused");
+    assert_eq!(
+        entry.macros,
+        ["monitored", "breadcrumb"],
+        "one entry: fused"
+    );
 }

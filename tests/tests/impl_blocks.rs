@@ -37,7 +37,11 @@ impl Shop {
 
     pub async fn reserve(&self, n: u32) -> Result<u32, String> {
         tokio::task::yield_now().await;
-        if n > self.stock { Err("cannot reserve".into()) } else { Ok(n) }
+        if n > self.stock {
+            Err("cannot reserve".into())
+        } else {
+            Ok(n)
+        }
     }
 
     pub const fn capacity() -> u32 {
@@ -69,7 +73,10 @@ fn every_method_is_instrumented_with_overrides_and_skips() {
         .filter(|s| s.name == "impl_blocks::Shop::buy")
         .map(|s| s.status)
         .collect();
-    assert_eq!(buys, [Some(SpanStatus::Ok), Some(SpanStatus::InternalError)]);
+    assert_eq!(
+        buys,
+        [Some(SpanStatus::Ok), Some(SpanStatus::InternalError)]
+    );
     let names: Vec<String> = tx.spans().into_iter().map(|s| s.name).collect();
     assert!(
         !names.iter().any(|n| n.ends_with("::peek")),
@@ -80,7 +87,12 @@ fn every_method_is_instrumented_with_overrides_and_skips() {
 
     let (out, c) = run_async(async { Shop { stock: 1 }.reserve(5).await });
     assert_eq!(out, Err("cannot reserve".into()));
-    assert_child(&c, "impl_blocks::Shop::reserve", "shop", SpanStatus::InternalError);
+    assert_child(
+        &c,
+        "impl_blocks::Shop::reserve",
+        "shop",
+        SpanStatus::InternalError,
+    );
     assert_one_error(&c, "impl_blocks::Shop::reserve", "String");
 }
 
@@ -172,14 +184,30 @@ fn async_trait_impls_in_either_order() {
     });
     assert_eq!(out, (Ok(1), 1, Err("no record 2".into()), 2));
     for (name, status) in [
-        ("<impl_blocks::Memory as impl_blocks::Store>::load", SpanStatus::Ok),
-        ("<impl_blocks::Memory as impl_blocks::Store>::count", SpanStatus::Ok),
-        ("<impl_blocks::Disk as impl_blocks::Store>::load", SpanStatus::InternalError),
-        ("<impl_blocks::Disk as impl_blocks::Store>::count", SpanStatus::Ok),
+        (
+            "<impl_blocks::Memory as impl_blocks::Store>::load",
+            SpanStatus::Ok,
+        ),
+        (
+            "<impl_blocks::Memory as impl_blocks::Store>::count",
+            SpanStatus::Ok,
+        ),
+        (
+            "<impl_blocks::Disk as impl_blocks::Store>::load",
+            SpanStatus::InternalError,
+        ),
+        (
+            "<impl_blocks::Disk as impl_blocks::Store>::count",
+            SpanStatus::Ok,
+        ),
     ] {
         assert_child(&c, name, "function", status);
     }
-    assert_one_error(&c, "<impl_blocks::Disk as impl_blocks::Store>::load", "String");
+    assert_one_error(
+        &c,
+        "<impl_blocks::Disk as impl_blocks::Store>::load",
+        "String",
+    );
 }
 
 pub struct Wrapper<T>(T);
@@ -228,5 +256,8 @@ fn registry_lists_each_method_once() {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
     assert!(!names.iter().any(|n| n.ends_with("::peek")), "{names:?}");
-    assert!(!names.iter().any(|n| n.ends_with("::capacity")), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.ends_with("::capacity")),
+        "{names:?}"
+    );
 }

@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
+use monitor_runtime::propagation::{self, PropagationContext};
 use monitor_runtime::sentry::protocol::{MonitorCheckInStatus, SpanStatus};
 use monitor_runtime::testing::{self, SpanNode};
-use monitor_runtime::propagation::{self, PropagationContext};
 use monitor_runtime::{PerformanceMonitor, breadcrumb, capture_errors, monitored};
 use monitor_tests::*;
 use serde::Serialize;
@@ -61,7 +61,15 @@ async fn debugged() -> Option<&'static str> {
 
 #[test]
 fn ret_records_the_value_scrubbed() {
-    let (_, c) = run(|| (login(), connection_string(), failing_lookup(), opaque(), shown()));
+    let (_, c) = run(|| {
+        (
+            login(),
+            connection_string(),
+            failing_lookup(),
+            opaque(),
+            shown(),
+        )
+    });
     let data = |name| assert_ok_child(&c, name).data.get("return").cloned();
     assert_eq!(
         data("options::login"),
@@ -73,10 +81,23 @@ fn ret_records_the_value_scrubbed() {
         Some(json!("postgres://app:[Filtered]@db/crm")),
         "the Ok value is recorded, its secrets scrubbed"
     );
-    assert_eq!(data("options::opaque"), Some(json!("Opaque(7)")), "Debug when not Serialize");
+    assert_eq!(
+        data("options::opaque"),
+        Some(json!("Opaque(7)")),
+        "Debug when not Serialize"
+    );
     assert_eq!(data("options::shown"), Some(json!("127.0.0.1")));
-    let failed = assert_child(&c, "options::failing_lookup", "function", SpanStatus::InternalError);
-    assert_eq!(failed.data.get("return"), None, "an Err records no return value");
+    let failed = assert_child(
+        &c,
+        "options::failing_lookup",
+        "function",
+        SpanStatus::InternalError,
+    );
+    assert_eq!(
+        failed.data.get("return"),
+        None,
+        "an Err records no return value"
+    );
 
     let (_, c) = run_async(debugged());
     assert_eq!(
@@ -149,7 +170,11 @@ fn upstream() -> PropagationContext {
 fn parent_and_follows_from_take_an_extracted_trace() {
     let (_, c) = run(|| (continued(&upstream()), linked_to_remote(&upstream())));
     let tx = c.transaction("continued");
-    assert_eq!(tx.trace_id(), UPSTREAM_TRACE, "continues the caller's trace");
+    assert_eq!(
+        tx.trace_id(),
+        UPSTREAM_TRACE,
+        "continues the caller's trace"
+    );
     assert_eq!(
         tx.root().parent_span_id.map(|id| id.to_string()).as_deref(),
         Some(UPSTREAM_SPAN)
@@ -247,20 +272,35 @@ fn wall_ms(c: &testing::Captured, span: &SpanNode) -> f64 {
 fn busy_time_counts_polls_only() {
     let (_, c) = run_async(mostly_waiting());
     let span = assert_ok_child(&c, "options::mostly_waiting");
-    let busy = span.data.get("busy_ms").and_then(Value::as_f64).expect("busy_ms");
+    let busy = span
+        .data
+        .get("busy_ms")
+        .and_then(Value::as_f64)
+        .expect("busy_ms");
     let wall = wall_ms(&c, &span);
     assert!(wall >= 30.0, "slept 30 ms: {wall}");
     assert!(busy >= 0.0 && busy < wall, "busy {busy} ms, wall {wall} ms");
 
     let (_, c) = run(all_busy);
     let span = assert_ok_child(&c, "options::all_busy");
-    let busy = span.data.get("busy_ms").and_then(Value::as_f64).expect("busy_ms");
-    assert!(busy >= 0.0 && busy <= wall_ms(&c, &span) + 0.001, "sync busy time is wall time");
+    let busy = span
+        .data
+        .get("busy_ms")
+        .and_then(Value::as_f64)
+        .expect("busy_ms");
+    assert!(
+        busy >= 0.0 && busy <= wall_ms(&c, &span) + 0.001,
+        "sync busy time is wall time"
+    );
 }
 
 #[monitored(check_in(slug = "inventory-sync", heartbeat, interval = "10 minutes"))]
 fn inventory_sync(fail: bool) -> Result<u32, String> {
-    if fail { Err("upstream down".into()) } else { Ok(8) }
+    if fail {
+        Err("upstream down".into())
+    } else {
+        Ok(8)
+    }
 }
 
 #[test]
@@ -271,7 +311,10 @@ fn a_heartbeat_sends_one_check_in_per_run() {
     assert_eq!(check_ins[0].monitor_slug, "inventory-sync");
     assert_eq!(check_ins[0].status, MonitorCheckInStatus::Ok);
     assert!(check_ins[0].duration.is_some());
-    assert!(check_ins[0].monitor_config.is_some(), "the schedule travels with it");
+    assert!(
+        check_ins[0].monitor_config.is_some(),
+        "the schedule travels with it"
+    );
 
     let (_, c) = testing::capture(|| inventory_sync(true));
     let check_ins = c.check_ins();
@@ -305,7 +348,9 @@ fn stacked_cfg(#[cfg(all())] kept: u32) -> Result<u32, String> {
 fn cfg_parameters_are_recorded_where_they_exist() {
     let (_, c) = run(|| (monitored_cfg(9), crumb_cfg(10)));
     assert_eq!(
-        assert_ok_child(&c, "options::monitored_cfg").data.get("kept"),
+        assert_ok_child(&c, "options::monitored_cfg")
+            .data
+            .get("kept"),
         Some(&json!(9))
     );
     let crumb = assert_crumb(&c, "options::crumb_cfg", "function");
@@ -321,10 +366,17 @@ fn cfg_parameters_are_recorded_where_they_exist() {
     assert_eq!(context.get("kept"), Some(&json!(11)));
 
     let (_, c) = run(|| stacked_cfg(12));
-    let span = assert_child(&c, "options::stacked_cfg", "function", SpanStatus::InternalError);
+    let span = assert_child(
+        &c,
+        "options::stacked_cfg",
+        "function",
+        SpanStatus::InternalError,
+    );
     assert_eq!(span.data.get("kept"), Some(&json!(12)));
     assert_eq!(
-        assert_crumb(&c, "options::stacked_cfg", "function").data.get("kept"),
+        assert_crumb(&c, "options::stacked_cfg", "function")
+            .data
+            .get("kept"),
         Some(&json!(12))
     );
     assert_one_error(&c, "options::stacked_cfg", "String");

@@ -173,7 +173,9 @@ async fn options_run_without_a_client() {
     let monitor = monitor_runtime::PerformanceMonitor::start("pedantic");
     assert_eq!(under(&monitor), None);
     assert_eq!(heartbeat(5), 5);
-    let mut ledger = Ledger { entries: Vec::new() };
+    let mut ledger = Ledger {
+        entries: Vec::new(),
+    };
     assert_eq!(ledger.push(6), Ok(1));
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger.last().await, Some(6));

@@ -54,7 +54,9 @@ fn calls_by_result(captured: &Captured, function: &str) -> BTreeMap<String, (usi
             continue;
         }
         assert_eq!(metric.r#type, MetricType::Counter);
-        let result = attribute(metric, "result").expect("a result attribute").to_owned();
+        let result = attribute(metric, "result")
+            .expect("a result attribute")
+            .to_owned();
         let entry = out.entry(result).or_insert((0, 0.0));
         entry.0 += 1;
         entry.1 += metric.value;
@@ -105,7 +107,10 @@ fn a_thousand_calls_give_963_ok_37_errors_and_1000_durations_at_any_sample_rate(
             });
         check_thousand_calls(&captured, "shop.checkout");
         if rate == 0.0 {
-            assert!(captured.transactions().is_empty(), "nothing is traced at rate 0");
+            assert!(
+                captured.transactions().is_empty(),
+                "nothing is traced at rate 0"
+            );
         }
     }
 }
@@ -141,7 +146,10 @@ fn objective_tags_the_metrics_and_is_listed() {
             .find(|m| attribute(m, "function") == Some(function))
             .unwrap_or_else(|| panic!("no calls of {function}"))
     };
-    assert_eq!(attribute(of("shop.checkout"), "objective"), Some("checkout"));
+    assert_eq!(
+        attribute(of("shop.checkout"), "objective"),
+        Some("checkout")
+    );
     assert_eq!(attribute(of("shop.count"), "objective"), None);
     assert_eq!(attribute(of("shop.count"), "result"), Some("ok"));
     let duration = durations(&captured, "shop.checkout");

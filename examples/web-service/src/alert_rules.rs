@@ -142,7 +142,13 @@ pub fn alert_rules(
 }
 
 /// One metric alert: critical when `aggregate` over the window rises above `threshold`.
-fn rule(settings: &AlertSettings, name: String, aggregate: String, query: &str, threshold: f64) -> Value {
+fn rule(
+    settings: &AlertSettings,
+    name: String,
+    aggregate: String,
+    query: &str,
+    threshold: f64,
+) -> Value {
     json!({
         "name": name,
         "dataset": "events_analytics_platform",
@@ -169,10 +175,17 @@ fn same_targets(a: &Objective, b: &Objective) -> bool {
 }
 
 fn percentile_function(percentile: f64) -> Option<&'static str> {
-    [(50.0, "p50"), (75.0, "p75"), (90.0, "p90"), (95.0, "p95"), (99.0, "p99"), (100.0, "p100")]
-        .into_iter()
-        .find(|(p, _)| (*p - percentile).abs() < f64::EPSILON)
-        .map(|(_, f)| f)
+    [
+        (50.0, "p50"),
+        (75.0, "p75"),
+        (90.0, "p90"),
+        (95.0, "p95"),
+        (99.0, "p99"),
+        (100.0, "p100"),
+    ]
+    .into_iter()
+    .find(|(p, _)| (*p - percentile).abs() < f64::EPSILON)
+    .map(|(_, f)| f)
 }
 
 /// `100 - 99.9` is `0.09999999999999432` in floating point; a threshold reads `0.1`.

@@ -10,7 +10,10 @@ use web_service::alert_rules::{AlertSettings, alert_rules};
 #[test]
 fn alert_rules_match_the_snapshot() {
     // The routes live in the library; naming them keeps their registry entries linked.
-    let _ = (web_service::routes::organisations::list, web_service::routes::organisations::stats);
+    let _ = (
+        web_service::routes::organisations::list,
+        web_service::routes::organisations::stats,
+    );
     let settings = AlertSettings {
         projects: vec!["crm".to_owned()],
         environment: Some("production".to_owned()),

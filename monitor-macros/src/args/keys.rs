@@ -145,7 +145,9 @@ pub fn unknown_key<K: OptionKey>(key: &str, place: &str) -> String {
     let valid = K::list();
     match closest(key, K::ALL.iter().map(|k| k.name())) {
         Some(close) => {
-            format!("unknown option `{key}` {place}; did you mean `{close}`? Expected one of: {valid}")
+            format!(
+                "unknown option `{key}` {place}; did you mean `{close}`? Expected one of: {valid}"
+            )
         }
         None => format!("unknown option `{key}` {place}; expected one of: {valid}"),
     }

@@ -448,7 +448,9 @@ mod tests {
         );
         assert_eq!(
             errors,
-            ["`max_runtime` is too large: at most 18446744073709551615 minutes, found 18446744073709551616"]
+            [
+                "`max_runtime` is too large: at most 18446744073709551615 minutes, found 18446744073709551616"
+            ]
         );
     }
 
@@ -456,7 +458,10 @@ mod tests {
     fn skip_stands_alone() {
         let errors = errors_of(MacroKind::Monitored, quote::quote!(skip, name = "x"));
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].starts_with("`name` conflicts with `skip`"), "{errors:?}");
+        assert!(
+            errors[0].starts_with("`name` conflicts with `skip`"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -465,10 +470,20 @@ mod tests {
         let attr = parse(
             MacroKind::Monitored,
             quote::quote!(
-                short_name, op = "o", transaction, parent = p, follows_from = q,
-                tags(a), data(b), ret(display), sample_rate = 0.5, busy_time,
-                check_in(slug = "s", heartbeat), metrics,
-                objective(success = 99.9, latency = "250ms"), crate = k
+                short_name,
+                op = "o",
+                transaction,
+                parent = p,
+                follows_from = q,
+                tags(a),
+                data(b),
+                ret(display),
+                sample_rate = 0.5,
+                busy_time,
+                check_in(slug = "s", heartbeat),
+                metrics,
+                objective(success = 99.9, latency = "250ms"),
+                crate = k
             ),
             &mut errors,
         );

@@ -307,7 +307,9 @@ pub fn word<K: OptionKey>(
                     let written = tokens.to_string();
                     errors.push(syn::Error::new(
                         at,
-                        format!("unknown format `{written}` for `{key}`; write `{key}`, {expected}"),
+                        format!(
+                            "unknown format `{written}` for `{key}`; write `{key}`, {expected}"
+                        ),
                     ));
                     Err(())
                 }

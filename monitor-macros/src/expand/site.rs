@@ -106,11 +106,15 @@ fn spec(cg: &Gen<'_>) -> TokenStream {
     if let Some(capture) = &cg.options.capture {
         let error_type = option_tokens(capture.error_type.as_ref());
         let level = option_tokens(capture.level.map(|level| quote!(#p::sentry::Level::#level)));
-        let tags = capture.tags.iter().filter(|f| is_literal(&f.value)).map(|f| {
-            let key = f.key_lit();
-            let value = &f.value;
-            quote!((#key, #value))
-        });
+        let tags = capture
+            .tags
+            .iter()
+            .filter(|f| is_literal(&f.value))
+            .map(|f| {
+                let key = f.key_lit();
+                let value = &f.value;
+                quote!((#key, #value))
+            });
         fields.push(quote! {
             capture: ::core::option::Option::Some(#p::CaptureSpec {
                 error_type: #error_type,

@@ -23,7 +23,9 @@ use crate::capture::{debug_event, error_type_name, exception_event, short_type_n
 macro_rules! __monitor_probe {
     (status $out:expr) => {{
         #[allow(unused_imports)]
-        use $crate::__private::probe::{StatusViaAny as _, StatusViaClass as _, StatusViaResult as _};
+        use $crate::__private::probe::{
+            StatusViaAny as _, StatusViaClass as _, StatusViaResult as _,
+        };
         (&&&$crate::__private::StatusProbe($out)).__monitor_status()
     }};
     (event $err:expr) => {{
@@ -41,7 +43,9 @@ macro_rules! __monitor_probe {
     }};
     (error_type $out:expr) => {{
         #[allow(unused_imports)]
-        use $crate::__private::probe::{ErrorTypeViaAny as _, ErrorTypeViaClass as _, ErrorTypeViaResult as _};
+        use $crate::__private::probe::{
+            ErrorTypeViaAny as _, ErrorTypeViaClass as _, ErrorTypeViaResult as _,
+        };
         (&&&$crate::__private::ErrorTypeProbe($out)).__monitor_error_type()
     }};
     (ok $out:expr) => {{
@@ -262,11 +266,7 @@ pub trait ErrorTypeViaClass {
 impl<T, E: ErrorClass> ErrorTypeViaClass for &&ErrorTypeProbe<'_, Result<T, E>> {
     fn __monitor_error_type(&self) -> Option<Cow<'static, str>> {
         let error = self.0.as_ref().err()?;
-        Some(
-            error
-                .error_type()
-                .unwrap_or_else(|| type_name_of::<E>()),
-        )
+        Some(error.error_type().unwrap_or_else(|| type_name_of::<E>()))
     }
 }
 
@@ -505,7 +505,9 @@ mod tests {
         assert_eq!(e.exception.values[0].ty, "DebugOnly");
         assert_eq!(e.exception.values[0].value.as_deref(), Some("DebugOnly(7)"));
 
-        let e = (&&&&&&EventProbe(&String::from("division by zero"))).__monitor_event()(&String::from("division by zero"));
+        let e = (&&&&&&EventProbe(&String::from("division by zero"))).__monitor_event()(
+            &String::from("division by zero"),
+        );
         assert_eq!(
             e.exception.values[0].value.as_deref(),
             Some("division by zero")

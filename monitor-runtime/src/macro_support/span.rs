@@ -73,7 +73,10 @@ pub fn record_current(key: &str, value: serde_json::Value) {
 
 /// Records the time a call spent in `poll` (`#[monitored(busy_time)]`) as `busy_ms`.
 pub fn record_busy(busy: Duration) {
-    record_current(BUSY_KEY, serde_json::Value::from(busy.as_secs_f64() * 1000.0));
+    record_current(
+        BUSY_KEY,
+        serde_json::Value::from(busy.as_secs_f64() * 1000.0),
+    );
 }
 
 /// The span data key of `#[monitored(busy_time)]`.
@@ -173,7 +176,8 @@ impl Recorder<'_> {
                 upstream.sampled(),
             ),
         };
-        self.span.set_data(LINKS_KEY, serde_json::Value::Array(vec![link]));
+        self.span
+            .set_data(LINKS_KEY, serde_json::Value::Array(vec![link]));
     }
 }
 

@@ -12,9 +12,9 @@ mod instrument;
 pub(crate) mod parent;
 
 pub use active::SpanKind;
-pub use parent::{IntoParent, Parent};
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
+pub use parent::{IntoParent, Parent};
 
 pub(crate) use active::{ActiveSpan, SpanName, SpanSpec, finish, is_sampled, link_of, link_to};
 pub(crate) use current::{Current, get as current, swap, with as with_current};

@@ -18,7 +18,12 @@ use crate::models::{
 /// `GET /api/v1/organisations`. Objective: 99.9 % of calls succeed, 95 % within 250 ms.
 #[monitored(
     op = "http.handler",
-    objective(name = "organisations.list", success = 99.9, latency = "250ms", percentile = 95)
+    objective(
+        name = "organisations.list",
+        success = 99.9,
+        latency = "250ms",
+        percentile = 95
+    )
 )]
 #[capture_errors]
 pub async fn list(
@@ -72,7 +77,12 @@ pub async fn delete(
 #[monitored(
     op = "http.handler",
     data(id),
-    objective(name = "organisations.stats", success = 99.5, latency = "500ms", percentile = 99)
+    objective(
+        name = "organisations.stats",
+        success = 99.5,
+        latency = "500ms",
+        percentile = 99
+    )
 )]
 #[capture_errors]
 pub async fn stats(
