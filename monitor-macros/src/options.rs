@@ -1,15 +1,15 @@
 //! The options of every toolkit macro on one function, fused.
 //!
 //! The outermost toolkit attribute expands all of them, so the options of the stacked
-//! ones are gathered here, with a duplicate macro reported on its second occurrence.
+//! ones are gathered here, with a macro written twice reported on its second occurrence.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Path;
 
-use crate::args::{self, Args, BreadcrumbArgs, CaptureArgs, Field, MacroKind, MonitoredArgs};
+use crate::args::{Args, Attr, BreadcrumbArgs, CaptureArgs, Field, MacroKind, MonitoredArgs};
 use crate::diag::Errors;
-use crate::item::{self, Stacked};
+use crate::item::Stacked;
 
 #[derive(Default)]
 pub struct Options {
@@ -21,54 +21,54 @@ pub struct Options {
     pub macros: Vec<&'static str>,
 }
 
+/// The attributes written on one item: `first` (the expanding one, when there is one),
+/// then the stacked ones, at most one per macro; a macro written twice is reported.
+pub fn collect(
+    first: Option<Attr>,
+    stacked: &[Stacked],
+    item: &str,
+    errors: &mut Errors,
+) -> Vec<Attr> {
+    let mut attrs: Vec<Attr> = first.into_iter().collect();
+    for other in stacked {
+        let attr = other.read(errors);
+        if attrs.iter().any(|a| a.kind == other.kind) {
+            errors.push(syn::Error::new(
+                other.span(),
+                format!("`#[{}]` is applied twice to this {item}", other.kind.name()),
+            ));
+            continue;
+        }
+        attrs.push(attr);
+    }
+    attrs
+}
+
 impl Options {
-    /// Gathers the options of the expanding macro and of the stacked ones.
-    pub fn gather(
-        kind: MacroKind,
-        tokens: TokenStream,
-        stacked: &[Stacked],
-        errors: &mut Errors,
-    ) -> Options {
+    /// The options of one function, from its attributes (at most one per macro; one with
+    /// `skip` counts as absent).
+    pub fn new(attrs: Vec<Attr>) -> Options {
         let mut options = Options::default();
-        let (args, krate) = args::parse(kind, tokens, errors);
-        options.add(kind, args, krate, Span::call_site(), errors);
-        for other in stacked {
-            let (args, krate) = item::stacked_args(other, errors);
-            let span = other
-                .attr
-                .path()
-                .segments
-                .last()
-                .map_or_else(Span::call_site, |s| s.ident.span());
-            options.add(other.kind, args, krate, span, errors);
+        for attr in attrs {
+            if attr.skip.is_some() {
+                continue;
+            }
+            options.macros.push(attr.kind.name());
+            if options.krate.is_none() {
+                options.krate = attr.krate;
+            }
+            match attr.args {
+                Args::Monitored(a) => options.monitored = Some(*a),
+                Args::Breadcrumb(a) => options.breadcrumb = Some(a),
+                Args::CaptureErrors(a) => options.capture = Some(a),
+            }
         }
         options
     }
 
-    fn add(
-        &mut self,
-        kind: MacroKind,
-        args: Args,
-        krate: Option<Path>,
-        span: Span,
-        errors: &mut Errors,
-    ) {
-        if self.macros.contains(&kind.name()) {
-            errors.push(syn::Error::new(
-                span,
-                format!("`#[{}]` is applied twice to this function", kind.name()),
-            ));
-            return;
-        }
-        self.macros.push(kind.name());
-        if self.krate.is_none() {
-            self.krate = krate;
-        }
-        match args {
-            Args::Monitored(a) => self.monitored = Some(a),
-            Args::Breadcrumb(a) => self.breadcrumb = Some(a),
-            Args::CaptureErrors(a) => self.capture = Some(a),
-        }
+    /// Whether any macro is left to expand.
+    pub fn is_empty(&self) -> bool {
+        self.macros.is_empty()
     }
 
     /// The path generated code names the runtime by.
@@ -80,19 +80,38 @@ impl Options {
     }
 
     /// Every `tags(...)`/`data(...)` list, with its macro and list name, for checks.
-    pub fn field_lists(&self) -> Vec<(&'static str, &'static str, &[Field])> {
+    pub fn field_lists_mut(&mut self) -> Vec<(&'static str, &'static str, &mut Vec<Field>)> {
         let mut lists = Vec::new();
-        if let Some(m) = &self.monitored {
-            lists.push(("monitored", "tags", m.tags.as_slice()));
-            lists.push(("monitored", "data", m.data.as_slice()));
+        if let Some(m) = &mut self.monitored {
+            lists.push(("monitored", "tags", &mut m.tags));
+            lists.push(("monitored", "data", &mut m.data));
         }
-        if let Some(b) = &self.breadcrumb {
-            lists.push(("breadcrumb", "data", b.data.as_slice()));
+        if let Some(b) = &mut self.breadcrumb {
+            lists.push(("breadcrumb", "data", &mut b.data));
         }
-        if let Some(c) = &self.capture {
-            lists.push(("capture_errors", "tags", c.tags.as_slice()));
-            lists.push(("capture_errors", "data", c.data.as_slice()));
+        if let Some(c) = &mut self.capture {
+            lists.push(("capture_errors", "tags", &mut c.tags));
+            lists.push(("capture_errors", "data", &mut c.data));
         }
         lists
+    }
+}
+
+/// Reports `skip` where there is nothing to opt out of: on a function outside an `impl`
+/// block's attribute.
+pub fn reject_skip(attrs: &[Attr], outer: &[MacroKind], errors: &mut Errors) {
+    for attr in attrs {
+        if let Some(span) = attr.skip
+            && !outer.contains(&attr.kind)
+        {
+            let name = attr.kind.name();
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "`skip` opts a method out of its `impl` block's `#[{name}]`, and there is \
+                     none here: remove the attribute instead"
+                ),
+            ));
+        }
     }
 }

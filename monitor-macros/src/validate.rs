@@ -1,29 +1,42 @@
 //! Checks that need the function as well as the options.
 
-use syn::{FnArg, ItemFn, Pat, ReturnType, Type};
+use proc_macro2::TokenStream;
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, Pat, Type};
 
 use crate::args::Field;
 use crate::diag::Errors;
 use crate::options::Options;
+use crate::types;
 
-/// Runs every check, pushing each problem to `errors`.
-pub fn check(options: &Options, function: &ItemFn, errors: &mut Errors) {
-    let arguments = argument_names(function);
-    for (macro_name, list, fields) in options.field_lists() {
-        for field in fields {
-            check_shorthand(macro_name, list, field, &arguments, function, errors);
+/// Runs every check, pushing each problem to `errors`, and gives each shorthand entry of
+/// `tags(...)`/`data(...)` the `#[cfg]` of the argument it names.
+pub fn check(options: &mut Options, function: &ItemFn, errors: &mut Errors) {
+    let arguments = arguments(function);
+    for (macro_name, list, fields) in options.field_lists_mut() {
+        for field in fields.iter_mut() {
+            resolve_shorthand(macro_name, list, field, &arguments, function, errors);
         }
     }
     if options.capture.is_some() {
         check_result_return(&function.sig, errors);
     }
+    if options.monitored.as_ref().is_some_and(|m| m.ret.is_some()) {
+        check_ret(function, errors);
+    }
 }
 
-fn check_shorthand(
+/// A name a function's parameters bind, and the `#[cfg]` predicates on its parameter.
+struct Argument {
+    name: String,
+    cfg: Vec<TokenStream>,
+}
+
+fn resolve_shorthand(
     macro_name: &str,
     list: &str,
-    field: &Field,
-    arguments: &[String],
+    field: &mut Field,
+    arguments: &[Argument],
     function: &ItemFn,
     errors: &mut Errors,
 ) {
@@ -31,13 +44,15 @@ fn check_shorthand(
         return;
     };
     let name = ident.to_string();
-    if arguments.contains(&name) {
+    if let Some(argument) = arguments.iter().find(|a| a.name == name) {
+        field.cfg.clone_from(&argument.cfg);
         return;
     }
     let known = if arguments.is_empty() {
         "it has none".to_owned()
     } else {
-        format!("its arguments are: {}", arguments.join(", "))
+        let names: Vec<&str> = arguments.iter().map(|a| a.name.as_str()).collect();
+        format!("its arguments are: {}", names.join(", "))
     };
     errors.push(syn::Error::new(
         ident.span(),
@@ -49,21 +64,36 @@ fn check_shorthand(
     ));
 }
 
-/// The names a function's parameters bind, with destructuring flattened.
-pub fn argument_names(function: &ItemFn) -> Vec<String> {
-    let mut names = Vec::new();
+/// The names a function's parameters bind, with destructuring flattened, each with the
+/// `#[cfg]` predicates of its parameter.
+fn arguments(function: &ItemFn) -> Vec<Argument> {
+    let mut arguments = Vec::new();
     for input in &function.sig.inputs {
         match input {
-            FnArg::Receiver(_) => names.push("self".to_owned()),
+            FnArg::Receiver(_) => arguments.push(Argument {
+                name: "self".to_owned(),
+                cfg: Vec::new(),
+            }),
             FnArg::Typed(typed) => {
-                let cfg_out = typed.attrs.iter().any(|a| a.path().is_ident("cfg"));
-                if !cfg_out {
-                    pattern_names(&typed.pat, &mut names);
-                }
+                let cfg: Vec<TokenStream> = typed
+                    .attrs
+                    .iter()
+                    .filter(|a| a.path().is_ident("cfg"))
+                    .filter_map(|a| match &a.meta {
+                        syn::Meta::List(list) => Some(list.tokens.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let mut names = Vec::new();
+                pattern_names(&typed.pat, &mut names);
+                arguments.extend(names.into_iter().map(|name| Argument {
+                    name,
+                    cfg: cfg.clone(),
+                }));
             }
         }
     }
-    names
+    arguments
 }
 
 fn pattern_names(pat: &Pat, names: &mut Vec<String>) {
@@ -91,19 +121,15 @@ fn pattern_names(pat: &Pat, names: &mut Vec<String>) {
 fn check_result_return(sig: &syn::Signature, errors: &mut Errors) {
     let message = "`#[capture_errors]` requires a function returning `Result<_, _>`";
     let aliases = "aliases such as `io::Result<T>` are accepted";
-    match &sig.output {
-        ReturnType::Default => errors.push(syn::Error::new(
+    match types::produced(sig) {
+        None => errors.push(syn::Error::new(
             sig.paren_token.span.close(),
             format!("{message}; this function returns `()`"),
         )),
-        ReturnType::Type(_, ty) => {
-            // A sync fn returning a future (async-trait's rewrite, `-> impl Future`) has its
-            // errors in the future's output.
-            let output = future_output(ty).filter(|_| sig.asyncness.is_none());
-            let checked = output.unwrap_or(ty);
-            if !may_be_result(checked) {
-                let found = type_text(checked);
-                let found = if output.is_some() {
+        Some((checked, is_future)) => {
+            if !types::may_be_result(checked) {
+                let found = types::type_text(checked);
+                let found = if is_future {
                     format!("a future of `{found}`")
                 } else {
                     format!("`{found}`")
@@ -117,93 +143,25 @@ fn check_result_return(sig: &syn::Signature, errors: &mut Errors) {
     }
 }
 
-/// A type as the user would write it: `Option<u32>`, not `Option < u32 >`.
-fn type_text(ty: &Type) -> String {
-    let spaced = quote::ToTokens::to_token_stream(ty).to_string();
-    let mut text = String::with_capacity(spaced.len());
-    let mut chars = spaced.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            let previous = text.chars().last();
-            let next = chars.peek().copied();
-            let tight_after = matches!(previous, Some('<' | '&' | ':' | '(' | '['));
-            let tight_before = matches!(next, Some('<' | '>' | ',' | ':' | ';' | ')' | ']'));
-            if tight_after || tight_before {
-                continue;
-            }
-        }
-        text.push(c);
-    }
-    text
-}
-
-/// `X` in `impl Future<Output = X>`, `Pin<Box<dyn Future<Output = X> + Send + '_>>` and the
-/// like.
-pub fn future_output(ty: &Type) -> Option<&Type> {
-    match ty {
-        Type::ImplTrait(t) => bounds_output(&t.bounds),
-        Type::TraitObject(t) => bounds_output(&t.bounds),
-        Type::Paren(p) => future_output(&p.elem),
-        Type::Group(g) => future_output(&g.elem),
-        Type::Path(path) => {
-            let last = path.path.segments.last()?;
-            if last.ident != "Pin" && last.ident != "Box" {
-                return None;
-            }
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            args.args.iter().find_map(|arg| match arg {
-                syn::GenericArgument::Type(inner) => future_output(inner),
-                _ => None,
-            })
-        }
-        _ => None,
-    }
-}
-
-fn bounds_output(
-    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
-) -> Option<&Type> {
-    bounds.iter().find_map(|bound| {
-        let syn::TypeParamBound::Trait(bound) = bound else {
-            return None;
-        };
-        let last = bound.path.segments.last()?;
-        if last.ident != "Future" {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|arg| match arg {
-            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(&assoc.ty),
+/// `ret` needs a value to record.
+fn check_ret(function: &ItemFn, errors: &mut Errors) {
+    let sig = &function.sig;
+    let nothing = match types::produced(sig) {
+        None => Some(("returns `()`", sig.paren_token.span.close())),
+        Some((ty, _)) => match ty {
+            Type::Never(_) => Some(("never returns (`-> !`)", ty.span())),
+            Type::Tuple(t) if t.elems.is_empty() => Some(("returns `()`", ty.span())),
             _ => None,
-        })
-    })
-}
-
-/// Well-known types that are never a `Result`; any other path may be an alias of one.
-const NOT_RESULT: &[&str] = &[
-    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
-    "i128", "isize", "f32", "f64", "String", "Vec", "Option", "Box", "Rc", "Arc", "HashMap",
-    "BTreeMap", "HashSet", "BTreeSet", "VecDeque", "Cow", "Pin",
-];
-
-fn may_be_result(ty: &Type) -> bool {
-    match ty {
-        Type::Path(path) => {
-            path.qself.is_some()
-                || !path
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|last| NOT_RESULT.contains(&last.ident.to_string().as_str()))
-        }
-        Type::Paren(p) => may_be_result(&p.elem),
-        Type::Group(g) => may_be_result(&g.elem),
-        Type::Macro(_) => true,
-        _ => false,
+        },
+    };
+    if let Some((what, span)) = nothing {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`ret` records the return value in the span, and `fn {}` {what}: remove `ret`",
+                sig.ident
+            ),
+        ));
     }
 }
 
@@ -212,48 +170,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn types_read_as_written() {
-        let text = |ty: Type| type_text(&ty);
-        assert_eq!(text(syn::parse_quote!(Option<u32>)), "Option<u32>");
-        assert_eq!(
-            text(syn::parse_quote!(
-                std::collections::HashMap<&'a str, (u8, [u8; 4])>
-            )),
-            "std::collections::HashMap<&'a str, (u8, [u8; 4])>"
-        );
-    }
-
-    #[test]
-    fn future_outputs_are_found() {
-        let output = |ty: Type| future_output(&ty).map(|t| quote::quote!(#t).to_string());
-        let ok = Some("Result < u8 , E >".to_owned());
-        assert_eq!(
-            output(syn::parse_quote!(
-                impl Future<Output = Result<u8, E>> + Send
-            )),
-            ok
-        );
-        assert_eq!(
-            output(syn::parse_quote!(
-                Pin<Box<dyn Future<Output = Result<u8, E>> + Send + 'async_trait>>
-            )),
-            ok
-        );
-        assert_eq!(
-            output(syn::parse_quote!(
-                std::pin::Pin<Box<dyn core::future::Future<Output = Result<u8, E>>>>
-            )),
-            ok
-        );
-        assert_eq!(output(syn::parse_quote!(Result<u8, E>)), None);
-        assert_eq!(output(syn::parse_quote!(Box<dyn Error>)), None);
-    }
-
-    #[test]
-    fn destructured_arguments_are_flattened() {
+    fn destructured_arguments_are_flattened_with_their_cfg() {
         let f: ItemFn = syn::parse_quote! {
             fn f(&self, (a, b): (u8, u8), Foo { bar: c, .. }: Foo, #[cfg(any())] hidden: u8, mut d: u8) {}
         };
-        assert_eq!(argument_names(&f), ["self", "a", "b", "c", "d"]);
+        let arguments = arguments(&f);
+        let names: Vec<&str> = arguments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["self", "a", "b", "c", "hidden", "d"]);
+        let cfg: Vec<String> = arguments[4].cfg.iter().map(ToString::to_string).collect();
+        assert_eq!(cfg, ["any ()"]);
+        assert!(arguments[5].cfg.is_empty());
     }
 }

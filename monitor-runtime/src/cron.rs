@@ -42,6 +42,7 @@ pub struct CronMonitor {
     checkin_margin: Option<u64>,
     max_runtime: Option<u64>,
     timezone: Option<String>,
+    heartbeat: bool,
 }
 
 impl CronMonitor {
@@ -53,7 +54,23 @@ impl CronMonitor {
             checkin_margin: None,
             max_runtime: None,
             timezone: None,
+            heartbeat: false,
         }
+    }
+
+    /// Sends only the closing check-in of each run, with its status and duration, as
+    /// Sentry's heartbeat monitors expect: no `in_progress` when the run starts.
+    ///
+    /// ```
+    /// use monitor_runtime::cron::CronMonitor;
+    ///
+    /// let sync = CronMonitor::new("inventory-sync").heartbeat();
+    /// let synced: Result<u32, String> = sync.run(|| Ok(3));
+    /// # assert_eq!(synced, Ok(3));
+    /// ```
+    pub fn heartbeat(mut self) -> Self {
+        self.heartbeat = true;
+        self
     }
 
     /// Expected on a crontab schedule.
@@ -86,11 +103,11 @@ impl CronMonitor {
         self
     }
 
-    /// Sends `in_progress` and returns the run; finish it with [`CheckIn::ok`] or
-    /// [`CheckIn::error`]. Dropped unfinished (a panic, a cancelled future), it reports
-    /// `error`.
+    /// Sends `in_progress` (unless [`heartbeat`](Self::heartbeat)) and returns the run;
+    /// finish it with [`CheckIn::ok`] or [`CheckIn::error`]. Dropped unfinished (a panic, a
+    /// cancelled future), it reports `error`.
     pub fn start(&self) -> CheckIn {
-        CheckIn::start(&self.slug, self.config())
+        CheckIn::start(&self.slug, self.config(), self.heartbeat)
     }
 
     /// Runs `job` between the two check-ins: `ok` when it returns `Ok`, `error` when it
@@ -138,7 +155,7 @@ struct Pending {
 }
 
 impl CheckIn {
-    fn start(slug: &str, config: Option<MonitorConfig>) -> CheckIn {
+    fn start(slug: &str, config: Option<MonitorConfig>, heartbeat: bool) -> CheckIn {
         if Hub::current().client().is_none_or(|c| !c.is_enabled()) {
             return CheckIn { pending: None };
         }
@@ -148,7 +165,9 @@ impl CheckIn {
             config,
             started: Instant::now(),
         };
-        send(&pending, MonitorCheckInStatus::InProgress, None);
+        if !heartbeat {
+            send(&pending, MonitorCheckInStatus::InProgress, None);
+        }
         CheckIn {
             pending: Some(pending),
         }
@@ -228,11 +247,12 @@ fn send(pending: &Pending, status: MonitorCheckInStatus, duration: Option<f64>) 
 #[doc(hidden)]
 pub mod expansion {
     use super::{CheckIn, CronMonitor};
+    use crate::registry::FnSite;
 
     pub use sentry::protocol::MonitorIntervalUnit as IntervalUnit;
 
     /// A schedule written in the attribute.
-    #[derive(Debug)]
+    #[derive(Debug, Clone, Copy)]
     pub enum Schedule {
         /// `schedule = "…"`.
         Crontab(&'static str),
@@ -241,7 +261,7 @@ pub mod expansion {
     }
 
     /// The monitor written in the attribute.
-    #[derive(Debug)]
+    #[derive(Debug, Clone, Copy)]
     pub struct Monitor {
         /// `slug`.
         pub slug: &'static str,
@@ -253,14 +273,24 @@ pub mod expansion {
         pub max_runtime: Option<u64>,
         /// `timezone`.
         pub timezone: Option<&'static str>,
+        /// `heartbeat`: only the closing check-in is sent.
+        pub heartbeat: bool,
     }
 
-    /// Sends `in_progress` for one call.
-    pub fn start(monitor: &Monitor) -> CheckIn {
+    /// Starts the run of one call of the function at `site` (`in_progress`, unless the
+    /// monitor is a heartbeat).
+    #[inline(never)]
+    pub fn start(site: &'static FnSite) -> CheckIn {
+        let Some(monitor) = site.spec.check_in else {
+            return CheckIn { pending: None };
+        };
+        if !crate::__private::errors::client_enabled() {
+            return CheckIn { pending: None };
+        }
         let mut cron = CronMonitor::new(monitor.slug);
-        cron = match &monitor.schedule {
-            Some(Schedule::Crontab(expression)) => cron.crontab(*expression),
-            Some(Schedule::Interval(value, unit)) => cron.interval(*value, *unit),
+        cron = match monitor.schedule {
+            Some(Schedule::Crontab(expression)) => cron.crontab(expression),
+            Some(Schedule::Interval(value, unit)) => cron.interval(value, unit),
             None => cron,
         };
         if let Some(margin) = monitor.checkin_margin {
@@ -271,6 +301,9 @@ pub mod expansion {
         }
         if let Some(timezone) = monitor.timezone {
             cron = cron.timezone(timezone);
+        }
+        if monitor.heartbeat {
+            cron = cron.heartbeat();
         }
         cron.start()
     }

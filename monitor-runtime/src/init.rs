@@ -182,13 +182,22 @@ impl std::fmt::Debug for MonitorGuard {
 /// ```
 pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
     let Built { options, mut state } = build(config, Destination::Configured)?;
-    // Built here rather than by `sentry::init`, which prints the DSN on its debug output.
-    let client = Arc::new(Client::from(sentry::apply_defaults(options)));
-    Hub::current().bind_client(Some(client.clone()));
-    if client.options().debug {
-        eprintln!("[sentry] {}", describe_destinations(&state));
-    }
-    state.client = Some(client.clone());
+    let client = if cfg!(feature = "off") {
+        // Built without instrumentation: the configuration was checked, and nothing is
+        // bound, so every call of the runtime takes its no-client path.
+        drop(options);
+        state.warnings.push(OFF_WARNING.to_owned());
+        None
+    } else {
+        // Built here rather than by `sentry::init`, which prints the DSN on its debug output.
+        let client = Arc::new(Client::from(sentry::apply_defaults(options)));
+        Hub::current().bind_client(Some(client.clone()));
+        if client.options().debug {
+            eprintln!("[sentry] {}", describe_destinations(&state));
+        }
+        state.client = Some(client.clone());
+        Some(client)
+    };
     if state.config.resolved().install_logging() {
         match crate::logging::Logging::new(&state.config).install() {
             Ok(()) => state.logging_installed = true,
@@ -209,11 +218,12 @@ pub fn init_with(config: Config) -> Result<MonitorGuard, ConfigError> {
     if main.client().is_none() {
         main.bind_client(Hub::current().client());
     }
-    Ok(MonitorGuard {
-        client: Some(client),
-        state,
-    })
+    Ok(MonitorGuard { client, state })
 }
+
+/// The warning `init` gives when the runtime is built with its `off` feature.
+const OFF_WARNING: &str = "monitor-runtime is built with its `off` feature: nothing is \
+                           instrumented and nothing is sent to Sentry";
 
 /// The debug line that says where events go, without any key or password.
 fn describe_destinations(state: &RuntimeState) -> String {

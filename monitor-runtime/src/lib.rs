@@ -44,7 +44,14 @@ mod stack;
 pub mod testing;
 pub mod transport;
 
-pub use monitor_macros::{breadcrumb, capture_errors, monitored};
+#[doc = include_str!("docs/monitored.md")]
+pub use monitor_macros::monitored;
+
+#[doc = include_str!("docs/breadcrumb.md")]
+pub use monitor_macros::breadcrumb;
+
+#[doc = include_str!("docs/capture_errors.md")]
+pub use monitor_macros::capture_errors;
 pub use sentry;
 
 pub use capture::{Report, capture_error, capture_message};

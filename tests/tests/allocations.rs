@@ -11,7 +11,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use monitor_runtime::{breadcrumb, capture_errors, monitored};
@@ -221,10 +220,17 @@ fn the_counter_sees_allocations() {
 // ---------------------------------------------------------------------------------------
 // Inside an unsampled transaction.
 
-static DATA_EVALUATED: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Per thread: tests run in parallel, and each counts only its own evaluations.
+    static DATA_EVALUATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn data_evaluated() -> usize {
+    DATA_EVALUATED.with(std::cell::Cell::get)
+}
 
 fn expensive(x: u32) -> u32 {
-    DATA_EVALUATED.fetch_add(1, Ordering::SeqCst);
+    DATA_EVALUATED.with(|n| n.set(n.get() + 1));
     x
 }
 
@@ -271,19 +277,19 @@ fn no_span_allocated_and_no_data_evaluated_inside_an_unsampled_transaction() {
         let mut unsampled = (usize::MAX, usize::MAX);
         unsampled_root(|| {
             call_children(0);
-            let before = DATA_EVALUATED.load(Ordering::SeqCst);
+            let before = data_evaluated();
             let n = allocations(|| {
                 for x in 0..CALLS {
                     call_children(x);
                 }
             });
-            unsampled = (n, DATA_EVALUATED.load(Ordering::SeqCst) - before);
+            unsampled = (n, data_evaluated() - before);
         });
         let mut sampled = (0, 0);
         sampled_root(|| {
-            let before = DATA_EVALUATED.load(Ordering::SeqCst);
+            let before = data_evaluated();
             let n = allocations(|| call_children(1));
-            sampled = (n, DATA_EVALUATED.load(Ordering::SeqCst) - before);
+            sampled = (n, data_evaluated() - before);
         });
         (unsampled, sampled)
     });
@@ -452,14 +458,14 @@ fn an_unsampled_root_allocates_nothing_under_the_toolkit_client() {
     let (counts, captured) = capture.run(|| {
         assert_eq!(root_call(0), 0);
         assert_eq!(poll_to_end(async_root_call(0)), 0);
-        let before = DATA_EVALUATED.load(Ordering::SeqCst);
+        let before = data_evaluated();
         let n = allocations(|| {
             for x in 0..CALLS {
                 assert_eq!(root_call(x), x);
                 assert_eq!(poll_to_end(async_root_call(x)), x);
             }
         });
-        (n, DATA_EVALUATED.load(Ordering::SeqCst) - before)
+        (n, data_evaluated() - before)
     });
     assert_eq!(
         counts,

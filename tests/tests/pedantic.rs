@@ -117,6 +117,70 @@ impl Store for Cart {
     }
 }
 
+// The options beyond the basics, and an impl block.
+
+#[derive(Debug, serde::Serialize)]
+struct Receipt {
+    total: u32,
+}
+
+#[monitored(ret, busy_time, metrics, objective(success = 99.9, latency = "250ms"))]
+fn receipt(total: u32) -> Result<Receipt, String> {
+    Ok(Receipt { total })
+}
+
+#[monitored(ret(display), short_name, busy_time, parent = None)]
+async fn shown(value: u32) -> u32 {
+    value
+}
+
+#[monitored(parent = monitor, follows_from = monitor, ret(debug))]
+fn under(monitor: &monitor_runtime::PerformanceMonitor) -> Option<u8> {
+    monitor.is_recording().then_some(1)
+}
+
+#[monitored(check_in(slug = "pedantic", heartbeat), data(kept))]
+fn heartbeat(#[cfg(test)] kept: u32) -> u32 {
+    kept
+}
+
+struct Ledger {
+    entries: Vec<u32>,
+}
+
+#[monitored(metrics)]
+#[capture_errors]
+impl Ledger {
+    fn push(&mut self, entry: u32) -> Result<usize, String> {
+        self.entries.push(entry);
+        Ok(self.entries.len())
+    }
+
+    #[monitored(skip)]
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    async fn last(&self) -> Option<u32> {
+        self.entries.last().copied()
+    }
+}
+
+#[tokio::test]
+async fn options_run_without_a_client() {
+    assert_eq!(receipt(3).map(|r| r.total), Ok(3));
+    assert_eq!(shown(4).await, 4);
+    let monitor = monitor_runtime::PerformanceMonitor::start("pedantic");
+    assert_eq!(under(&monitor), None);
+    assert_eq!(heartbeat(5), 5);
+    let mut ledger = Ledger {
+        entries: Vec::new(),
+    };
+    assert_eq!(ledger.push(6), Ok(1));
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(ledger.last().await, Some(6));
+}
+
 #[tokio::test]
 async fn every_shape_runs_without_a_client() {
     sync_unit();

@@ -15,6 +15,11 @@
 //! | `GET /health/monitoring` | nothing: the toolkit's health report |
 //! | `GET /debug/sentry-test` | a test message and a test error; returns their event ids |
 //!
+//! `GET /api/v1/organisations` and `GET /api/v1/organisations/{id}/stats` declare service
+//! level objectives (`#[monitored(objective(...))]`): their calls and durations are sent as
+//! metrics on every request, and `web-service alert-rules` prints the Sentry alert rules
+//! derived from them ([`alert_rules`]).
+//!
 //! The crate is a library so tests can drive [`app()`] in process; `main.rs` only reads the
 //! settings, initialises the toolkit and serves.
 //!
@@ -29,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alert_rules;
 pub mod app;
 pub mod auth;
 pub mod db;

@@ -8,10 +8,15 @@
 use std::process::ExitCode;
 
 use monitor_runtime::Config;
+use web_service::alert_rules::{AlertSettings, alert_rules};
 use web_service::settings::Settings;
 use web_service::{AppState, app, db, server, telemetry};
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("alert-rules") {
+        return print_alert_rules(&args[1..]);
+    }
     // First, before the async runtime starts threads (they take their Sentry hub from the
     // main one). It also installs the structured logs (JSON in production, readable in
     // development, with the trace of the current span), and declares the route templates
@@ -56,6 +61,42 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             tracing::error!(%error, "stopped_on_error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `web-service alert-rules [--project SLUG] [--environment NAME] [--window MINUTES]`:
+/// the Sentry alert rules derived from the routes' objectives, as JSON on stdout.
+fn print_alert_rules(args: &[String]) -> ExitCode {
+    let mut settings = AlertSettings::new("web-service");
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next();
+        match (flag.as_str(), value) {
+            ("--project", Some(project)) => settings.projects = vec![project.clone()],
+            ("--environment", Some(environment)) => {
+                settings.environment = Some(environment.clone());
+            }
+            ("--window", Some(minutes)) if minutes.parse::<u32>().is_ok_and(|m| m > 0) => {
+                settings.window_minutes = minutes.parse().unwrap_or(60);
+            }
+            _ => {
+                eprintln!(
+                    "usage: web-service alert-rules [--project SLUG] [--environment NAME] \
+                     [--window MINUTES]"
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    match alert_rules(&monitor_runtime::registry::objectives(), &settings) {
+        Ok(rules) => {
+            println!("{rules:#}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("web-service: {error}");
             ExitCode::FAILURE
         }
     }

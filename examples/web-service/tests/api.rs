@@ -105,7 +105,27 @@ fn list_organisations_records_handler_service_and_db_spans() {
     assert_eq!(duration.unit, Some(Unit::Millisecond));
     assert!(duration.value > 0.0);
     assert_eq!(attribute(duration, "route"), attribute(requests, "route"));
-    assert_eq!(metrics.len(), 2, "{metrics:#?}");
+
+    // The handler's objective: its RED metrics, named after the objective.
+    let calls = metric(&captured, "function.calls");
+    assert_eq!(calls.r#type, MetricType::Counter);
+    assert_eq!(
+        attribute(calls, "objective"),
+        Some(json!("organisations.list"))
+    );
+    assert_eq!(attribute(calls, "result"), Some(json!("ok")));
+    assert_eq!(
+        attribute(calls, "function"),
+        Some(json!("web_service::routes::organisations::list"))
+    );
+    let latency = metric(&captured, "function.duration");
+    assert_eq!(latency.r#type, MetricType::Distribution);
+    assert_eq!(latency.unit, Some(Unit::Millisecond));
+    assert_eq!(
+        attribute(latency, "objective"),
+        attribute(calls, "objective")
+    );
+    assert_eq!(metrics.len(), 4, "{metrics:#?}");
 }
 
 #[test]

@@ -11,7 +11,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Item, ReturnType, Type};
+use syn::{Expr, Item};
 
 /// Rewrites the exits of `block` so that each evaluates `observe` on a binding `out`
 /// typed as the function's return type.
@@ -52,8 +52,8 @@ impl VisitMut for ExitRewriter<'_> {
                 self.visit_expr_mut(&mut try_expr.expr);
                 let inner = &try_expr.expr;
                 let (out, ty, observe) = (self.out, self.ty, self.observe);
-                let value = Ident::new("monitor_ok", proc_macro2::Span::mixed_site());
-                let error = Ident::new("monitor_residual", proc_macro2::Span::mixed_site());
+                let value = super::names::ok();
+                let error = super::names::residual();
                 *expr = syn::parse_quote! {
                     match #inner {
                         ::core::result::Result::Ok(#value) => #value,
@@ -72,18 +72,4 @@ impl VisitMut for ExitRewriter<'_> {
     fn visit_item_mut(&mut self, _item: &mut Item) {
         // Nested items have their own returns.
     }
-}
-
-/// Whether `output` is syntactically a `Result`, so `?` can be rewritten with `Ok`/`Err`.
-pub fn returns_result(output: &ReturnType) -> bool {
-    let ReturnType::Type(_, ty) = output else {
-        return false;
-    };
-    let Type::Path(path) = &**ty else {
-        return false;
-    };
-    path.path
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == "Result")
 }

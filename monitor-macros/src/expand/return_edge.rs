@@ -65,22 +65,16 @@ pub fn closure_output(sig: &Signature) -> TokenStream {
 /// counterpart of the fake return edge. Without it, an output such as `Ok(1)` leaves the
 /// error type to inference until the function returns, and the expansion's probes, which
 /// look at the output first, cannot choose. Unchanged when no `Output` is written.
-pub fn pin_future_output(sig: &Signature, future: TokenStream) -> TokenStream {
+pub fn pin_future_output(p: &TokenStream, sig: &Signature, future: TokenStream) -> TokenStream {
     let ReturnType::Type(_, ty) = &sig.output else {
         return future;
     };
-    let Some(output) = crate::validate::future_output(ty) else {
+    let Some(output) = crate::types::future_output(ty) else {
         return future;
     };
     let mut erased = output.clone();
     ImplTraitEraser.visit_type_mut(&mut erased);
-    quote! {{
-        #[inline(always)]
-        fn __monitor_future_output<T, F: ::core::future::Future<Output = T>>(future: F) -> F {
-            future
-        }
-        __monitor_future_output::<#erased, _>(#future)
-    }}
+    quote! { #p::future_output::<#erased, _>(#future) }
 }
 
 /// Replaces `impl Trait` with `_`: an opaque type cannot be named in a `let`.

@@ -4,18 +4,23 @@
 //!
 //! Crumbs go to the current hub's scope, the caller's: never a forked one, so a later
 //! error of the same request or task carries them, and no breadcrumb buffer is copied.
+//! The category, level and `outcome` flag are read from the function's [`FnSite`]; only
+//! the message and data, which are expressions of the call, are filled in by generated
+//! code, and only when a client is enabled.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use sentry::protocol::{Breadcrumb, Map, Value};
 use sentry::{Hub, Level};
 
-use crate::registry::FnSite;
+use crate::registry::{CrumbSpec, FnSite};
 
 /// The message and data of a crumb, filled in by generated code only when a client is
-/// enabled.
-#[derive(Debug, Default)]
+/// enabled, and the hub the crumb goes to.
+#[derive(Debug)]
 pub struct CrumbFields {
+    hub: Arc<Hub>,
     message: Option<String>,
     data: Map<String, Value>,
 }
@@ -32,35 +37,48 @@ impl CrumbFields {
     }
 }
 
-/// Leaves the call crumb and returns the pending outcome crumb.
+/// Fields to fill in for the call crumb; `None` when no client is enabled, so that the
+/// message and data are not even evaluated.
 #[inline]
-pub fn breadcrumb(
-    site: &'static FnSite,
-    category: &'static str,
-    level: Level,
-    outcome: bool,
-    fill: impl FnOnce(&mut CrumbFields),
-) -> CrumbCall {
-    let Some(hub) = Hub::with_active(|hub| Some(hub.clone())) else {
-        return CrumbCall { pending: None };
+pub fn crumb_begin() -> Option<CrumbFields> {
+    Hub::with_active(|hub| {
+        Some(CrumbFields {
+            hub: hub.clone(),
+            message: None,
+            data: Map::new(),
+        })
+    })
+}
+
+/// Leaves the call crumb with `fields` and returns the pending outcome crumb.
+#[inline(never)]
+pub fn crumb_leave(site: &'static FnSite, fields: CrumbFields) -> CrumbCall {
+    let Some(spec) = site.spec.crumb else {
+        return CrumbCall::NONE;
     };
-    let mut fields = CrumbFields::default();
-    fill(&mut fields);
     let message = fields.message.unwrap_or_else(|| site.name().to_owned());
-    hub.add_breadcrumb(Breadcrumb {
-        category: Some(category.to_owned()),
+    fields.hub.add_breadcrumb(Breadcrumb {
+        category: Some(spec.category.to_owned()),
         message: Some(message),
-        level,
+        level: spec.level,
         data: fields.data,
         ..Breadcrumb::default()
     });
     CrumbCall {
-        pending: outcome.then(|| Pending {
+        pending: spec.outcome.then(|| Pending {
             site,
-            category,
-            level,
+            spec,
             started: Instant::now(),
         }),
+    }
+}
+
+/// Leaves the call crumb of a function with no `message` or `data`.
+#[inline]
+pub fn crumb(site: &'static FnSite) -> CrumbCall {
+    match crumb_begin() {
+        Some(fields) => crumb_leave(site, fields),
+        None => CrumbCall::NONE,
     }
 }
 
@@ -78,12 +96,14 @@ pub struct CrumbCall {
 #[derive(Debug)]
 struct Pending {
     site: &'static FnSite,
-    category: &'static str,
-    level: Level,
+    spec: CrumbSpec,
     started: Instant,
 }
 
 impl CrumbCall {
+    /// Nothing to record when the call returns.
+    pub const NONE: CrumbCall = CrumbCall { pending: None };
+
     /// Records the outcome crumb: `error` when `is_err`, else `ok`. Later calls do
     /// nothing.
     #[inline]
@@ -113,17 +133,18 @@ impl Drop for CrumbCall {
 }
 
 impl Pending {
+    #[inline(never)]
     fn record(self, outcome: &'static str) {
         let duration_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         let level = match outcome {
-            "ok" => self.level,
-            _ => self.level.max(Level::Error),
+            "ok" => self.spec.level,
+            _ => self.spec.level.max(Level::Error),
         };
         let mut data = Map::new();
         data.insert("outcome".to_owned(), Value::from(outcome));
         data.insert("duration_ms".to_owned(), Value::from(duration_ms));
         Hub::current().add_breadcrumb(Breadcrumb {
-            category: Some(self.category.to_owned()),
+            category: Some(self.spec.category.to_owned()),
             message: Some(format!("{} returned {outcome}", self.site.name())),
             level,
             data,

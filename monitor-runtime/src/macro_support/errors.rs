@@ -5,21 +5,20 @@
 //!
 //! A frame that captures leaves a marker on its thread: its error's message, stamped with
 //! the thread's current *generation*. The generation moves on every time an async annotated
-//! function is polled ([`CaptureFrames`]), and a sync annotated function clears the marker
-//! when it is entered ([`capture_enter`]). A frame whose own error chain contains a marker
+//! function is polled ([`next_generation`], called by the future wrapper of generated
+//! code), and a sync annotated function clears the marker when it is entered
+//! ([`capture_enter`]). A frame whose own error chain contains a marker
 //! of the current generation is the same failure travelling up, and skips. So a marker is
 //! only honoured by frames that get the error back in the same call or poll, before any
 //! other annotated function starts: a later, independent failure with the same message
 //! (in a new call, a sibling call, or another task's poll on the same worker) is captured
 //! again. The `Ok` path of a sync function costs one thread-local store.
+//!
+//! The `Err` path is [`capture_err`], generic over the error type only: one copy per error
+//! type, shared by every function that returns it.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::marker::PhantomData;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 
-use pin_project_lite::pin_project;
 use sentry::protocol::{Context, Event, Map, SpanStatus, Value};
 use sentry::{Hub, Level};
 
@@ -40,64 +39,21 @@ thread_local! {
     static MARKER: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// Proof that a sync annotated function entered its frame; handed to
-/// [`on_error_owned`] with the output.
-#[must_use]
-pub struct CaptureFrame {
-    _not_send: PhantomData<*const ()>,
-}
-
 /// Enters a sync annotated function: a new call, so any marker left before is not about
 /// its failure.
 #[inline]
-pub fn capture_enter() -> CaptureFrame {
+pub fn capture_enter() {
     let _ = MARKER_GENERATION.try_with(|m| m.set(0));
-    CaptureFrame {
-        _not_send: PhantomData,
-    }
 }
 
-impl std::fmt::Debug for CaptureFrame {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CaptureFrame").finish_non_exhaustive()
-    }
+/// Starts a new generation: an async annotated function is being polled.
+#[inline]
+pub fn next_generation() {
+    let _ = GENERATION.try_with(|g| g.set(g.get().wrapping_add(1).max(1)));
 }
 
 fn generation() -> u64 {
     GENERATION.try_with(Cell::get).unwrap_or(0)
-}
-
-pin_project! {
-    /// An async annotated function: each of its polls starts a new generation.
-    #[must_use = "futures do nothing unless polled"]
-    pub struct CaptureFrames<F> {
-        #[pin]
-        inner: F,
-    }
-}
-
-impl<F> CaptureFrames<F> {
-    /// Wraps the function's future.
-    #[inline]
-    pub fn new(inner: F) -> Self {
-        CaptureFrames { inner }
-    }
-}
-
-impl<F: Future> Future for CaptureFrames<F> {
-    type Output = F::Output;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let _ = GENERATION.try_with(|g| g.set(g.get().wrapping_add(1).max(1)));
-        self.project().inner.poll(cx)
-    }
-}
-
-impl<F> std::fmt::Debug for CaptureFrames<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CaptureFrames").finish_non_exhaustive()
-    }
 }
 
 /// Lets generated code see a `Result` through aliases such as `io::Result<T>`; a function
@@ -122,60 +78,49 @@ impl<T, E> CaptureResult for Result<T, E> {
     }
 }
 
-/// The options given to the macro, plus values evaluated at the call.
+/// The `tags(...)` and `data(...)` of `#[capture_errors]` that are not literals, evaluated
+/// when the call starts (while the arguments are there), only when a client is enabled.
 #[derive(Debug, Default)]
 pub struct CaptureOptions {
-    /// `error_type = "…"`.
-    pub error_type: Option<&'static str>,
-    /// `level = "…"`.
-    pub level: Option<Level>,
-    /// `tags(...)`, evaluated when the call started.
-    pub tags: Vec<(&'static str, String)>,
-    /// `data(...)`, evaluated when the call started.
-    pub data: Vec<(&'static str, Value)>,
+    tags: Vec<(&'static str, String)>,
+    data: Vec<(&'static str, Value)>,
 }
 
 impl CaptureOptions {
-    /// Static options.
-    pub const fn new(error_type: Option<&'static str>, level: Option<Level>) -> Self {
-        CaptureOptions {
-            error_type,
-            level,
-            tags: Vec::new(),
-            data: Vec::new(),
-        }
+    /// Options to fill in, or `None` when no client is enabled (nothing is evaluated then).
+    #[inline]
+    pub fn begin() -> Option<CaptureOptions> {
+        client_enabled().then(CaptureOptions::default)
     }
 
     /// Adds a tag evaluated at the call.
-    pub fn tag<V: super::TagValue + ?Sized>(mut self, key: &'static str, value: &V) -> Self {
+    pub fn tag<V: super::TagValue + ?Sized>(&mut self, key: &'static str, value: &V) {
         self.tags.push((key, value.to_tag()));
-        self
     }
 
     /// Adds data evaluated at the call.
-    pub fn data<V: super::DataValue + ?Sized>(mut self, key: &'static str, value: &V) -> Self {
+    pub fn data<V: super::DataValue + ?Sized>(&mut self, key: &'static str, value: &V) {
         self.data.push((key, value.to_data()));
-        self
     }
 }
 
-/// Runs the `Err` path of `#[capture_errors]` out of line, so that its locals do not
-/// enlarge the annotated function's stack frame on the `Ok` path.
+/// The `Err` path of `#[capture_errors]`: builds the event with `event` and `class`,
+/// which the probes at the call site chose for `E`, and captures it.
+///
+/// Out of line and generic over `E` only, so every function returning the same error type
+/// shares one copy. Without a client, nothing is built.
 #[cold]
 #[inline(never)]
-pub fn on_error<R>(f: impl FnOnce() -> R) -> R {
-    f()
-}
-
-/// Like [`on_error`], for sync functions: takes the output (and the frame token) and gives
-/// the output back, so that nothing of the caller stays live across the call and the `Ok`
-/// path needs no saved registers.
-#[cold]
-#[inline(never)]
-pub fn on_error_owned<R>(output: R, frame: CaptureFrame, f: impl FnOnce(&R)) -> R {
-    let _ = frame;
-    f(&output);
-    output
+pub fn capture_err<E: ?Sized>(
+    site: &'static FnSite,
+    error: &E,
+    event: fn(&E) -> Event<'static>,
+    class: fn(&E) -> Classification,
+    options: Option<&CaptureOptions>,
+) {
+    if client_enabled() {
+        capture_error(site, event(error), class(error), options);
+    }
 }
 
 /// Calls `skip_if = …`'s predicate on the error.
@@ -194,14 +139,11 @@ pub fn client_enabled() -> bool {
 /// Captures an error event built by the probes, unless its classification says not to
 /// report it or an inner annotated frame already captured the same failure. Sets the
 /// current span's status either way.
-///
-/// Generated code calls it only when [`client_enabled`]: without a client the event and
-/// the options are not even built, so an `Err` costs no allocation.
 pub fn capture_error(
     site: &'static FnSite,
     mut event: Event<'static>,
     class: Classification,
-    options: &CaptureOptions,
+    options: Option<&CaptureOptions>,
 ) {
     let span_status = class.span_status.unwrap_or(SpanStatus::InternalError);
     span::set_current_status(span_status);
@@ -218,10 +160,14 @@ pub fn capture_error(
         return;
     }
 
+    let spec = site.spec.capture;
     set_mechanism(&mut event, MECHANISM);
-    event.level = options.level.or(class.level).unwrap_or(Level::Error);
-    let error_type = options
-        .error_type
+    event.level = spec
+        .and_then(|s| s.level)
+        .or(class.level)
+        .unwrap_or(Level::Error);
+    let error_type = spec
+        .and_then(|s| s.error_type)
         .map(str::to_owned)
         .or_else(|| class.error_type.map(|t| t.into_owned()))
         .or_else(|| event.exception.values.last().map(|e| e.ty.clone()))
@@ -235,13 +181,16 @@ pub fn capture_error(
             .tags
             .insert("status_code".to_owned(), status.to_string());
     }
-    for (key, value) in &options.tags {
+    for (key, value) in spec.map_or(&[][..], |s| s.tags) {
+        event.tags.insert((*key).to_owned(), (*value).to_owned());
+    }
+    for (key, value) in options.map_or(&[][..], |o| &o.tags) {
         event.tags.insert((*key).to_owned(), value.clone());
     }
     let mut context = Map::new();
     context.insert("function".to_owned(), Value::from(site.name()));
     context.insert("module".to_owned(), Value::from(site.module));
-    for (key, value) in &options.data {
+    for (key, value) in options.map_or(&[][..], |o| &o.data) {
         context.insert((*key).to_owned(), value.clone());
     }
     event

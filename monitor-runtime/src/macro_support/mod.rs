@@ -2,30 +2,42 @@
 //! `::monitor_runtime::__private` (or `<crate = path>::__private`), and it may change in
 //! any release.
 //!
-//! Each concern has its own module: [`span`] for `#[monitored]`, [`crumb`] for
-//! `#[breadcrumb]`, [`errors`] for `#[capture_errors]`, [`probe`] for the autoref
-//! specialisation that lets generated code treat `Result`, `ErrorClass`, `anyhow::Error`
-//! and `Debug`-only values differently without knowing their types.
+//! Each concern has its own module: [`span`] for `#[monitored]`'s span,
+//! [`crumb`](mod@crumb) for `#[breadcrumb]`, [`errors`] for `#[capture_errors]`,
+//! [`call_metrics`] for `#[monitored(metrics)]`, [`observe`] for the future wrapper of async
+//! functions, and [`probe`](mod@probe) for the autoref specialisation that lets generated code treat
+//! `Result`, `ErrorClass`, `anyhow::Error` and `Debug`-only values differently without
+//! knowing their types. What is the same at every call is data in the function's
+//! [`FnSite`], which the helpers read, so that generated code stays small.
 
+pub mod call_metrics;
 pub mod crumb;
 pub use crate::cron::expansion as check_in;
 pub mod errors;
+pub mod observe;
 pub mod probe;
 pub mod span;
 
+pub use crate::__monitor_probe as probe;
+pub use crate::__monitor_site as site;
 pub use ::inventory;
 pub use ::sentry;
 pub use ::serde_json;
 
-pub use crate::registry::{FnSite, Registration};
-pub use crate::span::{Instrumented, SpanGuard, SpanKind};
-
-pub use crumb::{CrumbCall, CrumbFields, breadcrumb};
-pub use errors::{
-    CaptureFrame, CaptureFrames, CaptureOptions, CaptureResult, capture_enter, capture_error,
+pub use crate::registry::{
+    CaptureSpec, CrumbSpec, FnSite, FnSpec, MetricsSpec, ObjectiveSpec, Registration,
 };
-pub use probe::{ClassProbe, EventProbe, StatusProbe};
-pub use span::{DataValue, Recorder, Started, TagValue, start};
+pub use crate::span::{Instrumented, ParentSpan, SpanGuard, SpanKind};
+
+pub use call_metrics::CallMetrics;
+pub use crumb::{CrumbCall, CrumbFields, crumb, crumb_begin, crumb_leave};
+pub use errors::{CaptureOptions, CaptureResult, capture_enter, capture_err};
+pub use observe::Observed;
+pub use probe::{ClassProbe, ErrorTypeProbe, EventProbe, OkProbe, StatusProbe, ValueProbe};
+pub use span::{
+    BusyClock, DataValue, Recorder, Started, TagValue, parent_of, record_current, start,
+    start_under,
+};
 
 /// Calls `f` once. The macros pass the function body as a closure to this helper instead
 /// of calling a closure in place: an `FnOnce` bound lets bodies return borrows of their
@@ -49,6 +61,14 @@ pub fn future_output<T, F: std::future::Future<Output = T>>(future: F) -> F {
 #[inline]
 pub fn type_name_of<T>(_: T) -> &'static str {
     ::core::any::type_name::<T>()
+}
+
+/// A function that returns the `type_name` of the item `item` (a function nested in the
+/// annotated one, never called): evaluated in the site's static, so the only code it adds
+/// is `type_name`'s instantiation.
+pub const fn path_of<T>(item: T) -> fn() -> &'static str {
+    ::core::mem::forget(item);
+    ::core::any::type_name::<T>
 }
 
 /// A new, unresolved name slot for a [`FnSite`].

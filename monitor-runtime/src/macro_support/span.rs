@@ -2,12 +2,15 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use sentry::protocol::SpanStatus;
 use serde::Serialize;
 
 use crate::registry::FnSite;
-use crate::span::{ActiveSpan, Current, Instrumented, SpanGuard, SpanKind, SpanSpec};
+use crate::span::{
+    ActiveSpan, Current, Instrumented, IntoParent, ParentSpan, SpanGuard, SpanKind, SpanSpec,
+};
 
 /// A span started (or not) for one call of a monitored function.
 #[derive(Debug)]
@@ -25,7 +28,71 @@ pub fn start(site: &'static FnSite, kind: SpanKind) -> Started {
     }
 }
 
+/// Starts the span of one call under `parent` (`#[monitored(parent = …)]`) rather than
+/// the current span.
+#[inline(never)]
+pub fn start_under(site: &'static FnSite, kind: SpanKind, parent: ParentSpan) -> Started {
+    Started {
+        span: ActiveSpan::start_with_parent(SpanSpec::Site(site, kind), &parent.0),
+    }
+}
+
+/// The span a `parent = …` or `follows_from = …` expression names.
+#[inline]
+pub fn parent_of<P: IntoParent + ?Sized>(parent: &P) -> ParentSpan {
+    parent.to_parent()
+}
+
+/// Records `value` as `key` on the toolkit's current span. Generated code calls it only
+/// while its own recorded span is current.
+#[inline(never)]
+pub fn record_current(key: &str, value: serde_json::Value) {
+    if let Some(span) = crate::span::current_span() {
+        span.set_data(key, value);
+    }
+}
+
+/// Records the time a call spent in `poll` (`#[monitored(busy_time)]`) as `busy_ms`.
+pub fn record_busy(busy: Duration) {
+    record_current(
+        BUSY_KEY,
+        serde_json::Value::from(busy.as_secs_f64() * 1000.0),
+    );
+}
+
+/// The span data key of `#[monitored(busy_time)]`.
+pub const BUSY_KEY: &str = "busy_ms";
+
+/// The span data key of `#[monitored(ret)]`.
+pub const RETURN_KEY: &str = "return";
+
+/// The wall time of a sync call, recorded as its busy time: a sync body is busy all along.
+#[derive(Debug)]
+pub struct BusyClock(Option<Instant>);
+
+impl BusyClock {
+    /// Starts the clock when the span is recorded.
+    #[inline]
+    pub fn start(recording: bool) -> BusyClock {
+        BusyClock(recording.then(Instant::now))
+    }
+
+    /// Records the time since the start on the current span.
+    #[inline]
+    pub fn record(self) {
+        if let Some(started) = self.0 {
+            record_busy(started.elapsed());
+        }
+    }
+}
+
 impl Started {
+    /// Whether the span is recorded: started and sampled (or pending a tail decision).
+    #[inline]
+    pub fn is_recording(&self) -> bool {
+        self.span.as_ref().is_some_and(ActiveSpan::is_recording)
+    }
+
     /// Where `tags(...)` and `data(...)` go; `None` when the span is not recorded, so that
     /// their expressions are not even evaluated.
     #[inline]
@@ -82,6 +149,13 @@ impl Recorder<'_> {
             Current::Sdk(span) => span.set_data(key, value.to_data()),
             Current::Unsampled(_) => {}
         }
+    }
+
+    /// Links the span to what `target` names (`#[monitored(follows_from = …)]`); nothing
+    /// when it names no span.
+    #[inline(never)]
+    pub fn link(&self, target: ParentSpan) {
+        crate::span::add_link(self.current, &target.0);
     }
 }
 

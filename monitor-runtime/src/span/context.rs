@@ -147,19 +147,9 @@ impl SpanHandle {
     }
 
     /// Links this span to another one (Sentry's span links), for work that follows from
-    /// it without being its child. Only spans recorded by the toolkit keep links.
+    /// it without being its child. A span that is not recorded keeps none.
     pub fn add_link(&self, to: &SpanHandle) {
-        if let Current::Recorded(node) = &self.current {
-            node.add_link(Link {
-                trace_id: to.trace_id(),
-                span_id: to.span_id(),
-                sampled: match to.sampling() {
-                    Sampling::Sampled => Some(true),
-                    Sampling::NotSampled => Some(false),
-                    Sampling::Deferred => None,
-                },
-            });
-        }
+        add_link(&self.current, &Parent::Span(to.current.clone()));
     }
 
     /// The `sentry-trace` header for an outgoing request made inside this span.
@@ -230,6 +220,42 @@ impl<T: Into<ParentSpan>> From<Option<T>> for ParentSpan {
     /// `None` means the usual lookup.
     fn from(parent: Option<T>) -> ParentSpan {
         parent.map_or_else(ParentSpan::current, Into::into)
+    }
+}
+
+/// Links `current` to the span `target` names (`add_link`, `#[monitored(follows_from =
+/// …)]`); nothing when it names none or `current` is not recorded.
+pub(crate) fn add_link(current: &Current, target: &Parent) {
+    let of = |span: &Current| Link {
+        trace_id: span.trace_id(),
+        span_id: span.span_id(),
+        sampled: match span.sampling() {
+            Sampling::Sampled => Some(true),
+            Sampling::NotSampled => Some(false),
+            Sampling::Deferred => None,
+        },
+    };
+    let link = match target {
+        Parent::None => return,
+        Parent::Current => match current_handle() {
+            Some(handle) => of(&handle.current),
+            None => return,
+        },
+        Parent::Span(span) => of(span),
+        Parent::Remote(upstream) => Link {
+            trace_id: upstream.trace_id,
+            span_id: upstream.parent_span_id,
+            sampled: upstream.sampled,
+        },
+    };
+    match current {
+        Current::Recorded(node) => node.add_link(link),
+        // The SDK's spans keep data only: the link is written as the recorder writes it.
+        Current::Sdk(span) => span.set_data(
+            super::transaction::LINKS_KEY,
+            sentry::protocol::Value::Array(vec![super::transaction::link_value(&link)]),
+        ),
+        Current::Unsampled(_) => {}
     }
 }
 

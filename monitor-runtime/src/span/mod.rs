@@ -25,6 +25,7 @@ pub(crate) mod graft;
 mod guard;
 mod ids;
 mod instrument;
+mod parent;
 pub(crate) mod tail;
 mod trace;
 mod tracer;
@@ -35,10 +36,11 @@ pub use context::{ParentSpan, SpanHandle};
 pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
+pub use parent::IntoParent;
 pub use tail::TailHealth;
 
 pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
-pub(crate) use context::{current_handle, head_of, set_current_status, set_data_entries};
+pub(crate) use context::{add_link, current_handle, head_of, set_current_status, set_data_entries};
 pub(crate) use current::{Current, get as current, swap, with as with_current};
 pub(crate) use tracer::{install, note_sdk_transaction};
 

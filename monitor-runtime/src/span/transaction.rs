@@ -131,24 +131,33 @@ pub(crate) fn span(trace_id: sentry::protocol::TraceId, record: Record) -> proto
 }
 
 /// Span links as span data: the SDK's protocol types (0.49) have no `links` field, so they
-/// are recorded under `links`, one `{trace_id, span_id, sampled}` object each.
+/// are recorded under `links`, one object each as Sentry's span links are written.
 fn put_links(data: &mut protocol::Map<String, Value>, links: Vec<Link>) {
     if links.is_empty() {
         return;
     }
-    let links = links
-        .into_iter()
-        .map(|link| {
-            let mut object = serde_json::Map::new();
-            object.insert("trace_id".into(), link.trace_id.to_string().into());
-            object.insert("span_id".into(), link.span_id.to_string().into());
-            if let Some(sampled) = link.sampled {
-                object.insert("sampled".into(), sampled.into());
-            }
-            Value::Object(object)
-        })
-        .collect();
-    data.insert("links".to_owned(), Value::Array(links));
+    let links = links.iter().map(link_value).collect();
+    data.insert(LINKS_KEY.to_owned(), Value::Array(links));
+}
+
+/// The span data key links are recorded under.
+pub(crate) const LINKS_KEY: &str = "links";
+
+/// One span link: `{trace_id, span_id, sampled?, attributes: {sentry.link.type}}`. Every
+/// link the toolkit records is a follows-from link: work caused by a span it is not a
+/// child of.
+pub(crate) fn link_value(link: &Link) -> Value {
+    let mut object = serde_json::Map::new();
+    object.insert("trace_id".into(), link.trace_id.to_string().into());
+    object.insert("span_id".into(), link.span_id.to_string().into());
+    if let Some(sampled) = link.sampled {
+        object.insert("sampled".into(), sampled.into());
+    }
+    object.insert(
+        "attributes".into(),
+        serde_json::json!({ "sentry.link.type": "follows_from" }),
+    );
+    Value::Object(object)
 }
 
 /// Completes `transaction` as the SDK would and hands it to `client`.

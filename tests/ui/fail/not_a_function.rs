@@ -4,13 +4,13 @@ use monitor_runtime::{breadcrumb, capture_errors, monitored};
 struct Cart;
 
 #[breadcrumb]
-impl Cart {
-    fn checkout(&self) {}
+enum Payment {
+    Card,
 }
 
 #[capture_errors]
 mod billing {}
 
 fn main() {
-    Cart.checkout();
+    let _ = (Cart, Payment::Card);
 }
