@@ -170,7 +170,9 @@ impl PerformanceMonitor {
         }
     }
 
-    /// The `sentry-trace` header for an outgoing request made inside this monitor.
+    /// The trace headers for an outgoing request or message made inside this monitor
+    /// (`sentry-trace`, `baggage` with the trace's dynamic sampling context; see
+    /// [`SpanHandle::trace_headers`]). Empty when the monitor has no span.
     pub fn trace_headers(&self) -> Vec<(&'static str, String)> {
         self.handle()
             .map(|handle| handle.trace_headers())

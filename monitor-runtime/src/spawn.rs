@@ -4,7 +4,9 @@
 //! spawner's span and hub, so its spans would start a new trace and its breadcrumbs would
 //! land in that worker's hub. [`spawn`] carries both along: the toolkit's current span
 //! becomes the task's parent, and the task gets its own hub forked from the spawner's, so
-//! its scope (tags, user, breadcrumbs) starts as the spawner's and stays its own.
+//! its scope (tags, user, breadcrumbs) starts as the spawner's and stays its own. Spawned
+//! inside `PropagationContext::continue_with` or `instrument` before any span started
+//! there, the task continues the received trace as the spawner would have.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,6 +16,8 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 use sentry::{Hub, SentryFuture, SentryFutureExt};
 
+use crate::propagation::TraceParent;
+use crate::propagation::span_link;
 use crate::span::{self, Current};
 
 /// `tokio::spawn` that keeps the task in the current trace; returns tokio's `JoinHandle`.
@@ -36,10 +40,17 @@ where
 }
 
 /// Binds `future` to the current trace without spawning it: the toolkit's current span
-/// becomes the parent of spans it starts, and it runs on its own hub forked from the
-/// current one. For executors other than tokio.
+/// becomes the parent of spans it starts (or, inside
+/// [`PropagationContext::continue_with`](crate::propagation::PropagationContext::continue_with)
+/// with no span current, the received trace's caller), and it runs on its own hub forked
+/// from the current one. For executors other than tokio.
 pub fn in_current_trace<F: Future>(future: F) -> InTrace<F> {
     let hub = Hub::with_active(|hub| Some(Arc::new(Hub::new_from_top(hub))));
+    let parent = span::current();
+    let remote = match parent {
+        Some(_) => None,
+        None => span_link::current_remote(),
+    };
     InTrace {
         inner: match hub {
             Some(hub) => Bound::Hub {
@@ -47,7 +58,8 @@ pub fn in_current_trace<F: Future>(future: F) -> InTrace<F> {
             },
             None => Bound::Plain { inner: future },
         },
-        parent: span::current(),
+        parent,
+        remote,
     }
 }
 
@@ -58,6 +70,9 @@ pin_project! {
         #[pin]
         inner: Bound<F>,
         parent: Option<Current>,
+        // The received trace's caller, when the future was made inside `continue_with`
+        // with no toolkit span current.
+        remote: Option<TraceParent>,
     }
 }
 
@@ -75,9 +90,14 @@ impl<F: Future> Future for InTrace<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let _parent = ParentScope::enter(this.parent);
-        match this.inner.project() {
+        let inner = this.inner;
+        let poll = move || match inner.project() {
             BoundProj::Hub { inner } => inner.poll(cx),
             BoundProj::Plain { inner } => inner.poll(cx),
+        };
+        match *this.remote {
+            Some(remote) => span_link::with_remote_parent(Some(remote), poll),
+            None => poll(),
         }
     }
 }

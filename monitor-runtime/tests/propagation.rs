@@ -700,3 +700,153 @@ fn without_a_request_transaction_the_handler_continues_the_trace() {
         Some(UPSTREAM_SPAN.to_owned())
     );
 }
+
+/// Headers as `span::trace_headers()` gives them, for comparison with `inject`'s.
+fn owned(headers: Vec<(&'static str, String)>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+}
+
+#[test]
+fn the_span_helpers_give_the_headers_inject_gives() {
+    use monitor_runtime::PerformanceMonitor;
+    use monitor_runtime::span;
+
+    let capture = production().configure(|config| config.propagate_traceparent(true));
+    let (seen, captured) = capture.run(|| {
+        let job = PerformanceMonitor::start_transaction("job");
+        job.in_scope(|| {
+            let step = PerformanceMonitor::start("step");
+            // Not entered: the helpers of `step` name it as the parent all the same.
+            let step_headers = (
+                owned(step.trace_headers()),
+                owned(step.handle().unwrap().trace_headers()),
+                step.handle().unwrap().span_id(),
+            );
+            let mut injected: Vec<(String, String)> = Vec::new();
+            assert!(propagation::inject(&mut injected));
+            let current = (
+                injected,
+                owned(span::trace_headers()),
+                owned(span::current_span().unwrap().trace_headers()),
+                owned(job.trace_headers()),
+            );
+            step.finish();
+            (step_headers, current)
+        })
+    });
+    let ((step_monitor, step_handle, step_id), (injected, free, handle, monitor)) = seen;
+    let tx = captured.transaction("job");
+
+    // One implementation: the same three headers from every helper.
+    let names: Vec<_> = injected.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["sentry-trace", "baggage", "traceparent"]);
+    assert_eq!(free, injected);
+    assert_eq!(handle, injected);
+    assert_eq!(monitor, injected);
+    assert_eq!(
+        injected[0].1,
+        format!("{}-{}-1", tx.trace_id(), tx.root().span_id)
+    );
+    let (dsc, others) = baggage(&injected[1].1);
+    assert!(others.is_empty(), "{others:?}");
+    let expected = BTreeMap::from(
+        [
+            ("trace_id", tx.trace_id()),
+            ("public_key", "pubkey".to_owned()),
+            ("sample_rate", "1".to_owned()),
+            ("sampled", "true".to_owned()),
+            ("release", "shop@1.2.3".to_owned()),
+            ("environment", "production".to_owned()),
+            ("transaction", "job".to_owned()),
+            ("org_id", "17".to_owned()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v)),
+    );
+    assert_eq!(dsc, expected);
+    assert_eq!(captured.trace_header("job"), Some(as_json(&expected)));
+    assert_eq!(
+        injected[2].1,
+        format!("00-{}-{}-01", tx.trace_id(), tx.root().span_id)
+    );
+
+    // A handle on another span: that span is the parent, the trace's context the same.
+    assert_eq!(step_monitor, step_handle);
+    assert_eq!(step_handle[0].1, format!("{}-{step_id}-1", tx.trace_id()));
+    assert_eq!(step_handle[1], injected[1]);
+    assert_eq!(tx.span("step").span_id.to_string(), step_id.to_string());
+}
+
+#[test]
+fn in_a_continued_trace_the_span_helpers_forward_the_upstream_context() {
+    use monitor_runtime::span;
+
+    let upstream = propagation::extract(&upstream_headers(UPSTREAM_BAGGAGE)).unwrap();
+    let (headers, _captured) = production().run(|| {
+        upstream.continue_with(|| {
+            // No span started yet: the caller's span is the parent.
+            let before = owned(span::trace_headers());
+            let inside = consume_with_headers();
+            (before, inside)
+        })
+    });
+    let (before, inside) = headers;
+    assert_eq!(before[0].1, format!("{UPSTREAM_TRACE}-{UPSTREAM_SPAN}-1"));
+    let (incoming, _) = baggage(UPSTREAM_BAGGAGE);
+    for headers in [&before, &inside] {
+        let (forwarded, others) = baggage(&headers[1].1);
+        assert_eq!(forwarded, incoming, "the frozen upstream context");
+        assert_eq!(others, ["vendor=abc;ttl=1"]);
+    }
+    assert!(inside[0].1.starts_with(UPSTREAM_TRACE), "{inside:?}");
+}
+
+#[monitored(transaction, name = "consume_with_headers")]
+fn consume_with_headers() -> Vec<(String, String)> {
+    owned(monitor_runtime::span::trace_headers())
+}
+
+#[monitored(transaction, name = "spawned_consumer", op = "queue.process")]
+async fn spawned_consumer(order: u64) -> u64 {
+    order * 3
+}
+
+#[test]
+fn tasks_spawned_in_a_continued_trace_continue_it() {
+    let upstream = propagation::extract(&upstream_headers(UPSTREAM_BAGGAGE)).unwrap();
+    let ((from_closure, from_future), captured) = production().run_async(async move {
+        // Spawned inside `continue_with`, awaited outside it.
+        let handle = upstream.continue_with(|| monitor_runtime::spawn(spawned_consumer(1)));
+        let from_closure = handle.await.unwrap();
+        // Spawned from a future polled by `instrument`, before any span started there.
+        let from_future = upstream
+            .clone()
+            .instrument(async { monitor_runtime::spawn(spawned_consumer(2)).await.unwrap() })
+            .await;
+        (from_closure, from_future)
+    });
+    assert_eq!((from_closure, from_future), (3, 6));
+    let consumers: Vec<_> = captured
+        .transactions()
+        .into_iter()
+        .filter(|tx| tx.name() == "spawned_consumer")
+        .collect();
+    assert_eq!(consumers.len(), 2);
+    for tx in consumers {
+        assert_eq!(tx.trace_id(), UPSTREAM_TRACE);
+        assert_eq!(
+            tx.root().parent_span_id.map(|id| id.to_string()),
+            Some(UPSTREAM_SPAN.to_owned()),
+            "the caller's span is the spawned transaction's parent"
+        );
+    }
+    let (mut incoming, _) = baggage(UPSTREAM_BAGGAGE);
+    incoming.remove("replay_id");
+    assert_eq!(
+        captured.trace_header("spawned_consumer"),
+        Some(as_json(&incoming)),
+        "the upstream's dynamic sampling context in the envelope header"
+    );
+}

@@ -54,12 +54,23 @@ fn an_unsampled_root_has_one_trace_id_for_logs_errors_and_propagation() {
     assert!(captured.transactions().is_empty(), "nothing sent at rate 0");
     assert_eq!((sampling, recording), (Sampling::NotSampled, false));
     assert_eq!(
-        headers,
-        [(
+        headers[0],
+        (
             "sentry-trace",
             format!("{}-{}-0", ids.trace_id, ids.span_id)
-        )]
+        )
     );
+    // The unsampled decision travels in the dynamic sampling context too.
+    assert_eq!(headers[1].0, "baggage");
+    assert!(
+        headers[1]
+            .1
+            .contains(&format!("sentry-trace_id={}", ids.trace_id))
+            && headers[1].1.contains("sentry-sampled=false")
+            && headers[1].1.contains("sentry-sample_rate=0"),
+        "{headers:?}"
+    );
+    assert_eq!(headers.len(), 2, "{headers:?}");
     let (trace_id, span_id) = trace_of_event(&captured);
     assert_eq!(trace_id, ids.trace_id.to_string());
     assert_eq!(span_id, ids.span_id.to_string());

@@ -102,6 +102,45 @@ pub fn inject<I: Injector + ?Sized>(carrier: &mut I) -> bool {
     true
 }
 
+/// The headers [`inject`] writes, as a list: what `span::trace_headers()` returns.
+pub(crate) fn current_headers() -> Vec<(&'static str, String)> {
+    let mut headers = HeaderList::default();
+    inject(&mut headers);
+    headers.0
+}
+
+/// The headers [`inject`] would write if `span` were current: what
+/// `SpanHandle::trace_headers()` returns. Without a bound client, only `sentry-trace`
+/// (there is no dynamic sampling context to send).
+pub(crate) fn headers_of(span: &crate::span::Current) -> Vec<(&'static str, String)> {
+    let traceparent = PropagationSettings::with_current(|settings, _| settings.traceparent);
+    let parent = span_link::toolkit_parent(span);
+    let mut headers = HeaderList::default();
+    match traceparent {
+        Some(traceparent) => write_headers(&mut headers, parent, traceparent),
+        None => headers.set(SENTRY_TRACE, parent.to_sentry_trace()),
+    }
+    headers.0
+}
+
+/// The trace headers as `(name, value)` pairs, in the order written.
+#[derive(Default)]
+struct HeaderList(Vec<(&'static str, String)>);
+
+impl Injector for HeaderList {
+    fn set(&mut self, name: &str, value: String) {
+        // `write_headers` writes these three names only.
+        let Some(name) = [SENTRY_TRACE, BAGGAGE, TRACEPARENT]
+            .into_iter()
+            .find(|known| *known == name)
+        else {
+            return;
+        };
+        self.0.retain(|(existing, _)| *existing != name);
+        self.0.push((name, value));
+    }
+}
+
 /// Reads the trace headers from `carrier`: `sentry-trace` (else W3C `traceparent`) and
 /// `baggage`. `None` without a valid trace header. See [`PropagationContext`] to continue
 /// the trace.

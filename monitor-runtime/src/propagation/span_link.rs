@@ -39,6 +39,11 @@ pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
     if let Some(parent) = span::with_current(|current| current.map(toolkit_parent)) {
         return Some(parent);
     }
+    // Inside `continue_with` before any span starts, the caller's span is the parent, as
+    // it is for the first span started there.
+    if let Some(remote) = current_remote() {
+        return Some(remote);
+    }
     Hub::with_active(|hub| {
         hub.configure_scope(|scope| match scope.get_span() {
             Some(span) => Some(sdk_parent(&span, span::is_sampled(&span), tracing)),
@@ -49,7 +54,7 @@ pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
 
 /// A toolkit span as the parent of the next hop; a root heading its trace first records
 /// what it was sampled with, so the trace's context carries the rate and the name.
-fn toolkit_parent(current: &Current) -> TraceParent {
+pub(crate) fn toolkit_parent(current: &Current) -> TraceParent {
     if let Some(head) = span::head_of(current) {
         trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
     }
@@ -183,6 +188,12 @@ pub(crate) fn with_remote_parent<R>(parent: Option<TraceParent>, f: impl FnOnce(
     f()
 }
 
+/// The remote parent in effect on this thread (inside `continue_with` or `instrument`),
+/// for `spawn` to carry into the task.
+pub(crate) fn current_remote() -> Option<TraceParent> {
+    REMOTE.try_with(Cell::get).ok().flatten()
+}
+
 /// Puts back the toolkit span and remote parent that were in effect, also on unwind.
 struct Restore {
     span: Option<Option<span::Current>>,
@@ -203,7 +214,7 @@ impl Drop for Restore {
 /// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
 #[inline]
 pub(crate) fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
-    let parent = REMOTE.try_with(Cell::get).ok().flatten()?;
+    let parent = current_remote()?;
     if spec.kind() == SpanKind::Span {
         return Some(None);
     }

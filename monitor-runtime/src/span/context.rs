@@ -152,9 +152,12 @@ impl SpanHandle {
         add_link(&self.current, &Parent::Span(to.current.clone()));
     }
 
-    /// The `sentry-trace` header for an outgoing request made inside this span.
+    /// The trace headers for an outgoing request or message made inside this span, as
+    /// [`propagation::inject`](crate::propagation::inject) writes them: `sentry-trace`
+    /// with this span as the parent, `baggage` with the trace's dynamic sampling context,
+    /// and `traceparent` when `SENTRY_PROPAGATE_TRACEPARENT` is on.
     pub fn trace_headers(&self) -> Vec<(&'static str, String)> {
-        vec![("sentry-trace", sentry_trace(&self.current))]
+        crate::propagation::headers_of(&self.current)
     }
 
     /// The SDK's span, when this is one (a span of `sentry-tower` or `sentry-tracing`, or
@@ -257,16 +260,6 @@ pub(crate) fn add_link(current: &Current, target: &Parent) {
         ),
         Current::Unsampled(_) => {}
     }
-}
-
-/// The `sentry-trace` header value: `<trace>-<span>[-<sampled>]`.
-pub(crate) fn sentry_trace(current: &Current) -> String {
-    let flag = match current.sampling() {
-        Sampling::Sampled => "-1",
-        Sampling::NotSampled => "-0",
-        Sampling::Deferred => "",
-    };
-    format!("{}-{}{flag}", current.trace_id(), current.span_id())
 }
 
 /// The span code runs in; see [`super::current_span`].

@@ -58,8 +58,11 @@ pub fn current_span() -> Option<SpanHandle> {
     current_handle()
 }
 
-/// The `sentry-trace` header to send with an outgoing request, so that the service called
-/// continues this trace. Empty when no span is current.
+/// The trace headers to send with an outgoing request or message, so that the service
+/// called continues this trace: what [`propagation::inject`](crate::propagation::inject)
+/// writes (`sentry-trace` with the current span as the parent, `baggage` with the trace's
+/// dynamic sampling context, and `traceparent` when `SENTRY_PROPAGATE_TRACEPARENT` is on).
+/// Without a span, the scope's own trace; empty without a bound client.
 ///
 /// ```
 /// let headers = monitor_runtime::span::trace_headers();
@@ -69,9 +72,7 @@ pub fn current_span() -> Option<SpanHandle> {
 /// }
 /// ```
 pub fn trace_headers() -> Vec<(&'static str, String)> {
-    current_span()
-        .map(|span| span.trace_headers())
-        .unwrap_or_default()
+    crate::propagation::current_headers()
 }
 
 /// The trace and span ids of the toolkit's current span on this thread.
