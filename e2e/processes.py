@@ -93,15 +93,14 @@ class Output:
         return result
 
 
-class WebService:
-    """target/debug/web-service on a free port with its own SQLite database."""
+class Service:
+    """An example's HTTP server, target/debug/`binary`, on a free port."""
 
-    def __init__(self, name, workdir, env):
+    def __init__(self, binary, name, workdir, env):
         self.name = name
-        database = "sqlite:%s?mode=rwc" % os.path.join(workdir, name + ".db")
         self.process = subprocess.Popen(
-            [os.path.join(BINARIES, "web-service")],
-            env=base_env(dict({"PORT": "0", "DATABASE_URL": database}, **env)),
+            [os.path.join(BINARIES, binary)],
+            env=base_env(dict({"PORT": "0"}, **env)),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workdir)
         self.output = Output(name, self.process)
         self.addr = self._wait_listening()
@@ -137,6 +136,21 @@ class WebService:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class WebService(Service):
+    """target/debug/web-service on a free port with its own SQLite database."""
+
+    def __init__(self, name, workdir, env):
+        database = "sqlite:%s?mode=rwc" % os.path.join(workdir, name + ".db")
+        super().__init__("web-service", name, workdir, dict({"DATABASE_URL": database}, **env))
+
+
+class Gateway(Service):
+    """target/debug/gateway on a free port, calling the web service at `web_service_url`."""
+
+    def __init__(self, name, workdir, web_service_url, env):
+        super().__init__("gateway", name, workdir, dict({"WEB_SERVICE_URL": web_service_url}, **env))
 
 
 def run_batch_job(name, workdir, csv, env, timeout=120):

@@ -1,11 +1,11 @@
-"""End-to-end run of the examples against real Sentry-protocol servers (issue 8).
+"""End-to-end run of the examples against real Sentry-protocol servers (issues 8 and 10).
 
 Run by scripts/e2e.sh, inside scripts/dev/servers.sh (which brings Bugsink and Spotlight up
 on 127.0.0.1 and tears them down), with the Python of Bugsink's environment:
 
     scripts/e2e.sh
 
-The web service and the batch job run as separate processes, pointed at the servers through
+The web service, the gateway in front of it, and the batch job run as separate processes, pointed at the servers through
 SENTRY_DSN and SENTRY_SPOTLIGHT; what arrived is read back through Bugsink's REST API and
 SQLite database and Spotlight's event stream. Each check prints one line; the first failure
 stops the run with a non-zero exit.
@@ -18,10 +18,11 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.parse
 
-from processes import OUTPUTS, WebService, run_batch_job, ROOT
+from processes import OUTPUTS, Gateway, WebService, run_batch_job, ROOT
 from schemas import problems
-from servers import Bugsink, HungServer, Spotlight, closed_port, http, quote
+from servers import Bugsink, HungServer, RecordingProxy, Spotlight, closed_port, http, quote
 
 # Planted in the configuration of every run; no output may ever show them.
 DSN_SECRET = "e2e0dsn0secret0key7c41"
@@ -191,6 +192,134 @@ def tour(bugsink, spotlight, workdir):
     return took
 
 
+DASHBOARD_ROUTE = "GET /api/v1/dashboard"
+
+
+def public_key(dsn):
+    return dsn.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0]
+
+
+def baggage_entries(value):
+    """The `sentry-` entries of a `baggage` header, percent-decoded, and the others."""
+    sentry, others = {}, []
+    for member in filter(None, (m.strip() for m in value.split(","))):
+        key, _, raw = member.partition("=")
+        if key.startswith("sentry-"):
+            sentry[key[len("sentry-"):]] = urllib.parse.unquote(raw)
+        else:
+            others.append(member)
+    return sentry, others
+
+
+def two_services(bugsink, spotlight, workdir):
+    """Issue 10: one request to the gateway is one trace across the gateway and the web
+    service, two processes talking HTTP (through a recording pass-through proxy, to read
+    the trace headers on the wire), each with its own Bugsink project, both sending to
+    Spotlight."""
+    print("two services: gateway -> web service, one trace", flush=True)
+    web_project, web_dsn = bugsink.create_project("web-service-traced")
+    gw_project, gw_dsn = bugsink.create_project("gateway")
+    common = {"SENTRY_SPOTLIGHT": spotlight_url(os.environ["SPOTLIGHT_URL"]), "SENTRY_ENVIRONMENT": "development",
+              "SENTRY_SHUTDOWN_TIMEOUT": "30"}
+    web = WebService("two-services-web", workdir, dict(common, SENTRY_DSN=web_dsn))
+    proxy = RecordingProxy(web.addr)
+    gateway = None
+    try:
+        gateway = Gateway("two-services-gateway", workdir, "http://" + proxy.addr,
+                          dict(common, SENTRY_DSN=gw_dsn, SENTRY_TRACES_SAMPLE_RATE="1.0"))
+        status, body = http(gateway.addr, "GET", "/api/v1/dashboard", ADMIN)
+        dashboard = json.loads(body) if status == 200 else {}
+        check(status == 200 and dashboard.get("organisations") == 3 and dashboard.get("unavailable") == 1,
+              "the gateway's dashboard is a 200 over 3 organisations, one of them failing in the web service",
+              body[:1000])
+    finally:
+        if gateway is not None:
+            gateway.stop()
+        web.stop()
+        proxy.close()
+    assert_accounted(gateway.output.summary(), "spotlight", "gateway")
+    assert_accounted(web.output.summary(), "spotlight", "two-services web service")
+
+    def envelopes_with(sp, predicate):
+        return [(envelope[0], payload) for envelope in sp.envelopes() for header, payload in envelope[1]
+                if header.get("type") == "transaction" and predicate(payload)]
+
+    def trace_of(payload):
+        return ((payload.get("contexts") or {}).get("trace") or {})
+
+    def gateway_tx(sp):
+        return envelopes_with(sp, lambda p: p.get("transaction") == DASHBOARD_ROUTE)
+
+    spotlight.wait_for(gateway_tx, 15)
+    found = gateway_tx(spotlight)
+    check(len(found) == 1, "Spotlight: the gateway's transaction %s" % DASHBOARD_ROUTE, str(len(found)))
+    gw_header, gw_payload = found[0]
+    trace_id = trace_of(gw_payload).get("trace_id")
+    clients = {s["span_id"]: s for s in gw_payload.get("spans", []) if s.get("op") == "http.client"}
+    check(len(clients) == 4 and all((s.get("data") or {}).get("http.request.method") == "GET"
+                                    and (s.get("data") or {}).get("server.address") == "127.0.0.1"
+                                    for s in clients.values()),
+          "the gateway's transaction has its 4 http.client spans, with method and address",
+          json.dumps([(s.get("description"), s.get("data")) for s in clients.values()])[:2000])
+
+    def web_txs(sp):
+        return envelopes_with(sp, lambda p: trace_of(p).get("trace_id") == trace_id
+                              and p.get("transaction") != DASHBOARD_ROUTE)
+
+    spotlight.wait_for(lambda sp: len(web_txs(sp)) >= 4, 15)
+    downstream = web_txs(spotlight)
+    names = sorted(p.get("transaction") for _, p in downstream)
+    check(names == ["GET /api/v1/organisations"] + [STATS_ROUTE] * 3,
+          "Spotlight: the web service's 4 transactions share the gateway's trace id %s" % trace_id,
+          json.dumps(names))
+    parents_ok = []
+    for _, payload in downstream:
+        client = clients.get(trace_of(payload).get("parent_span_id"))
+        served = ((payload.get("request") or {}).get("url") or "").split("/api/", 1)[-1]
+        called = ((client or {}).get("data") or {}).get("url", "").split("/api/", 1)[-1]
+        parents_ok.append(client is not None and served == called)
+    check(parents_ok and all(parents_ok),
+          "each web service transaction's parent is the gateway's http.client span that called it",
+          json.dumps([(trace_of(p).get("parent_span_id"), (p.get("request") or {}).get("url")) for _, p in downstream]))
+
+    # The dynamic sampling context: made by the gateway (the head), forwarded in baggage,
+    # frozen by the web service and sent in the envelope headers of both.
+    dsc = gw_header.get("trace") or {}
+    expected = {"trace_id": trace_id, "public_key": public_key(gw_dsn), "sample_rate": "1", "sampled": "true",
+                "environment": "development", "transaction": DASHBOARD_ROUTE}
+    check(all(dsc.get(k) == v for k, v in expected.items()) and dsc.get("release", "").startswith("gateway@"),
+          "the gateway's envelope header carries the trace's DSC (trace_id, public_key, sample_rate, sampled, "
+          "release, environment, transaction)", json.dumps(dsc))
+    check(all(header.get("trace") == dsc for header, _ in downstream),
+          "the web service's transaction envelopes carry the gateway's DSC, the gateway's public key included",
+          json.dumps([header.get("trace") for header, _ in downstream]))
+    wire = proxy.seen()
+    check(len(wire) == 4, "the proxy saw the gateway's 4 calls", json.dumps([p for p, _ in wire]))
+    wire_ok = []
+    for path, headers in wire:
+        sentry_trace = headers.get("sentry-trace", "")
+        entries, _ = baggage_entries(headers.get("baggage", ""))
+        parent = sentry_trace.split("-")[1] if sentry_trace.count("-") == 2 else None
+        wire_ok.append(sentry_trace.startswith(trace_id + "-") and sentry_trace.endswith("-1")
+                       and parent in clients and path.endswith(clients[parent]["data"]["url"].split("/api/", 1)[-1])
+                       and entries == dsc)
+    check(all(wire_ok),
+          "on the wire: each call's sentry-trace names its http.client span, sampled, and its baggage is the DSC",
+          json.dumps(wire)[:3000])
+
+    # The web service's 500 (organisation 3), stored in Bugsink under the same trace.
+    events = [e for e in bugsink.wait_for_events(web_project, 1, 30) if e.get("exception")]
+    check(len(events) == 1 and trace_of(events[0]).get("trace_id") == trace_id
+          and events[0].get("transaction") == STATS_ROUTE,
+          "Bugsink: the web service's 500 is stored in the gateway's trace",
+          json.dumps([trace_of(e) for e in events]))
+    event_envelopes = [raw for raw in bugsink.raw_envelopes(web_project) if "event" in item_types(raw)]
+    headers = [json.loads(raw.split(b"\n", 1)[0]) for raw in event_envelopes]
+    check(len(headers) == 1 and headers[0].get("trace") == dsc,
+          "Bugsink: the error's envelope header carries the gateway's DSC", json.dumps(headers))
+    check(not bugsink.events(gw_project), "Bugsink: the gateway, which handled its failure, stored no error")
+
+
 def concurrent_500s(bugsink, workdir):
     print("concurrency: 50 identical 500s at once", flush=True)
     project, dsn = bugsink.create_project("concurrency")
@@ -334,6 +463,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="monitor-e2e-") as workdir:
         try:
             tour(bugsink, spotlight, workdir)
+            two_services(bugsink, spotlight, workdir)
             concurrent_500s(bugsink, workdir)
             print("shutdown: bursts against a server that is up, refusing and hung", flush=True)
             project, dsn = bugsink.create_project("burst")

@@ -141,6 +141,59 @@ class Spotlight:
         return predicate(self)
 
 
+class RecordingProxy:
+    """A pass-through HTTP proxy on 127.0.0.1 in front of `upstream` (host:port): every
+    request is forwarded as it came, and its path and headers are kept, so the run can
+    read the trace headers one service sent the other on the wire."""
+
+    def __init__(self, upstream):
+        import http.client
+        import http.server
+
+        proxy = self
+        self.requests = []
+        self._lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                with proxy._lock:
+                    proxy.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                connection = http.client.HTTPConnection(upstream, timeout=30)
+                try:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                    connection.request("GET", self.path, headers=headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                finally:
+                    connection.close()
+                self.send_response(response.status)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.addr = "127.0.0.1:%d" % self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def seen(self):
+        """(path, headers with lower-case names) of every request forwarded."""
+        with self._lock:
+            return list(self.requests)
+
+    def close(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+
 class HungServer:
     """Accepts connections and reads requests but never answers: a Sentry that hangs."""
 
