@@ -237,8 +237,9 @@ def two_services(bugsink, spotlight, workdir):
             gateway.stop()
         web.stop()
         proxy.close()
-    assert_accounted(gateway.output.summary(), "spotlight", "gateway")
-    assert_accounted(web.output.summary(), "spotlight", "two-services web service")
+    for destination in ("remote", "spotlight"):
+        assert_accounted(gateway.output.summary(), destination, "gateway")
+        assert_accounted(web.output.summary(), destination, "two-services web service")
 
     def envelopes_with(sp, predicate):
         return [(envelope[0], payload) for envelope in sp.envelopes() for header, payload in envelope[1]
@@ -411,6 +412,22 @@ def batch_job(bugsink, spotlight, workdir):
           % ", ".join("%s: %d events" % (t, sum(1 for e in events if tags(e).get("error_type") == t))
                       for t in sorted(by_type, key=str)),
           json.dumps({str(k): len(v) for k, v in by_type.items()}))
+    # A release build (`[profile.release]` of the workspace): every row failure's newest
+    # frame is the application's validating or storing function, by its qualified name,
+    # with file and line; the toolkit's and the SDK's frames are trimmed from the top.
+    row_events = [e for e in events if tags(e).get("error_type") in ("invalid_email", "invalid_number")]
+    tops = [frames(e)[-1] if frames(e) else {} for e in row_events]
+    check(row_events and all(top.get("in_app") and top.get("function") == "batch_job::validate::validate_row"
+                             and top.get("filename", "").endswith("validate.rs") and top.get("lineno")
+                             for top in tops),
+          "release build: each row failure's newest frame is batch_job::validate::validate_row, in-app, "
+          "with file and line (%d events)" % len(row_events),
+          json.dumps([frames(e)[-6:] for e in row_events[:2]], indent=1))
+    in_app = [f for e in events for f in frames(e) if f.get("in_app")]
+    unqualified = [f.get("function") for f in in_app if not (f.get("function") or "").startswith("batch_job::")]
+    check(in_app and not unqualified,
+          "release build: every in-app frame is named by its path in the batch_job crate (%d frames)" % len(in_app),
+          json.dumps(unqualified[:10]))
     counts = {t: sum(1 for e in events if tags(e).get("error_type") == t) for t in by_type}
     check(counts.get("invalid_email", 0) >= 4 and counts.get("invalid_number", 0) >= 2,
           "with several rows failing the same way (invalid_email: %d, invalid_number: %d events)"
