@@ -162,7 +162,9 @@ pub(crate) fn is_in_app(
             _ => {}
         }
     }
-    abs_path.is_some_and(|path| !is_dependency_path(path))
+    // Only Rust sources of the application's tree: the C runtime's frames
+    // (`__libc_start_main` in glibc's `.c`/`.h` files) are nobody's application code.
+    abs_path.is_some_and(|path| path.ends_with(".rs") && !is_dependency_path(path))
 }
 
 /// Whether `function` belongs to `std`, `core` or `alloc`.
@@ -257,6 +259,22 @@ mod tests {
         assert_eq!(app_crate(Some("some_dep::run"), registry), None);
         // Nothing known: not claimed as the application's.
         assert!(!is_in_app(None, None, &[], &[], none));
+        // The C runtime under `main`, with glibc's sources: not Rust, not in-app.
+        let glibc = Some("./csu/../sysdeps/nptl/libc_start_call_main.h");
+        assert!(!is_in_app(
+            Some("__libc_start_call_main"),
+            glibc,
+            &[],
+            &[],
+            none
+        ));
+        assert!(!is_in_app(
+            Some("__libc_start_main_impl"),
+            Some("./csu/../csu/libc-start.c"),
+            &[],
+            &[],
+            none
+        ));
         // The options win.
         let include = ["tokio::runtime".to_owned()];
         assert!(is_in_app(
