@@ -37,6 +37,7 @@ pub mod registry;
 pub mod sampling;
 pub mod scope;
 pub mod scrub;
+mod settings;
 pub mod span;
 mod spawn;
 mod stack;

@@ -228,7 +228,7 @@ impl Sampler {
     pub fn new(rules: SamplerRules, default_rate: f32) -> Self {
         Self {
             rules,
-            default_rate: clamp_rate(default_rate),
+            default_rate: crate::settings::parse::clamp_rate(default_rate),
         }
     }
 
@@ -299,14 +299,6 @@ impl Sampler {
 fn function_rate(ctx: &TransactionContext) -> Option<f32> {
     let rate = ctx.custom()?.get(FUNCTION_SAMPLE_RATE_KEY)?.as_f64()?;
     (0.0..=1.0).contains(&rate).then_some(rate as f32)
-}
-
-fn clamp_rate(rate: f32) -> f32 {
-    if rate.is_nan() {
-        0.0
-    } else {
-        rate.clamp(0.0, 1.0)
-    }
 }
 
 /// Tail sampling: keep the traces of failed and slow requests that the head decision

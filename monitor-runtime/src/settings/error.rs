@@ -6,7 +6,7 @@ use std::fmt;
 /// (a whole file pasted into a variable) must not flood the logs.
 const MAX_SHOWN_VALUE_CHARS: usize = 200;
 
-/// One or more problems found while reading or validating a [`Config`](super::Config).
+/// One or more problems found while reading or validating a [`Config`](crate::config::Config).
 ///
 /// Reading the environment does not stop at the first bad variable: every problem is
 /// collected so a deployment can be fixed in one go. `Display` prints one problem per
