@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::*;
 use crate::environment::Profile;
+use crate::sampling::Sampler;
 use crate::scrub::Scrubber;
 
 impl Config {
@@ -319,5 +320,27 @@ impl<'a> Resolved<'a> {
     /// ```
     pub fn warnings(&self) -> &'a [String] {
         &self.config.warnings
+    }
+}
+
+/// Built here rather than in `sampling`, so that `config` depends on `sampling` and not
+/// the reverse.
+impl Sampler {
+    /// The sampler a [`Config`] describes: its rules and its resolved traces rate.
+    ///
+    /// ```
+    /// use monitor_runtime::config::Config;
+    /// use monitor_runtime::sampling::Sampler;
+    /// use sentry::TransactionContext;
+    ///
+    /// let sampler = Sampler::from_config(&Config::default().traces_sample_rate(0.3));
+    /// assert_eq!(sampler.rate(&TransactionContext::new("job", "task")), 0.3);
+    /// ```
+    pub fn from_config(config: &Config) -> Self {
+        let resolved = config.resolved();
+        Self::new(
+            resolved.sampler_rules().clone(),
+            resolved.traces_sample_rate(),
+        )
     }
 }

@@ -224,7 +224,7 @@ fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
     // Under the toolkit's sampler, the scope can only hold a span once some SDK
     // transaction was started; until then its read is skipped.
     let scope_may_hold_a_span = match &tracer {
-        Some(tracer) if tracer.sampler.is_some() => tracer::sdk_transactions_seen(),
+        Some(tracer) if tracer.sampler.is_some() => crate::sampling::sdk_transactions_seen(),
         _ => true,
     };
     if scope_may_hold_a_span {

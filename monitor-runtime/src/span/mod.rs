@@ -42,7 +42,7 @@ pub use tail::TailHealth;
 pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
 pub(crate) use context::{add_link, current_handle, head_of, set_current_status, set_data_entries};
 pub(crate) use current::{Current, get as current, swap, with as with_current};
-pub(crate) use tracer::{install, note_sdk_transaction};
+pub(crate) use tracer::install;
 
 use sentry::protocol::TraceContext;
 

@@ -11,13 +11,12 @@
 //! its tracer: a pointer comparison on the hot path.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use sentry::protocol::ClientSdkInfo;
 use sentry::{Client, ClientOptions, Hub, Integration};
 
-use crate::sampling::{Sampler, TailSampling};
+use crate::sampling::{Sampler, TailSampling, note_sdk_transaction};
 
 /// The toolkit's per-client state, installed as an SDK integration by `init`.
 #[derive(Debug, Clone)]
@@ -97,28 +96,6 @@ pub(crate) fn install(
         None => options,
     };
     options.add_integration(Tracer::new(sampler, tail))
-}
-
-/// Set once any SDK transaction was started through the toolkit's sampler.
-///
-/// A span can only be on a hub's scope if an SDK transaction was started, and under a
-/// client with the toolkit's sampler every SDK transaction calls it. Until then, a
-/// `#[monitored]` root under such a client knows without reading the scope (the SDK's only
-/// public read clones it, about 450 instructions) that it has no SDK parent.
-static SDK_TRANSACTIONS: AtomicBool = AtomicBool::new(false);
-
-/// Called by the toolkit's sampler for every SDK transaction.
-#[inline]
-pub(crate) fn note_sdk_transaction() {
-    if !SDK_TRANSACTIONS.load(Ordering::Relaxed) {
-        SDK_TRANSACTIONS.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Whether the scope may hold a span, under a client whose tracer has a sampler.
-#[inline]
-pub(crate) fn sdk_transactions_seen() -> bool {
-    SDK_TRANSACTIONS.load(Ordering::Relaxed)
 }
 
 /// An enabled client and its tracer, if it has one.
