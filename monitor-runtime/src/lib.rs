@@ -43,6 +43,7 @@ mod spawn;
 mod stack;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod trace_context;
 pub mod transport;
 
 #[doc = include_str!("docs/monitored.md")]

@@ -215,7 +215,7 @@ fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
 #[inline]
 fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
     // Inside `PropagationContext::continue_with`, the remote parent comes first.
-    if let Some(started) = crate::propagation::span_link::remote_root(spec) {
+    if let Some(started) = super::remote::remote_root(spec) {
         return started;
     }
     let hub = Hub::current();

@@ -84,7 +84,7 @@ pub(crate) fn install(
             // A transaction without a parent decision heads its trace here: remember what
             // it was sampled with, for the trace's dynamic sampling context.
             if ctx.sampled().is_none() {
-                crate::propagation::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
+                crate::trace_context::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
             }
             if !tail.is_on() {
                 return rate;

@@ -16,7 +16,7 @@ use super::ids;
 use super::tail;
 use super::trace::{Extra, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
-use crate::propagation::trace_state::{self, ClientFacts};
+use crate::trace_context::trace_state::{self, ClientFacts};
 
 /// The SDK's name, as the SDK reports it.
 const SDK_NAME: &str = "sentry.rust";
