@@ -138,7 +138,7 @@ impl SpanHandle {
         if !self.is_recording() {
             return;
         }
-        let value = crate::__private::DataValue::to_data(&value);
+        let value = to_data(&value);
         match &self.current {
             Current::Recorded(node) => node.set_data(key, value),
             Current::Unsampled(_) => {}
@@ -282,4 +282,10 @@ pub(crate) fn set_current_status(status: SpanStatus) {
     if !set && let Some(span) = scope_span() {
         span.set_status(status);
     }
+}
+
+/// `value` as span data: its JSON, or its serialisation error as a string (never a panic).
+pub(crate) fn to_data<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value)
+        .unwrap_or_else(|e| serde_json::Value::String(format!("<unserialisable: {e}>")))
 }

@@ -41,7 +41,9 @@ pub use parent::IntoParent;
 pub use tail::TailHealth;
 
 pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
-pub(crate) use context::{add_link, current_handle, head_of, set_current_status, set_data_entries};
+pub(crate) use context::{
+    add_link, current_handle, head_of, set_current_status, set_data_entries, to_data,
+};
 pub(crate) use current::{Current, get as current, swap, with as with_current};
 pub(crate) use remote::replace_remote;
 pub(crate) use tracer::install;
