@@ -110,7 +110,6 @@ pub const VARIABLES: &[&str] = &[
     "SENTRY_IGNORE_ERRORS",
 ];
 const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
-const DEFAULT_QUEUE_CAPACITY: usize = crate::transport::DEFAULT_QUEUE_CAPACITY;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -249,7 +248,7 @@ impl Default for Config {
             events_file: None,
             server_name: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
-            queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            queue_capacity: crate::transport::DEFAULT_QUEUE_CAPACITY,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             ignored_error_types: Vec::new(),

@@ -102,9 +102,5 @@ pub(super) fn is_valid_identifier(text: &str) -> bool {
 
 /// Keeps error messages short whatever was passed in.
 pub(super) fn shown(text: &str) -> String {
-    const SHOWN: usize = MAX_NAME_LEN + 10;
-    match text.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
+    crate::settings::shorten(text, MAX_NAME_LEN + 10)
 }

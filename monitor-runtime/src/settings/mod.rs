@@ -15,6 +15,7 @@ mod log;
 pub(crate) mod parse;
 
 pub use self::env::{EnvSource, MapEnv, ProcessEnv};
+pub(crate) use self::error::shorten;
 pub use self::error::{ConfigError, ConfigProblem};
 pub use self::hooks::{BeforeSend, BeforeSendTransaction};
 pub use self::log::{LogFormat, LogLevel};
