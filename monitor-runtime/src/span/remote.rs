@@ -1,11 +1,10 @@
 //! The remote parent in effect on this thread: inside
 //! `PropagationContext::continue_with` (which sets it through
 //! `propagation::span_link::with_remote_parent`), the first toolkit span started where no
-//! toolkit span is current continues the remote trace.
+//! toolkit span is current continues the remote trace (`active::remote_root`).
 
 use std::cell::Cell;
 
-use super::active::{ActiveSpan, Parent, SpanKind, SpanSpec, Upstream};
 use crate::trace_context::headers::TraceParent;
 
 thread_local! {
@@ -19,27 +18,8 @@ pub(crate) fn replace_remote(parent: Option<TraceParent>) -> Option<TraceParent>
     REMOTE.try_with(|cell| cell.replace(parent)).ok().flatten()
 }
 
-/// What `span::active` calls when no toolkit span is current: `Some(started)` when a
-/// remote parent is in effect (a transaction continuing it, or nothing for
-/// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
+/// The remote parent in effect on this thread, if any.
 #[inline]
-pub(crate) fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
-    let parent = REMOTE.try_with(Cell::get).ok().flatten()?;
-    if spec.kind() == SpanKind::Span {
-        return Some(None);
-    }
-    Some(ActiveSpan::start_with_parent(
-        spec,
-        &Parent::Remote(Upstream::from(parent)),
-    ))
-}
-
-impl From<TraceParent> for Upstream {
-    fn from(parent: TraceParent) -> Self {
-        Upstream {
-            trace_id: parent.trace_id,
-            parent_span_id: parent.span_id,
-            sampled: parent.sampled,
-        }
-    }
+pub(crate) fn remote() -> Option<TraceParent> {
+    REMOTE.try_with(Cell::get).ok().flatten()
 }
