@@ -21,12 +21,11 @@ use sentry::Hub;
 use sentry::TransactionOrSpan;
 use sentry::protocol::{SpanStatus, Value};
 
-use super::context::PropagationContext;
 use super::headers::TraceParent;
 use super::trace_state;
 use crate::span::{
-    self, ActiveSpan, Current, DynamicSpec, IntoParent, Parent, ParentSpan, Sampling, SpanKind,
-    SpanSpec, Upstream,
+    self, ActiveSpan, Current, DynamicSpec, Parent, ParentSpan, Sampling, SpanKind, SpanSpec,
+    Upstream,
 };
 
 /// The current span as the next hop must see it: the toolkit's current span on this
@@ -192,23 +191,11 @@ impl Drop for Restore {
     }
 }
 
-/// An extracted trace as the explicit parent of a span (`#[monitored(parent = …)]`,
-/// `PerformanceMonitor::builder(..).parent(..)`): the span is a transaction continuing
-/// it; when strict continuation refuses the trace, a new one.
-impl From<&PropagationContext> for ParentSpan {
-    fn from(context: &PropagationContext) -> ParentSpan {
-        match context.adopt() {
-            Some(parent) => ParentSpan::from_parent(Parent::Remote(Upstream::from(parent))),
-            None => ParentSpan::new_trace(),
-        }
-    }
-}
-
-/// The caller's span in another service: the span starts a transaction that continues
-/// its trace, as [`PropagationContext::continue_with`] does (a new trace when strict
-/// continuation refuses it).
-impl IntoParent for PropagationContext {
-    fn to_parent(&self) -> ParentSpan {
-        ParentSpan::from(self)
+/// The parent a span names with an extracted trace (`ParentSpan::from(&context)`):
+/// `adopted` is what the context gives after strict continuation (`None`: refused).
+pub(crate) fn parent_span(adopted: Option<TraceParent>) -> ParentSpan {
+    match adopted {
+        Some(parent) => ParentSpan::from_parent(Parent::Remote(Upstream::from(parent))),
+        None => ParentSpan::new_trace(),
     }
 }
