@@ -1,7 +1,7 @@
 //! Reading a span from outside the span layer: a public [`SpanHandle`], [`ParentSpan`],
 //! and what propagation (`propagation::span_link`) reads besides the current span:
 //! [`head_of`] and [`set_data_entries`]. The trace's dynamic sampling context is propagation's
-//! (`propagation::trace_state`, per trace id); roots that head a trace record their
+//! (`trace_context::trace_state`, per trace id); roots that head a trace record their
 //! decision there when they are propagated or sent.
 
 use std::fmt::Display;

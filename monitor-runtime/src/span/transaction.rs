@@ -181,7 +181,7 @@ pub(crate) fn send(
     };
     transaction.sdk = Some(std::borrow::Cow::Owned(sdk));
     // The trace's dynamic sampling context, frozen now if nothing propagated it before
-    // (propagation keeps it per trace, `propagation::trace_state`); this root records its
+    // (kept per trace, `trace_context::trace_state`); this root records its
     // decision first when it heads the trace.
     let name = transaction.name.clone().unwrap_or_default();
     if let Sink::Transaction {
