@@ -71,7 +71,7 @@ impl Config {
     }
 
     /// Reads the configuration from `source`. Every variable in the
-    /// [module table](self) is read; all invalid ones are reported together.
+    /// [module table](crate::config) is read; all invalid ones are reported together.
     ///
     /// ```
     /// use monitor_runtime::config::{Config, MapEnv};

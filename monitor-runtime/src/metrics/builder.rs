@@ -87,7 +87,7 @@ impl Pending {
 }
 
 /// A metric about to be sent: add tags and a unit, then let it drop or call
-/// [`send`](Self::send). See the [module documentation](self).
+/// [`send`](Self::send). See the [module documentation](crate::metrics).
 ///
 /// ```
 /// use monitor_runtime::metrics;

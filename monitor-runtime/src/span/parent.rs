@@ -12,7 +12,7 @@ use crate::PerformanceMonitor;
 ///
 /// Implemented for a [`PerformanceMonitor`], a [`SpanHandle`], a [`ParentSpan`], the SDK's
 /// span handles ([`sentry::TransactionOrSpan`], [`sentry::Transaction`], [`sentry::Span`]),
-/// a trace received from another service ([`PropagationContext`], from
+/// a trace received from another service ([`PropagationContext`](crate::propagation::PropagationContext), from
 /// [`propagation::extract`](crate::propagation::extract)), references to them, and
 /// `Option`s of them (`None` is "no parent": a new trace, or no link, as `tracing` reads
 /// `parent = None`). Implement it for a handle of your own by returning the
