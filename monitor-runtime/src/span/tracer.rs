@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
-use sentry::protocol::ClientSdkInfo;
+use sentry::protocol::{ClientSdkInfo, ClientSdkPackage};
 use sentry::{Client, ClientOptions, Hub, Integration};
 
 use crate::sampling::{Sampler, TailSampling, note_sdk_transaction};
@@ -49,9 +49,7 @@ impl Tracer {
 impl TracerState {
     /// The SDK info the client reports, built once.
     pub(crate) fn sdk_info(&self, client: &Client) -> ClientSdkInfo {
-        self.sdk
-            .get_or_init(|| super::transaction::build_sdk_info(client))
-            .clone()
+        self.sdk.get_or_init(|| build_sdk_info(client)).clone()
     }
 }
 
@@ -96,6 +94,34 @@ pub(crate) fn install(
         None => options,
     };
     options.add_integration(Tracer::new(sampler, tail))
+}
+
+/// The SDK's name, as the SDK reports it.
+const SDK_NAME: &str = "sentry.rust";
+
+/// What the SDK reports about itself: its name and version (read from the client's user
+/// agent, `sentry.rust/<version>`, since the SDK keeps its own copy private) and the names
+/// of the client's integrations.
+pub(crate) fn build_sdk_info(client: &Client) -> ClientSdkInfo {
+    let options = client.options();
+    let version = options
+        .user_agent
+        .strip_prefix("sentry.rust/")
+        .unwrap_or("unknown")
+        .to_owned();
+    ClientSdkInfo {
+        name: SDK_NAME.to_owned(),
+        version: version.clone(),
+        packages: vec![ClientSdkPackage {
+            name: "cargo:sentry".to_owned(),
+            version,
+        }],
+        integrations: options
+            .integrations
+            .iter()
+            .map(|integration| integration.name().to_owned())
+            .collect(),
+    }
 }
 
 /// An enabled client and its tracer, if it has one.
