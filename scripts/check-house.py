@@ -90,13 +90,14 @@ def _ident_char(text, i):
     return i >= 0 and (text[i].isalnum() or text[i] == "_")
 
 
-def matching_close(code, open_at):
-    """Index of the `}` that closes the `{` at `open_at` (code is blanked)."""
+def matching_close(code, open_at, pair="{}"):
+    """Index of the bracket that closes the one at `open_at` (code is blanked)."""
+    opening, closing = pair
     depth = 0
     for j in range(open_at, len(code)):
-        if code[j] == "{":
+        if code[j] == opening:
             depth += 1
-        elif code[j] == "}":
+        elif code[j] == closing:
             depth -= 1
             if depth == 0:
                 return j
@@ -118,15 +119,7 @@ def test_spans(code):
             stripped = rest.lstrip()
             j += len(rest) - len(stripped)
             if stripped.startswith("#["):
-                depth = 0
-                for k in range(j, len(code)):
-                    if code[k] == "[":
-                        depth += 1
-                    elif code[k] == "]":
-                        depth -= 1
-                        if depth == 0:
-                            j = k + 1
-                            break
+                j = matching_close(code, j + 1, "[]") + 1
                 continue
             break
         semi = code.find(";", j)
@@ -368,7 +361,11 @@ def self_test():
         ("a file over the limit fails",
          {**clean, "b.rs": "fn f() {}\n" * (LIMIT + 1)}, 1, [f"b.rs has {LIMIT + 1} lines"]),
         ("test code does not count towards the limit",
-         {**clean, "b.rs": "fn f() {}\n#[cfg(test)]\nmod tests {\n" + "    fn t() {}\n" * LIMIT + "}\n"}, 0, []),
+         {**clean, "b.rs": "fn f() {}\n#[cfg(test)]\n#[allow(dead_code, reason = \"[x]\")]\nmod tests {\n"
+          + "    fn t() {}\n" * LIMIT + "}\n"}, 0, []),
+        ("code after a test module counts",
+         {**clean, "b.rs": "#[cfg(test)]\nmod tests {}\n" + "fn f() {}\n" * (LIMIT + 1)}, 1,
+         [f"b.rs has {LIMIT + 1} lines"]),
         ("braces in strings and chars do not end a test module early",
          {**clean, "b.rs": "#[cfg(test)]\nmod tests {\n    const S: &str = \"}\";\n    const C: char = '}';\n"
           + "    fn t() {}\n" * LIMIT + "}\n"}, 0, []),
