@@ -9,8 +9,8 @@ use sentry::protocol::SpanStatus;
 
 use super::carrier::Injector;
 use super::headers::TraceParent;
-use super::settings::PropagationSettings;
 use super::span_link::{self, ChildSpan};
+use crate::trace_context::settings::PropagationSettings;
 
 /// The span operation of outgoing HTTP requests.
 pub const OP: &str = "http.client";
@@ -199,7 +199,7 @@ impl HttpClientSpan {
     pub fn inject<I: Injector + ?Sized>(&self, headers: &mut I) -> bool {
         match self.propagate {
             Some((parent, traceparent)) => {
-                super::write_headers(headers, parent, traceparent);
+                crate::trace_context::outgoing::write_headers(headers, parent, traceparent);
                 true
             }
             None => false,

@@ -53,7 +53,6 @@
 mod context;
 pub(crate) mod envelope;
 mod http_client;
-mod settings;
 pub(crate) mod span_link;
 
 #[cfg(feature = "reqwest")]
@@ -61,16 +60,16 @@ pub mod reqwest;
 #[cfg(feature = "tower")]
 pub mod tower;
 
-use crate::trace_context::{baggage, carrier, dsc, headers, trace_state};
+use crate::span;
+use crate::trace_context::{baggage, carrier, dsc, headers, outgoing, trace_state};
 pub use carrier::{Extractor, Injector, PreparedValue};
 pub use context::{Continued, PropagationContext};
 pub use dsc::DynamicSamplingContext;
 pub use headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT, TraceParent};
 pub use http_client::HttpClientSpan;
 
-pub(crate) use settings::{PropagationSettings, default_targets};
+pub(crate) use crate::trace_context::settings::{PropagationSettings, default_targets};
 pub(crate) use trace_state::ClientFacts;
-use trace_state::Outgoing;
 
 /// Writes the trace headers of the current span into `carrier`: `sentry-trace`,
 /// `baggage` (the trace's dynamic sampling context first, then the members of a `baggage`
@@ -86,55 +85,7 @@ use trace_state::Outgoing;
 /// `propagation_targets` do not apply here: they are about URLs. Use
 /// [`HttpClientSpan`] (or the `reqwest` and `tower` integrations) for HTTP.
 pub fn inject<I: Injector + ?Sized>(carrier: &mut I) -> bool {
-    let Some((traceparent, tracing)) =
-        PropagationSettings::with_current(|settings, tracing| (settings.traceparent, tracing))
-    else {
-        return false;
-    };
-    let Some(parent) = span_link::current_parent(tracing) else {
-        return false;
-    };
-    write_headers(carrier, parent, traceparent);
-    true
-}
-
-/// The headers [`inject`] writes, as a list: what `span::trace_headers()` returns.
-pub(crate) fn current_headers() -> Vec<(&'static str, String)> {
-    let mut headers = HeaderList::default();
-    inject(&mut headers);
-    headers.0
-}
-
-/// The headers [`inject`] would write if `span` were current: what
-/// `SpanHandle::trace_headers()` returns. Without a bound client, only `sentry-trace`
-/// (there is no dynamic sampling context to send).
-pub(crate) fn headers_of(span: &crate::span::Current) -> Vec<(&'static str, String)> {
-    let traceparent = PropagationSettings::with_current(|settings, _| settings.traceparent);
-    let parent = span_link::toolkit_parent(span);
-    let mut headers = HeaderList::default();
-    match traceparent {
-        Some(traceparent) => write_headers(&mut headers, parent, traceparent),
-        None => headers.set(SENTRY_TRACE, parent.to_sentry_trace()),
-    }
-    headers.0
-}
-
-/// The trace headers as `(name, value)` pairs, in the order written.
-#[derive(Default)]
-struct HeaderList(Vec<(&'static str, String)>);
-
-impl Injector for HeaderList {
-    fn set(&mut self, name: &str, value: String) {
-        // `write_headers` writes these three names only.
-        let Some(name) = [SENTRY_TRACE, BAGGAGE, TRACEPARENT]
-            .into_iter()
-            .find(|known| *known == name)
-        else {
-            return;
-        };
-        self.0.retain(|(existing, _)| *existing != name);
-        self.0.push((name, value));
-    }
+    outgoing::inject_with(carrier, span::current_parent)
 }
 
 /// Reads the trace headers from `carrier`: `sentry-trace` (else W3C `traceparent`) and
@@ -142,18 +93,4 @@ impl Injector for HeaderList {
 /// the trace.
 pub fn extract<E: Extractor + ?Sized>(carrier: &E) -> Option<PropagationContext> {
     PropagationContext::extract(carrier)
-}
-
-/// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`.
-fn write_headers<I: Injector + ?Sized>(carrier: &mut I, parent: TraceParent, traceparent: bool) {
-    carrier.set(SENTRY_TRACE, parent.to_sentry_trace());
-    let frozen = trace_state::freeze(parent.trace_id, parent.sampled, ClientFacts::current);
-    match frozen.outgoing(carrier.get_existing(BAGGAGE)) {
-        Outgoing::Prepared(value) if value.is_empty() => {}
-        Outgoing::Prepared(value) => carrier.set_prepared(BAGGAGE, value),
-        Outgoing::Merged(value) => carrier.set(BAGGAGE, value),
-    }
-    if traceparent {
-        carrier.set(TRACEPARENT, parent.to_traceparent());
-    }
 }

@@ -157,7 +157,7 @@ impl SpanHandle {
     /// with this span as the parent, `baggage` with the trace's dynamic sampling context,
     /// and `traceparent` when `SENTRY_PROPAGATE_TRACEPARENT` is on.
     pub fn trace_headers(&self) -> Vec<(&'static str, String)> {
-        crate::propagation::headers_of(&self.current)
+        crate::trace_context::outgoing::header_list(|_| Some(super::span_parent(&self.current)))
     }
 
     /// The SDK's span, when this is one (a span of `sentry-tower` or `sentry-tracing`, or

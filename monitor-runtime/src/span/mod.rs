@@ -25,6 +25,7 @@ pub(crate) mod graft;
 mod guard;
 mod ids;
 mod instrument;
+mod next_hop;
 mod parent;
 mod remote;
 mod spec;
@@ -47,6 +48,7 @@ pub(crate) use context::{
 };
 pub(crate) use current::is_sampled;
 pub(crate) use current::{Current, get as current, swap, with as with_current};
+pub(crate) use next_hop::{current_parent, span_parent};
 pub(crate) use remote::{remote, replace_remote};
 pub(crate) use spec::{DynamicSpec, SpanSpec};
 pub(crate) use tracer::install;
@@ -79,7 +81,7 @@ pub fn current_span() -> Option<SpanHandle> {
 /// }
 /// ```
 pub fn trace_headers() -> Vec<(&'static str, String)> {
-    crate::propagation::current_headers()
+    crate::trace_context::outgoing::header_list(current_parent)
 }
 
 /// The trace and span ids of the toolkit's current span on this thread.

@@ -1,7 +1,9 @@
 //! What travels with a trace from service to service, and what this process keeps of it:
 //! the `sentry-trace`, `traceparent` and `baggage` headers ([`headers`], [`baggage`]), the
 //! carriers they are read from and written to ([`carrier`]), the dynamic sampling context
-//! ([`dsc`]), and the per-trace store of the frozen context ([`trace_state`]).
+//! ([`dsc`]), the per-trace store of the frozen context ([`trace_state`]), the client's
+//! propagation settings ([`settings`]), and the one place outgoing headers are written
+//! ([`outgoing`]).
 //!
 //! Beneath both `span` (whose roots record how their trace was sampled) and `propagation`
 //! (which extracts and injects headers around the span layer): it names neither. Users
@@ -11,4 +13,6 @@ pub(crate) mod baggage;
 pub(crate) mod carrier;
 pub(crate) mod dsc;
 pub(crate) mod headers;
+pub(crate) mod outgoing;
+pub(crate) mod settings;
 pub(crate) mod trace_state;

@@ -1,0 +1,73 @@
+//! Writing the trace headers for the next hop: `sentry-trace`, `baggage` with the trace's
+//! dynamic sampling context, and optionally `traceparent`. `propagation::inject`, the
+//! HTTP integrations and the span helpers (`span::trace_headers()`,
+//! `SpanHandle::trace_headers()`) all write through here, each naming its parent.
+
+use super::carrier::Injector;
+use super::headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT, TraceParent};
+use super::settings::PropagationSettings;
+use super::trace_state::{self, ClientFacts, Outgoing};
+
+/// Writes the headers for the parent `parent` gives (asked with whether the bound client
+/// samples traces) into `carrier`, with the client's `traceparent` setting. Returns whether
+/// anything was written: nothing without a bound client or a parent.
+pub(crate) fn inject_with<I: Injector + ?Sized>(
+    carrier: &mut I,
+    parent: impl FnOnce(bool) -> Option<TraceParent>,
+) -> bool {
+    let Some((traceparent, tracing)) =
+        PropagationSettings::with_current(|settings, tracing| (settings.traceparent, tracing))
+    else {
+        return false;
+    };
+    let Some(parent) = parent(tracing) else {
+        return false;
+    };
+    write_headers(carrier, parent, traceparent);
+    true
+}
+
+/// What [`inject_with`] writes, as `(name, value)` pairs in the order written.
+pub(crate) fn header_list(
+    parent: impl FnOnce(bool) -> Option<TraceParent>,
+) -> Vec<(&'static str, String)> {
+    let mut headers = HeaderList::default();
+    inject_with(&mut headers, parent);
+    headers.0
+}
+
+/// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`.
+pub(crate) fn write_headers<I: Injector + ?Sized>(
+    carrier: &mut I,
+    parent: TraceParent,
+    traceparent: bool,
+) {
+    carrier.set(SENTRY_TRACE, parent.to_sentry_trace());
+    let frozen = trace_state::freeze(parent.trace_id, parent.sampled, ClientFacts::current);
+    match frozen.outgoing(carrier.get_existing(BAGGAGE)) {
+        Outgoing::Prepared(value) if value.is_empty() => {}
+        Outgoing::Prepared(value) => carrier.set_prepared(BAGGAGE, value),
+        Outgoing::Merged(value) => carrier.set(BAGGAGE, value),
+    }
+    if traceparent {
+        carrier.set(TRACEPARENT, parent.to_traceparent());
+    }
+}
+
+/// The trace headers as `(name, value)` pairs.
+#[derive(Default)]
+struct HeaderList(Vec<(&'static str, String)>);
+
+impl Injector for HeaderList {
+    fn set(&mut self, name: &str, value: String) {
+        // `write_headers` writes these three names only.
+        let Some(name) = [SENTRY_TRACE, BAGGAGE, TRACEPARENT]
+            .into_iter()
+            .find(|known| *known == name)
+        else {
+            return;
+        };
+        self.0.retain(|(existing, _)| *existing != name);
+        self.0.push((name, value));
+    }
+}
