@@ -87,6 +87,24 @@ fn production() -> Capture {
     )
 }
 
+/// Every entry of the dynamic sampling context a trace headed by `transaction` under
+/// [`production`] carries.
+fn production_head_dsc(trace_id: &str, transaction: &str) -> BTreeMap<String, String> {
+    [
+        ("trace_id", trace_id),
+        ("public_key", "pubkey"),
+        ("sample_rate", "1"),
+        ("sampled", "true"),
+        ("release", "shop@1.2.3"),
+        ("environment", "production"),
+        ("transaction", transaction),
+        ("org_id", "17"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
 /// The `sentry-` entries of a `baggage` value, and the others.
 fn baggage(value: &str) -> (BTreeMap<String, String>, Vec<String>) {
     let mut sentry = BTreeMap::new();
@@ -190,19 +208,7 @@ fn an_outgoing_request_carries_the_current_span_and_the_heads_dynamic_sampling_c
     // baggage: the head's dynamic sampling context, every entry.
     let (dsc, others) = baggage(header(&headers, "baggage"));
     assert!(others.is_empty(), "{others:?}");
-    let expected = BTreeMap::from(
-        [
-            ("trace_id", tx.trace_id()),
-            ("public_key", "pubkey".to_owned()),
-            ("sample_rate", "1".to_owned()),
-            ("sampled", "true".to_owned()),
-            ("release", "shop@1.2.3".to_owned()),
-            ("environment", "production".to_owned()),
-            ("transaction", "checkout".to_owned()),
-            ("org_id", "17".to_owned()),
-        ]
-        .map(|(k, v)| (k.to_owned(), v)),
-    );
+    let expected = production_head_dsc(&tx.trace_id(), "checkout");
     assert_eq!(dsc, expected);
 
     // The transaction's envelope carries the same context as its `trace` header.
@@ -752,19 +758,7 @@ fn the_span_helpers_give_the_headers_inject_gives() {
     );
     let (dsc, others) = baggage(&injected[1].1);
     assert!(others.is_empty(), "{others:?}");
-    let expected = BTreeMap::from(
-        [
-            ("trace_id", tx.trace_id()),
-            ("public_key", "pubkey".to_owned()),
-            ("sample_rate", "1".to_owned()),
-            ("sampled", "true".to_owned()),
-            ("release", "shop@1.2.3".to_owned()),
-            ("environment", "production".to_owned()),
-            ("transaction", "job".to_owned()),
-            ("org_id", "17".to_owned()),
-        ]
-        .map(|(k, v)| (k.to_owned(), v)),
-    );
+    let expected = production_head_dsc(&tx.trace_id(), "job");
     assert_eq!(dsc, expected);
     assert_eq!(captured.trace_header("job"), Some(as_json(&expected)));
     assert_eq!(
