@@ -35,6 +35,7 @@ pub(crate) const DROPS_EVERY_ERROR: &str = "the error sample rate (SENTRY_SAMPLE
 /// Where events go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Mode {
     /// A Sentry (or compatible) server from `SENTRY_DSN`.
     Remote,

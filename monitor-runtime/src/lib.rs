@@ -18,24 +18,24 @@
 #[doc(hidden)]
 #[path = "macro_support/mod.rs"]
 pub mod __private;
-pub mod capture;
+mod capture;
 pub mod config;
 pub mod cron;
-pub mod environment;
-pub mod error_class;
-pub mod filter;
+mod environment;
+mod error_class;
+mod filter;
 pub mod health;
 mod init;
-pub mod integration;
+mod integration;
 pub mod logging;
 pub mod metrics;
-pub mod monitor;
-pub mod pattern;
+mod monitor;
+mod pattern;
 mod prepare;
 pub mod propagation;
 pub mod registry;
 pub mod sampling;
-pub mod scope;
+mod scope;
 pub mod scrub;
 pub mod span;
 mod spawn;
@@ -60,7 +60,7 @@ pub use error_class::ErrorClass;
 pub use health::health;
 pub use init::{Mode, MonitorGuard, init_with};
 pub use integration::MonitorIntegration;
-pub use monitor::PerformanceMonitor;
+pub use monitor::{Entered, MonitorBuilder, PerformanceMonitor};
 pub use scope::{User, add_breadcrumb, clear_user, set_context, set_tag, set_user};
 pub use spawn::{InTrace, in_current_trace, spawn};
 

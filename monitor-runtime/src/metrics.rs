@@ -61,7 +61,7 @@ pub(crate) fn rejected() -> u64 {
 
 /// The kind of a metric, as Sentry stores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MetricKind {
+pub(crate) enum MetricKind {
     /// Occurrences, summed: `increment`.
     Counter,
     /// A current level, such as a queue depth: `gauge`.
@@ -82,6 +82,7 @@ pub enum MetricKind {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MetricError {
     /// The name is empty, too long, or has a character outside `[a-zA-Z0-9_.-]`.
     #[error(

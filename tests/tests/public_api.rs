@@ -622,7 +622,7 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
                 }
             }
         }
-        Item::Union(u) => {
+        Item::Union(_) => {
             out.insert(format!("union {path}{s}"));
         }
         _ => {}

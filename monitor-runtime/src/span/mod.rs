@@ -31,9 +31,12 @@ mod trace;
 mod tracer;
 mod transaction;
 
+// What the macros' expansion names, through `__private`; not for hand-written code.
+#[doc(hidden)]
 pub use active::SpanKind;
 pub use context::{ParentSpan, SpanHandle};
 pub use current::Sampling;
+#[doc(hidden)]
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 pub use parent::IntoParent;

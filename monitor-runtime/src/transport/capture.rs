@@ -62,12 +62,8 @@ impl CaptureSink {
         std::mem::take(&mut *self.lock())
     }
 
-    /// How many envelopes are waiting to be taken.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
     /// Whether nothing is waiting to be taken.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.lock().is_empty()
     }

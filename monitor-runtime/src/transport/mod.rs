@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use sentry::{Envelope, TransportOptions};
 
 #[cfg(feature = "testing")]
-pub mod capture;
+pub(crate) mod capture;
 mod console;
 mod file;
 mod http;

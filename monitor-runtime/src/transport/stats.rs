@@ -206,7 +206,7 @@ pub(crate) fn rfc3339(time: SystemTime) -> String {
 /// ```
 /// use monitor_runtime::transport::TransportStats;
 ///
-/// let stats = TransportStats::new();
+/// let stats = TransportStats::default();
 /// let snapshot = stats.snapshot();
 /// assert_eq!(snapshot.total_sent(), 0);
 /// assert_eq!(snapshot.total_dropped(), 0);
@@ -219,11 +219,6 @@ pub struct TransportStats {
 }
 
 impl TransportStats {
-    /// Creates empty counters; destinations appear once a transport is built.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// Returns the counters of `name`, creating them on first use.
     pub(crate) fn destination(&self, name: &'static str) -> Arc<DestinationStats> {
         let mut destinations = self
@@ -288,6 +283,7 @@ impl TransportStats {
 /// assert_eq!(snapshot.get("remote").map(|d| d.dropped_count("queue_full")), Some(2));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StatsSnapshot {
     /// One entry per destination (`remote`, `console`, `events_file`, `spotlight`, `capture`).
     pub destinations: Vec<DestinationSnapshot>,
@@ -370,6 +366,7 @@ impl StatsSnapshot {
 
 /// Counters of one destination.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct DestinationSnapshot {
     /// `remote`, `console`, `events_file`, `spotlight` or `capture`.
     pub name: String,
@@ -406,7 +403,7 @@ mod tests {
 
     #[test]
     fn destinations_are_shared_by_name_and_snapshot_lists_only_seen_reasons() {
-        let stats = TransportStats::new();
+        let stats = TransportStats::default();
         let a = stats.destination("remote");
         let again = stats.destination("remote");
         assert!(Arc::ptr_eq(&a, &again));
@@ -434,7 +431,7 @@ mod tests {
 
     #[test]
     fn errors_lose_url_passwords_before_the_health_report_shows_them() {
-        let stats = TransportStats::new();
+        let stats = TransportStats::default();
         stats
             .destination("spotlight")
             .record_error("cannot connect to http://spot:sp0t-pw@127.0.0.1:1/stream".into());
