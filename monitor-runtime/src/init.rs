@@ -166,7 +166,7 @@ impl std::fmt::Debug for MonitorGuard {
 /// Initialises Sentry from `config` and binds the client to the current hub.
 ///
 /// Call it first thing in `main`, before building an async runtime or spawning threads:
-/// threads that touched Sentry before never see the client (research `sentry-rust.md` §5).
+/// threads that touched Sentry before keep the hub they cloned then, and never see the client.
 /// Prefer [`init!`](crate::init!), which also sets the default release to your crate's
 /// name and version.
 ///

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use sentry::protocol::{Breadcrumb, Context, IpAddress, Map, Value};
 use sentry::{Hub, Level};
 
-/// Who is making the request, as the seeds' `set_user_context` records it.
+/// Who is making the request: what [`set_user`] records on the scope.
 ///
 /// Email and IP address are sent only when `SENTRY_SEND_DEFAULT_PII` is true; the
 /// privacy scrubber removes them otherwise.

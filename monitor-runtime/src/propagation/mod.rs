@@ -62,8 +62,10 @@ pub(crate) mod span_link;
 pub(crate) mod trace_state;
 
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 
 pub use carrier::{Extractor, Injector, PreparedValue};
