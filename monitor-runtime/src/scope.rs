@@ -21,7 +21,11 @@ use sentry::{Hub, Level};
 ///
 /// set_user(User::new("1247").username("john").email("john@example.com").role("admin"));
 /// ```
+///
+/// Build it with [`User::new`] (or `User::default()` for an anonymous user) and the setters:
+/// the fields are public to read, and more may come.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct User {
     /// A stable identifier.
     pub id: Option<String>,
