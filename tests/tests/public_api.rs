@@ -57,9 +57,9 @@ struct Crate {
 }
 
 fn has_cfg_test(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && a.meta.to_token_stream().to_string() == "cfg (test)"
-    })
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("cfg") && a.meta.to_token_stream().to_string() == "cfg (test)")
 }
 
 fn is_hidden(attrs: &[Attribute]) -> bool {
@@ -120,12 +120,16 @@ fn tidy(text: &str) -> String {
         }
     }
     // `->` and `=>` lose their spacing to the rules above; give it back.
-    s.replace("->", " -> ").replace("  ", " ").replace("-> >", "->>")
+    s.replace("->", " -> ")
+        .replace("  ", " ")
+        .replace("-> >", "->>")
 }
 
 impl Crate {
     fn load(src: &Path) -> Crate {
-        let mut krate = Crate { modules: Vec::new() };
+        let mut krate = Crate {
+            modules: Vec::new(),
+        };
         let lib = src.join("lib.rs");
         let file = parse(&lib);
         krate.add_module(None, file.items, src.to_path_buf(), None, false);
@@ -260,7 +264,11 @@ fn expand_item_macros(items: Vec<Item>) -> Vec<Item> {
     let mut out = Vec::new();
     for item in items {
         if let Item::Macro(m) = &item
-            && m.mac.path.segments.last().is_some_and(|s| s.ident == "pin_project")
+            && m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "pin_project")
             && let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone())
         {
             out.extend(file.items);
@@ -449,10 +457,8 @@ impl Surface {
                                 .or_default()
                                 .push((new_path, item_cfg.clone())),
                             Some(Target::External(p)) => {
-                                self.lines.insert(format!(
-                                    "use {new_path} = {p}{}",
-                                    suffix(&item_cfg)
-                                ));
+                                self.lines
+                                    .insert(format!("use {new_path} = {p}{}", suffix(&item_cfg)));
                             }
                             None => panic!(
                                 "public-api walk: cannot resolve `pub use {}` in module {path}",
@@ -472,10 +478,10 @@ impl Surface {
                         }
                         continue;
                     }
-                    self.items
-                        .entry((module, index))
-                        .or_default()
-                        .push((format!("{path}::{}", item_name(item).unwrap_or_default()), item_cfg));
+                    self.items.entry((module, index)).or_default().push((
+                        format!("{path}::{}", item_name(item).unwrap_or_default()),
+                        item_cfg,
+                    ));
                 }
                 _ => {}
             }
@@ -538,10 +544,16 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
             out.insert(format!("{}{s}", signature(&f.sig, path)));
         }
         Item::Const(c) => {
-            out.insert(format!("const {path}: {}{s}", tidy(&c.ty.to_token_stream().to_string())));
+            out.insert(format!(
+                "const {path}: {}{s}",
+                tidy(&c.ty.to_token_stream().to_string())
+            ));
         }
         Item::Static(c) => {
-            out.insert(format!("static {path}: {}{s}", tidy(&c.ty.to_token_stream().to_string())));
+            out.insert(format!(
+                "static {path}: {}{s}",
+                tidy(&c.ty.to_token_stream().to_string())
+            ));
         }
         Item::Type(t) => {
             out.insert(format!(
@@ -602,7 +614,11 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
             for ti in &t.items {
                 match ti {
                     TraitItem::Fn(f) => {
-                        let provided = if f.default.is_some() { " (provided)" } else { "" };
+                        let provided = if f.default.is_some() {
+                            " (provided)"
+                        } else {
+                            ""
+                        };
                         out.insert(format!(
                             "{}{provided}{s}",
                             signature(&f.sig, &format!("{path}::{}", f.sig.ident))
@@ -666,7 +682,11 @@ fn listing() -> String {
             if let Item::Macro(m) = item {
                 let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
                 if let (true, Some(name)) = (exported, &m.ident) {
-                    let hidden = if is_hidden(&m.attrs) { " (doc hidden)" } else { "" };
+                    let hidden = if is_hidden(&m.attrs) {
+                        " (doc hidden)"
+                    } else {
+                        ""
+                    };
                     let cfg = join_cfg(&module.cfg, cfg_of(&m.attrs));
                     lines.insert(format!("macro {CRATE}::{name}!{hidden}{}", suffix(&cfg)));
                 }
@@ -689,7 +709,9 @@ fn listing() -> String {
             let impl_cfg = join_cfg(&module.cfg, cfg_of(&imp.attrs));
             match &imp.trait_ {
                 None => {
-                    let Some((type_path, type_cfg)) = self_public else { continue };
+                    let Some((type_path, type_cfg)) = self_public else {
+                        continue;
+                    };
                     let cfg = join_cfg(type_cfg, impl_cfg.clone());
                     for ii in &imp.items {
                         match ii {
@@ -755,7 +777,9 @@ fn listing() -> String {
         let end = path
             .char_indices()
             .find(|&(i, c)| {
-                !(c.is_alphanumeric() || c == '_' || (c == ':' && path[i..].starts_with("::"))
+                !(c.is_alphanumeric()
+                    || c == '_'
+                    || (c == ':' && path[i..].starts_with("::"))
                     || (c == ':' && path[..i].ends_with(':')))
             })
             .map_or(path.len(), |(i, _)| i);
