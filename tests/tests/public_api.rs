@@ -389,12 +389,15 @@ fn item_is_pub(item: &Item) -> bool {
     }
 }
 
+/// The public paths of one item or module, each with the `cfg` on the way to it.
+type Paths = Vec<(String, Option<String>)>;
+
 /// Every public path of the crate and what it names.
 #[derive(Default)]
 struct Surface {
     /// Public path of an item of the crate, with the `cfg` on the way to it.
-    items: BTreeMap<(usize, usize), Vec<(String, Option<String>)>>,
-    modules: BTreeMap<usize, Vec<(String, Option<String>)>>,
+    items: BTreeMap<(usize, usize), Paths>,
+    modules: BTreeMap<usize, Paths>,
     lines: BTreeSet<String>,
     visited: BTreeSet<(usize, String)>,
 }
@@ -489,7 +492,7 @@ impl Surface {
     }
 
     /// The shortest public path of an item, and the `cfg` on the way to it.
-    fn canonical(paths: &[(String, Option<String>)]) -> (String, Option<String>) {
+    fn canonical(paths: &Paths) -> (String, Option<String>) {
         paths
             .iter()
             .min_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)))
