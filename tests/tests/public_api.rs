@@ -492,7 +492,7 @@ impl Surface {
     }
 
     /// The shortest public path of an item, and the `cfg` on the way to it.
-    fn canonical(paths: &Paths) -> (String, Option<String>) {
+    fn canonical(paths: &[(String, Option<String>)]) -> (String, Option<String>) {
         paths
             .iter()
             .min_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)))
