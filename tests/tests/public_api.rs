@@ -654,8 +654,12 @@ fn bare_path(path: &syn::Path) -> Vec<String> {
 }
 
 fn listing() -> String {
-    let src = runtime_dir().join("src");
-    let krate = Crate::load(&src);
+    listing_of(&runtime_dir().join("src"))
+}
+
+/// The listing of the crate whose `lib.rs` is in `src` (named `monitor_runtime` in it).
+fn listing_of(src: &Path) -> String {
+    let krate = Crate::load(src);
     let mut surface = Surface::default();
     surface.export_module(&krate, 0, CRATE, None);
 
@@ -829,8 +833,8 @@ fn public_surface_matches_the_listing() {
     }
 }
 
-/// The walk sees a change: a new public item shows up in the diff, and the listing of the
-/// real crate has the paths a user writes.
+/// The listing of the real crate has the paths a user writes (so the walk did not stop
+/// short and bless an empty file).
 #[test]
 fn the_listing_sees_the_paths_users_write() {
     let text = listing();
@@ -847,7 +851,73 @@ fn the_listing_sees_the_paths_users_write() {
             "the listing misses `{expected}`:\n{text}"
         );
     }
-    let changed = format!("{text}fn monitor_runtime::new_item()\n");
-    let shown = diff(&text, &changed);
-    assert_eq!(shown, "+ fn monitor_runtime::new_item()\n");
+}
+
+/// A small crate on disk, listed, then changed the ways a careless edit changes a surface:
+/// each change shows up in the diff.
+#[test]
+fn changes_to_the_surface_show_in_the_diff() {
+    let dir = std::env::temp_dir().join(format!("public-api-{}", std::process::id()));
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("inner")).expect("temp dir");
+    let write = |path: &str, text: &str| std::fs::write(src.join(path), text).expect("write");
+    write(
+        "lib.rs",
+        "pub mod config;\nmod inner;\npub use inner::Thing;\n\
+         #[macro_export]\nmacro_rules! init { () => {} }\n",
+    );
+    write(
+        "config.rs",
+        "#[derive(Debug)]\npub enum Mode { Local, Remote }\n\
+         pub struct Report { pub sent: u64, kept: u64 }\n\
+         pub(crate) fn detect() {}\n",
+    );
+    write(
+        "inner/mod.rs",
+        "pub struct Thing;\nimpl Thing { pub fn new() -> Self { Thing } fn private(&self) {} }\n",
+    );
+    let before = listing_of(&src);
+    for line in [
+        "mod monitor_runtime::config",
+        "enum monitor_runtime::config::Mode  #[derive(Debug)]",
+        "variant monitor_runtime::config::Mode::Local",
+        "field monitor_runtime::config::Report::sent: u64",
+        "struct monitor_runtime::Thing",
+        "fn monitor_runtime::Thing::new() -> Self",
+        "macro monitor_runtime::init!",
+    ] {
+        assert!(
+            before.lines().any(|l| l == line),
+            "missing `{line}` in:\n{before}"
+        );
+    }
+    for absent in ["detect", "kept", "private", "inner"] {
+        assert!(
+            !before.contains(absent),
+            "`{absent}` is not public but listed:\n{before}"
+        );
+    }
+
+    // A new public function, a variant renamed, and the enum made non-exhaustive.
+    write(
+        "config.rs",
+        "#[derive(Debug)]\n#[non_exhaustive]\npub enum Mode { Local, Hosted }\n\
+         pub struct Report { pub sent: u64, kept: u64 }\n\
+         pub fn detect() {}\n",
+    );
+    let after = listing_of(&src);
+    let shown = diff(&before, &after);
+    std::fs::remove_dir_all(&dir).ok();
+    for line in [
+        "+ fn monitor_runtime::config::detect()",
+        "- variant monitor_runtime::config::Mode::Remote",
+        "+ variant monitor_runtime::config::Mode::Hosted",
+        "- enum monitor_runtime::config::Mode  #[derive(Debug)]",
+        "+ enum monitor_runtime::config::Mode  #[derive(Debug)] #[non_exhaustive]",
+    ] {
+        assert!(
+            shown.lines().any(|l| l == line),
+            "missing `{line}` in the diff:\n{shown}"
+        );
+    }
 }
