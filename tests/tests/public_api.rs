@@ -75,7 +75,7 @@ fn cfg_of(attrs: &[Attribute]) -> Option<String> {
     let cfgs: Vec<String> = attrs
         .iter()
         .filter(|a| a.path().is_ident("cfg"))
-        .map(|a| tidy(&a.meta.to_token_stream().to_string()))
+        .map(|a| source(&a.meta))
         .collect();
     (!cfgs.is_empty()).then(|| cfgs.join("; "))
 }
@@ -91,6 +91,11 @@ fn path_attr(attrs: &[Attribute]) -> Option<String> {
         },
         _ => None,
     })
+}
+
+/// The tokens of `node` as source text.
+fn source(node: &impl ToTokens) -> String {
+    tidy(&node.to_token_stream().to_string())
 }
 
 /// Makes token-stream text read like source: `Result < T , E >` becomes `Result<T, E>`.
@@ -505,7 +510,7 @@ fn derives_and_markers(attrs: &[Attribute]) -> String {
     let mut out = Vec::new();
     for a in attrs {
         if a.path().is_ident("derive") || a.path().is_ident("non_exhaustive") {
-            out.push(tidy(&a.to_token_stream().to_string()));
+            out.push(source(&a));
         }
     }
     if out.is_empty() {
@@ -516,7 +521,7 @@ fn derives_and_markers(attrs: &[Attribute]) -> String {
 }
 
 fn signature(sig: &syn::Signature, path: &str) -> String {
-    let text = tidy(&sig.to_token_stream().to_string());
+    let text = source(&sig);
     // The signature names the function bare; name it by its full path instead.
     text.replacen(&format!("fn {}", sig.ident), &format!("fn {path}"), 1)
 }
@@ -526,7 +531,7 @@ fn fields_text(fields: &syn::Fields) -> String {
     let each: Vec<String> = fields
         .iter()
         .map(|f| {
-            let ty = tidy(&f.ty.to_token_stream().to_string());
+            let ty = source(&f.ty);
             match &f.ident {
                 Some(name) => format!("{name}: {ty}"),
                 None => ty,
@@ -547,28 +552,22 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
             out.insert(format!("{}{s}", signature(&f.sig, path)));
         }
         Item::Const(c) => {
-            out.insert(format!(
-                "const {path}: {}{s}",
-                tidy(&c.ty.to_token_stream().to_string())
-            ));
+            out.insert(format!("const {path}: {}{s}", source(&c.ty)));
         }
         Item::Static(c) => {
-            out.insert(format!(
-                "static {path}: {}{s}",
-                tidy(&c.ty.to_token_stream().to_string())
-            ));
+            out.insert(format!("static {path}: {}{s}", source(&c.ty)));
         }
         Item::Type(t) => {
             out.insert(format!(
                 "type {path}{} = {}{s}",
-                tidy(&t.generics.to_token_stream().to_string()),
-                tidy(&t.ty.to_token_stream().to_string())
+                source(&t.generics),
+                source(&t.ty)
             ));
         }
         Item::Struct(st) => {
             out.insert(format!(
                 "struct {path}{}{}{s}",
-                tidy(&st.generics.to_token_stream().to_string()),
+                source(&st.generics),
                 derives_and_markers(&st.attrs),
             ));
             for (i, field) in st.fields.iter().enumerate() {
@@ -577,17 +576,14 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
                         .ident
                         .as_ref()
                         .map_or_else(|| i.to_string(), ToString::to_string);
-                    out.insert(format!(
-                        "field {path}::{name}: {}{s}",
-                        tidy(&field.ty.to_token_stream().to_string())
-                    ));
+                    out.insert(format!("field {path}::{name}: {}{s}", source(&field.ty)));
                 }
             }
         }
         Item::Enum(e) => {
             out.insert(format!(
                 "enum {path}{}{}{s}",
-                tidy(&e.generics.to_token_stream().to_string()),
+                source(&e.generics),
                 derives_and_markers(&e.attrs),
             ));
             for v in &e.variants {
@@ -608,11 +604,11 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
             let supertraits = if t.supertraits.is_empty() {
                 String::new()
             } else {
-                format!(": {}", tidy(&t.supertraits.to_token_stream().to_string()))
+                format!(": {}", source(&t.supertraits))
             };
             out.insert(format!(
                 "trait {path}{}{supertraits}{s}",
-                tidy(&t.generics.to_token_stream().to_string())
+                source(&t.generics)
             ));
             for ti in &t.items {
                 match ti {
@@ -631,11 +627,7 @@ fn describe_item(item: &Item, path: &str, cfg: &Option<String>, out: &mut BTreeS
                         out.insert(format!("type {path}::{}{s}", ty.ident));
                     }
                     TraitItem::Const(c) => {
-                        out.insert(format!(
-                            "const {path}::{}: {}{s}",
-                            c.ident,
-                            tidy(&c.ty.to_token_stream().to_string())
-                        ));
+                        out.insert(format!("const {path}::{}: {}{s}", c.ident, source(&c.ty)));
                     }
                     _ => {}
                 }
@@ -734,7 +726,7 @@ fn listing_of(src: &Path) -> String {
                                 lines.insert(format!(
                                     "const {type_path}::{}: {}{}",
                                     c.ident,
-                                    tidy(&c.ty.to_token_stream().to_string()),
+                                    source(&c.ty),
                                     suffix(&cfg)
                                 ));
                             }
@@ -753,11 +745,11 @@ fn listing_of(src: &Path) -> String {
                     }
                     let trait_name = match trait_public {
                         Some((p, _)) => p.clone(),
-                        None => tidy(&trait_path.to_token_stream().to_string()),
+                        None => source(&trait_path),
                     };
                     let self_name = match self_public {
                         Some((p, _)) => p.clone(),
-                        None => tidy(&imp.self_ty.to_token_stream().to_string()),
+                        None => source(&imp.self_ty),
                     };
                     let bang = if negative.is_some() { "!" } else { "" };
                     lines.insert(format!(
