@@ -149,12 +149,14 @@ pub mod registry;
 pub mod sampling;
 mod scope;
 pub mod scrub;
+mod settings;
 pub mod span;
 mod spawn;
 mod stack;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod trace_context;
 pub mod transport;
 
 #[doc = include_str!("docs/monitored.md")]

@@ -236,6 +236,25 @@ impl Crate {
                 }
             }
         }
+        // Names brought in by a glob (`use super::*;`) come last, as in the language.
+        for item in &self.modules[module].items {
+            if let Item::Use(u) = item {
+                let mut leaves = Vec::new();
+                use_leaves(&u.tree, Vec::new(), &mut leaves);
+                for (path, alias) in leaves {
+                    if alias != "*" {
+                        continue;
+                    }
+                    let prefix = &path[..path.len() - 1];
+                    if let Some(Target::Module(m)) = self.resolve(module, prefix, depth + 1)
+                        && m != module
+                        && let Some(found) = self.lookup(m, name, depth + 1)
+                    {
+                        return Some(found);
+                    }
+                }
+            }
+        }
         None
     }
 
@@ -447,6 +466,12 @@ impl Surface {
                     let mut leaves = Vec::new();
                     use_leaves(&u.tree, Vec::new(), &mut leaves);
                     for (target_path, alias) in leaves {
+                        assert!(
+                            alias != "*",
+                            "public-api walk: `pub use {}` in {path}: glob re-exports are not \
+                             followed; name the items",
+                            target_path.join("::")
+                        );
                         let new_path = format!("{path}::{alias}");
                         if hidden {
                             self.lines.insert(format!(
