@@ -891,7 +891,12 @@ fn changes_to_the_surface_show_in_the_diff() {
     );
     write(
         "inner/mod.rs",
-        "pub struct Thing;\nimpl Thing { pub fn new() -> Self { Thing } fn private(&self) {} }\n",
+        "mod methods;\npub struct Thing;\nimpl Thing { pub fn new() -> Self { Thing } fn private(&self) {} }\n",
+    );
+    // Methods in a child file that imports its parent with a glob, as split files do.
+    write(
+        "inner/methods.rs",
+        "use super::*;\nimpl Thing { pub fn size(&self) -> usize { 0 } }\n",
     );
     let before = listing_of(&src);
     for line in [
@@ -901,6 +906,7 @@ fn changes_to_the_surface_show_in_the_diff() {
         "field monitor_runtime::config::Report::sent: u64",
         "struct monitor_runtime::Thing",
         "fn monitor_runtime::Thing::new() -> Self",
+        "fn monitor_runtime::Thing::size(&self) -> usize",
         "macro monitor_runtime::init!",
     ] {
         assert!(
@@ -908,7 +914,7 @@ fn changes_to_the_surface_show_in_the_diff() {
             "missing `{line}` in:\n{before}"
         );
     }
-    for absent in ["detect", "kept", "private", "inner"] {
+    for absent in ["detect", "kept", "private", "inner", "methods"] {
         assert!(
             !before.contains(absent),
             "`{absent}` is not public but listed:\n{before}"
