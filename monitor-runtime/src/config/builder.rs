@@ -27,7 +27,7 @@ impl Config {
         self
     }
 
-    /// Sets the environment name (which also picks the [`Profile`](crate::config::Profile)).
+    /// Sets the environment name (which also picks the [`Profile`]).
     pub fn environment(mut self, environment: impl Into<String>) -> Self {
         self.environment = environment.into();
         self
