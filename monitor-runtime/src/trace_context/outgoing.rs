@@ -31,9 +31,18 @@ pub(crate) fn inject_with<I: Injector + ?Sized>(
 pub(crate) fn header_list(
     parent: impl FnOnce(bool) -> Option<TraceParent>,
 ) -> Vec<(&'static str, String)> {
-    let mut headers = HeaderList::default();
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(3);
     inject_with(&mut headers, parent);
-    headers.0
+    // `write_headers` writes these three names only: give them back as the constants.
+    headers
+        .into_iter()
+        .filter_map(|(name, value)| {
+            [SENTRY_TRACE, BAGGAGE, TRACEPARENT]
+                .into_iter()
+                .find(|known| *known == name)
+                .map(|known| (known, value))
+        })
+        .collect()
 }
 
 /// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`.
@@ -51,23 +60,5 @@ pub(crate) fn write_headers<I: Injector + ?Sized>(
     }
     if traceparent {
         carrier.set(TRACEPARENT, parent.to_traceparent());
-    }
-}
-
-/// The trace headers as `(name, value)` pairs.
-#[derive(Default)]
-struct HeaderList(Vec<(&'static str, String)>);
-
-impl Injector for HeaderList {
-    fn set(&mut self, name: &str, value: String) {
-        // `write_headers` writes these three names only.
-        let Some(name) = [SENTRY_TRACE, BAGGAGE, TRACEPARENT]
-            .into_iter()
-            .find(|known| *known == name)
-        else {
-            return;
-        };
-        self.0.retain(|(existing, _)| *existing != name);
-        self.0.push((name, value));
     }
 }
