@@ -414,9 +414,7 @@ impl Node {
         if buffer.closed {
             return None;
         }
-        let Some(record) = buffer.records.get_mut(self.index as usize) else {
-            return None;
-        };
+        let record = buffer.records.get_mut(self.index as usize)?;
         if record.end.is_some() {
             return None;
         }
