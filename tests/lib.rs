@@ -15,6 +15,11 @@ use monitor_runtime::{capture_message, monitored};
 
 pub use monitor_runtime::testing::crumb_messages;
 
+/// The workspace README's examples, compiled and run as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
+
 /// The name of the transaction every helper runs its code in.
 pub const ROOT: &str = "root";
 

@@ -8,6 +8,9 @@
 //! error emit the item unchanged with every error (`fallback`). An `impl` block goes
 //! through the same pipeline once per method (`impl_block`).
 
+// A macro reports every mistake as a `syn::Error`; it never panics.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod args;
 mod diag;
 mod expand;

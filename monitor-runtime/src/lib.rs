@@ -14,6 +14,8 @@
 //! See `README.md` for the tour and `ARCHITECTURE.md` for how the parts fit.
 
 #![warn(missing_docs)]
+// Library code reports failures; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 #[doc(hidden)]
 #[path = "macro_support/mod.rs"]
@@ -64,9 +66,10 @@ pub use monitor::PerformanceMonitor;
 pub use scope::{User, add_breadcrumb, clear_user, set_context, set_tag, set_user};
 pub use spawn::{InTrace, in_current_trace, spawn};
 
-/// The README's examples, compiled and run as doctests so the README stays true.
+/// The crate README's example, compiled and run as a doctest so that it stays true (the
+/// workspace README's examples are doctests of the workspace's `tests` crate).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 mod readme {}
 
 /// Initialises Sentry from the environment; see [`init_with`].
