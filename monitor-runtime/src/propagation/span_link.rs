@@ -52,10 +52,10 @@ pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
 fn toolkit_parent(current: &Current) -> TraceParent {
     // The head's facts (a copy of its name, under the trace's lock) are read only while
     // the trace is unknown here: once per trace, not once per outgoing request.
-    if !trace_state::knows(current.trace_id()) {
-        if let Some(head) = span::head_of(current) {
-            trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
-        }
+    if !trace_state::knows(current.trace_id())
+        && let Some(head) = span::head_of(current)
+    {
+        trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
     }
     TraceParent {
         trace_id: current.trace_id(),
