@@ -248,34 +248,9 @@ fn send(pending: &Pending, status: MonitorCheckInStatus, duration: Option<f64>) 
 pub mod expansion {
     use super::{CheckIn, CronMonitor};
     use crate::registry::FnSite;
+    pub use crate::registry::check_in::{Monitor, Schedule};
 
     pub use sentry::protocol::MonitorIntervalUnit as IntervalUnit;
-
-    /// A schedule written in the attribute.
-    #[derive(Debug, Clone, Copy)]
-    pub enum Schedule {
-        /// `schedule = "…"`.
-        Crontab(&'static str),
-        /// `interval = "…"`.
-        Interval(u64, IntervalUnit),
-    }
-
-    /// The monitor written in the attribute.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Monitor {
-        /// `slug`.
-        pub slug: &'static str,
-        /// `schedule` or `interval`.
-        pub schedule: Option<Schedule>,
-        /// `checkin_margin`.
-        pub checkin_margin: Option<u64>,
-        /// `max_runtime`.
-        pub max_runtime: Option<u64>,
-        /// `timezone`.
-        pub timezone: Option<&'static str>,
-        /// `heartbeat`: only the closing check-in is sent.
-        pub heartbeat: bool,
-    }
 
     /// Starts the run of one call of the function at `site` (`in_progress`, unless the
     /// monitor is a heartbeat).
@@ -284,7 +259,9 @@ pub mod expansion {
         let Some(monitor) = site.spec.check_in else {
             return CheckIn { pending: None };
         };
-        if !crate::__private::errors::client_enabled() {
+        // No enabled client here: nothing would be sent (`Hub::with_active` runs its
+        // closure only under one).
+        if !sentry::Hub::with_active(|_| true) {
             return CheckIn { pending: None };
         }
         let mut cron = CronMonitor::new(monitor.slug);

@@ -17,7 +17,7 @@
 
 use sentry::Level;
 
-use crate::config::{EnvSource, LogFormat, LogLevel};
+use crate::settings::{EnvSource, LogFormat, LogLevel};
 
 /// The environment name given to development machines and test runs.
 pub const DEVELOPMENT: &str = "development";
@@ -189,7 +189,7 @@ pub fn is_development_host(hostname: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::MapEnv;
+    use crate::settings::MapEnv;
 
     #[test]
     fn detection_by_host_name() {

@@ -18,8 +18,8 @@ use sentry::Level;
 use sentry::protocol::{Context, Envelope, EnvelopeItem, Event, Transaction};
 use serde::Serialize;
 
-use crate::config::BeforeSendTransaction;
 use crate::pattern::{PatternList, wildcard_match};
+use crate::settings::BeforeSendTransaction;
 
 /// Transaction names treated as health checks, dropped unless
 /// `SENTRY_IGNORE_HEALTH_CHECKS=false`: a last path segment `health`, `healthz`,

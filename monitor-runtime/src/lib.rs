@@ -39,11 +39,13 @@ pub mod registry;
 pub mod sampling;
 pub mod scope;
 pub mod scrub;
+mod settings;
 pub mod span;
 mod spawn;
 mod stack;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod trace_context;
 pub mod transport;
 
 #[doc = include_str!("docs/monitored.md")]

@@ -11,11 +11,12 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sentry::TransactionContext;
 
-use crate::config::{Config, ConfigError, ConfigProblem};
+use crate::settings::{ConfigError, ConfigProblem};
 
 /// Custom-data key under which `#[monitored(sample_rate = …)]` passes its rate in the
 /// [`TransactionContext`] (a JSON number in `0.0..=1.0`).
@@ -228,26 +229,8 @@ impl Sampler {
     pub fn new(rules: SamplerRules, default_rate: f32) -> Self {
         Self {
             rules,
-            default_rate: clamp_rate(default_rate),
+            default_rate: crate::settings::parse::clamp_rate(default_rate),
         }
-    }
-
-    /// The sampler a [`Config`] describes: its rules and its resolved traces rate.
-    ///
-    /// ```
-    /// use monitor_runtime::config::Config;
-    /// use monitor_runtime::sampling::Sampler;
-    /// use sentry::TransactionContext;
-    ///
-    /// let sampler = Sampler::from_config(&Config::default().traces_sample_rate(0.3));
-    /// assert_eq!(sampler.rate(&TransactionContext::new("job", "task")), 0.3);
-    /// ```
-    pub fn from_config(config: &Config) -> Self {
-        let resolved = config.resolved();
-        Self::new(
-            resolved.sampler_rules().clone(),
-            resolved.traces_sample_rate(),
-        )
     }
 
     /// The probability that the transaction described by `ctx` is recorded.
@@ -290,23 +273,37 @@ impl Sampler {
         self,
     ) -> impl Fn(&TransactionContext) -> f32 + Send + Sync + 'static {
         move |ctx| {
-            crate::span::note_sdk_transaction();
+            note_sdk_transaction();
             self.rate(ctx)
         }
     }
 }
 
+/// Set once any SDK transaction was started through the toolkit's sampler.
+///
+/// A span can only be on a hub's scope if an SDK transaction was started, and under a
+/// client with the toolkit's sampler every SDK transaction calls it. Until then, a
+/// `#[monitored]` root under such a client knows without reading the scope (the SDK's only
+/// public read clones it, about 450 instructions) that it has no SDK parent.
+static SDK_TRANSACTIONS: AtomicBool = AtomicBool::new(false);
+
+/// Called by the toolkit's sampler for every SDK transaction.
+#[inline]
+pub(crate) fn note_sdk_transaction() {
+    if !SDK_TRANSACTIONS.load(Ordering::Relaxed) {
+        SDK_TRANSACTIONS.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether the scope may hold a span, under a client whose tracer has a sampler.
+#[inline]
+pub(crate) fn sdk_transactions_seen() -> bool {
+    SDK_TRANSACTIONS.load(Ordering::Relaxed)
+}
+
 fn function_rate(ctx: &TransactionContext) -> Option<f32> {
     let rate = ctx.custom()?.get(FUNCTION_SAMPLE_RATE_KEY)?.as_f64()?;
     (0.0..=1.0).contains(&rate).then_some(rate as f32)
-}
-
-fn clamp_rate(rate: f32) -> f32 {
-    if rate.is_nan() {
-        0.0
-    } else {
-        rate.clamp(0.0, 1.0)
-    }
 }
 
 /// Tail sampling: keep the traces of failed and slow requests that the head decision
@@ -525,6 +522,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::config::Config;
 
     const SEED_RULES: &str = "GET /api/v1/projects/*=1.0;*=0.1";
 

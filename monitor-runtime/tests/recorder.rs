@@ -3,6 +3,11 @@
 //! span's transaction (merged by the toolkit's transport, or as SDK spans under a plain
 //! client); transactions the toolkit sends carry what the SDK's would, and the DSC.
 
+#[path = "support/sdk.rs"]
+mod sdk;
+
+use sdk::in_sdk_transaction;
+
 use monitor_runtime::sentry::protocol::{Context, EnvelopeItem, SpanStatus};
 use monitor_runtime::sentry::{self, ClientOptions, Level, TransactionContext};
 use monitor_runtime::span::{self, ParentSpan, Sampling};
@@ -135,16 +140,6 @@ fn scope_tags_and_user_apply_to_toolkit_transactions() {
     let tags = &captured.transaction("job").raw().tags;
     assert_eq!(tags.get("tenant").map(String::as_str), Some("alforis"));
     assert_eq!(tags.get("stage").map(String::as_str), Some("import"));
-}
-
-/// An SDK transaction on the scope, as `sentry-tower` or `sentry-tracing` make one.
-fn in_sdk_transaction<R>(name: &str, f: impl FnOnce() -> R) -> R {
-    let tx = sentry::start_transaction(TransactionContext::new(name, "http.server"));
-    sentry::configure_scope(|scope| scope.set_span(Some(tx.clone().into())));
-    let out = f();
-    sentry::configure_scope(|scope| scope.set_span(None));
-    tx.finish();
-    out
 }
 
 #[test]

@@ -7,9 +7,14 @@
 
 use std::time::Duration;
 
+#[path = "support/sdk.rs"]
+mod sdk;
+
+use sdk::in_sdk_transaction;
+
 use monitor_runtime::sampling::TailSampling;
 use monitor_runtime::sentry::protocol::{Context, SpanStatus};
-use monitor_runtime::sentry::{self, Level, TransactionContext};
+use monitor_runtime::sentry::{self, Level};
 use monitor_runtime::testing::{Capture, Captured};
 use monitor_runtime::{PerformanceMonitor, monitored, span};
 
@@ -156,16 +161,6 @@ fn a_pending_trace_propagates_its_heads_decision() {
         "downstream keeps the head's decision: {headers:?}"
     );
     assert!(captured.transactions().is_empty());
-}
-
-/// An SDK transaction on the scope, as `sentry-tower` makes one per request.
-fn in_sdk_transaction<R>(name: &str, f: impl FnOnce() -> R) -> R {
-    let tx = sentry::start_transaction(TransactionContext::new(name, "http.server"));
-    sentry::configure_scope(|scope| scope.set_span(Some(tx.clone().into())));
-    let out = f();
-    sentry::configure_scope(|scope| scope.set_span(None));
-    tx.finish();
-    out
 }
 
 #[test]

@@ -333,7 +333,7 @@ impl Logging {
             ConfigError::single(ConfigProblem::builder_text(
                 "Config::log_filter",
                 &self.filter,
-                crate::config::parse::LOG_FILTER,
+                crate::settings::parse::LOG_FILTER,
             ))
         })?;
         let format = LineFormat::new(self.format).with_shared_scrubber(self.scrubber.clone());

@@ -189,7 +189,6 @@ pub trait DataValue {
 
 impl<T: Serialize + ?Sized> DataValue for T {
     fn to_data(&self) -> serde_json::Value {
-        serde_json::to_value(self)
-            .unwrap_or_else(|e| serde_json::Value::String(format!("<unserialisable: {e}>")))
+        crate::span::to_data(self)
     }
 }

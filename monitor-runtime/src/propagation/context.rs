@@ -13,6 +13,7 @@ use super::dsc::DynamicSamplingContext;
 use super::headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT, TraceParent};
 use super::span_link;
 use super::trace_state::{self, Frozen};
+use crate::span::{IntoParent, ParentSpan};
 
 /// A trace received from upstream: the caller's span, its sampling decision, and the
 /// trace's dynamic sampling context. Made by [`extract`](super::extract).
@@ -240,6 +241,24 @@ impl<F: Future> Future for Continued<F> {
             .get_or_insert_with(|| this.context.take().and_then(|context| context.adopt()));
         let inner = this.inner;
         span_link::with_remote_parent(parent, || inner.poll(cx))
+    }
+}
+
+/// An extracted trace as the explicit parent of a span (`#[monitored(parent = …)]`,
+/// `PerformanceMonitor::builder(..).parent(..)`): the span is a transaction continuing
+/// it; when strict continuation refuses the trace, a new one.
+impl From<&PropagationContext> for ParentSpan {
+    fn from(context: &PropagationContext) -> ParentSpan {
+        span_link::parent_span(context.adopt())
+    }
+}
+
+/// The caller's span in another service: the span starts a transaction that continues
+/// its trace, as [`PropagationContext::continue_with`] does (a new trace when strict
+/// continuation refuses it).
+impl IntoParent for PropagationContext {
+    fn to_parent(&self) -> ParentSpan {
+        ParentSpan::from(self)
     }
 }
 

@@ -50,22 +50,18 @@
 //! | `SENTRY_STRICT_TRACE_CONTINUATION` | boolean: continue only traces of this organisation | false |
 //! | `SENTRY_ORG_ID` | the organisation id (default: read from the DSN's host, `o<id>.ingest…`) | from the DSN |
 
-mod baggage;
-mod carrier;
 mod context;
-mod dsc;
 pub(crate) mod envelope;
-mod headers;
 mod http_client;
 mod settings;
 pub(crate) mod span_link;
-pub(crate) mod trace_state;
 
 #[cfg(feature = "reqwest")]
 pub mod reqwest;
 #[cfg(feature = "tower")]
 pub mod tower;
 
+use crate::trace_context::{baggage, carrier, dsc, headers, trace_state};
 pub use carrier::{Extractor, Injector, PreparedValue};
 pub use context::{Continued, PropagationContext};
 pub use dsc::DynamicSamplingContext;

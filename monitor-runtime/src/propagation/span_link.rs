@@ -9,20 +9,18 @@
 //!   [`ChildSpan`]);
 //! - roots that continue a remote parent: [`with_remote_parent`] makes one the parent of
 //!   the first toolkit span started where no toolkit span is current, and
-//!   [`remote_root`] is what `span::active` calls to start it; `ParentSpan::from(&context)`
+//!   `span::remote` is what `span::active` calls to start it; `ParentSpan::from(&context)`
 //!   names one as an explicit parent.
 //!
 //! The trace's frozen dynamic sampling context is kept per trace in `trace_state`, which
 //! needs only the trace id from here.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 
 use sentry::Hub;
 use sentry::TransactionOrSpan;
 use sentry::protocol::{SpanStatus, Value};
 
-use super::context::PropagationContext;
 use super::headers::TraceParent;
 use super::trace_state;
 use crate::span::{
@@ -144,11 +142,6 @@ fn parent_of(headers: impl Iterator<Item = (&'static str, String)>) -> Option<Tr
         .find_map(|(_, value)| TraceParent::parse_sentry_trace(&value))
 }
 
-thread_local! {
-    /// The remote parent in effect on this thread (inside `with_remote_parent`).
-    static REMOTE: Cell<Option<TraceParent>> = const { Cell::new(None) };
-}
-
 /// Runs `f` with `parent` as the parent of the first toolkit span `f` starts, instead of
 /// whatever span is current around the call: a `#[monitored]` function (any kind but
 /// `span`) or a `PerformanceMonitor` started inside becomes a transaction continuing the
@@ -156,7 +149,7 @@ thread_local! {
 pub(crate) fn with_remote_parent<R>(parent: Option<TraceParent>, f: impl FnOnce() -> R) -> R {
     let _restore = Restore {
         span: Some(span::swap(None)),
-        remote: REMOTE.try_with(|cell| cell.replace(parent)).ok().flatten(),
+        remote: span::replace_remote(parent),
     };
     f()
 }
@@ -169,44 +162,18 @@ struct Restore {
 
 impl Drop for Restore {
     fn drop(&mut self) {
-        let _ = REMOTE.try_with(|cell| cell.set(self.remote));
+        span::replace_remote(self.remote);
         if let Some(previous) = self.span.take() {
             span::swap(previous);
         }
     }
 }
 
-/// What `span::active` calls when no toolkit span is current: `Some(started)` when a
-/// remote parent is in effect (a transaction continuing it, or nothing for
-/// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
-#[inline]
-pub(crate) fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
-    let parent = REMOTE.try_with(Cell::get).ok().flatten()?;
-    if spec.kind() == SpanKind::Span {
-        return Some(None);
-    }
-    Some(ActiveSpan::start_with_parent(
-        spec,
-        &Parent::Remote(upstream(parent)),
-    ))
-}
-
-fn upstream(parent: TraceParent) -> Upstream {
-    Upstream {
-        trace_id: parent.trace_id,
-        parent_span_id: parent.span_id,
-        sampled: parent.sampled,
-    }
-}
-
-/// An extracted trace as the explicit parent of a span (`#[monitored(parent = …)]`,
-/// `PerformanceMonitor::builder(..).parent(..)`): the span is a transaction continuing
-/// it; when strict continuation refuses the trace, a new one.
-impl From<&PropagationContext> for ParentSpan {
-    fn from(context: &PropagationContext) -> ParentSpan {
-        match context.adopt() {
-            Some(parent) => ParentSpan::from_parent(Parent::Remote(upstream(parent))),
-            None => ParentSpan::new_trace(),
-        }
+/// The parent a span names with an extracted trace (`ParentSpan::from(&context)`):
+/// `adopted` is what the context gives after strict continuation (`None`: refused).
+pub(crate) fn parent_span(adopted: Option<TraceParent>) -> ParentSpan {
+    match adopted {
+        Some(parent) => ParentSpan::from_parent(Parent::Remote(Upstream::from(parent))),
+        None => ParentSpan::new_trace(),
     }
 }

@@ -23,93 +23,14 @@ use std::sync::Arc;
 use sentry::protocol::{SpanId, SpanStatus, TraceId};
 use sentry::{Client, Hub, TracesSamplingStrategy, TransactionContext, TransactionOrSpan};
 
-use super::current::{self, Current, Sampling, Unrecorded};
+use super::current::{self, Current, Sampling, Unrecorded, is_sampled};
 use super::graft::{self, Under};
 use super::ids;
+use super::spec::{SpanKind, SpanSpec};
 use super::tail::Pending;
-use super::trace::{DEFAULT_OP, Head, Keep, Names, Record, Sink, Text, Trace};
+use super::trace::{Head, Keep, Record, Sink, Trace};
 use super::tracer::{self, TracerState};
-use crate::registry::FnSite;
-
-/// Whether a monitored call starts a transaction, a child span, or either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SpanKind {
-    /// A child of the current span, else a new transaction.
-    #[default]
-    Auto,
-    /// Always a new transaction. When a span is current, the new transaction continues
-    /// its trace, so the two stay linked.
-    Transaction,
-    /// Only a child span: nothing happens when no span is current.
-    Span,
-}
-
-/// What a span is started from: a monitored function's static site, or a description
-/// built at run time. Two words: it is passed by value through the start's layers, and
-/// names are resolved only for spans that need one.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum SpanSpec<'a> {
-    /// A `#[monitored]` function.
-    Site(&'static FnSite, SpanKind),
-    /// A [`PerformanceMonitor`](crate::PerformanceMonitor) or another hand-made span.
-    Dynamic(&'a DynamicSpec),
-}
-
-/// A span described at run time.
-#[derive(Debug, Clone)]
-pub(crate) struct DynamicSpec {
-    pub(crate) name: Text,
-    pub(crate) op: Text,
-    pub(crate) kind: SpanKind,
-    pub(crate) sample_rate: Option<f32>,
-}
-
-impl SpanSpec<'_> {
-    #[inline]
-    pub(crate) fn kind(self) -> SpanKind {
-        match self {
-            SpanSpec::Site(_, kind) => kind,
-            SpanSpec::Dynamic(spec) => spec.kind,
-        }
-    }
-
-    #[inline]
-    fn sample_rate(self) -> Option<f32> {
-        match self {
-            SpanSpec::Site(site, _) => site.sample_rate,
-            SpanSpec::Dynamic(spec) => spec.sample_rate,
-        }
-    }
-
-    /// The names to record.
-    pub(crate) fn names(self) -> Names {
-        match self {
-            SpanSpec::Site(site, _) => Names::Site(site),
-            SpanSpec::Dynamic(spec) => Names::Text(Box::new((spec.op.clone(), spec.name.clone()))),
-        }
-    }
-
-    pub(crate) fn name_str(&self) -> &str {
-        match self {
-            SpanSpec::Site(site, _) => site.name(),
-            SpanSpec::Dynamic(spec) => &spec.name,
-        }
-    }
-
-    fn op_str(&self) -> &str {
-        match self {
-            SpanSpec::Site(site, _) => site.op.unwrap_or(DEFAULT_OP),
-            SpanSpec::Dynamic(spec) => &spec.op,
-        }
-    }
-
-    fn site(self) -> Option<&'static FnSite> {
-        match self {
-            SpanSpec::Site(site, _) => Some(site),
-            SpanSpec::Dynamic(_) => None,
-        }
-    }
-}
+use crate::trace_context::headers::TraceParent;
 
 /// The trace a root continues: a span in another service (extracted from incoming
 /// headers) or a span of this process.
@@ -211,11 +132,36 @@ fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
     Some(ActiveSpan { current })
 }
 
+/// What `span::active` calls when no toolkit span is current: `Some(started)` when a
+/// remote parent is in effect (a transaction continuing it, or nothing for
+/// [`SpanKind::Span`] or without a client), `None` to carry on as usual.
+#[inline]
+fn remote_root(spec: SpanSpec<'_>) -> Option<Option<ActiveSpan>> {
+    let parent = super::remote::remote()?;
+    if spec.kind() == SpanKind::Span {
+        return Some(None);
+    }
+    Some(ActiveSpan::start_with_parent(
+        spec,
+        &Parent::Remote(Upstream::from(parent)),
+    ))
+}
+
+impl From<TraceParent> for Upstream {
+    fn from(parent: TraceParent) -> Self {
+        Upstream {
+            trace_id: parent.trace_id,
+            parent_span_id: parent.span_id,
+            sampled: parent.sampled,
+        }
+    }
+}
+
 /// No toolkit span is current on this thread: the hub decides.
 #[inline]
 fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
     // Inside `PropagationContext::continue_with`, the remote parent comes first.
-    if let Some(started) = crate::propagation::span_link::remote_root(spec) {
+    if let Some(started) = remote_root(spec) {
         return started;
     }
     let hub = Hub::current();
@@ -224,7 +170,7 @@ fn start_from_hub(spec: SpanSpec<'_>) -> Option<ActiveSpan> {
     // Under the toolkit's sampler, the scope can only hold a span once some SDK
     // transaction was started; until then its read is skipped.
     let scope_may_hold_a_span = match &tracer {
-        Some(tracer) if tracer.sampler.is_some() => tracer::sdk_transactions_seen(),
+        Some(tracer) if tracer.sampler.is_some() => crate::sampling::sdk_transactions_seen(),
         _ => true,
     };
     if scope_may_hold_a_span {
@@ -433,13 +379,4 @@ pub(crate) fn finish(current: Current, status: SpanStatus, force: bool) {
             span.finish();
         }
     }
-}
-
-/// The SDK's sampling decision for a span.
-///
-/// `is_sampled` is deprecated because a deferred decision also reads `false`; for the
-/// toolkit that is the right answer: a span that will not be sent need not be recorded.
-#[allow(deprecated)]
-pub(crate) fn is_sampled(span: &TransactionOrSpan) -> bool {
-    span.is_sampled()
 }

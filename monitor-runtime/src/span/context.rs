@@ -1,7 +1,7 @@
 //! Reading a span from outside the span layer: a public [`SpanHandle`], [`ParentSpan`],
 //! and what propagation (`propagation::span_link`) reads besides the current span:
 //! [`head_of`] and [`set_data_entries`]. The trace's dynamic sampling context is propagation's
-//! (`propagation::trace_state`, per trace id); roots that head a trace record their
+//! (`trace_context::trace_state`, per trace id); roots that head a trace record their
 //! decision there when they are propagated or sent.
 
 use std::fmt::Display;
@@ -138,7 +138,7 @@ impl SpanHandle {
         if !self.is_recording() {
             return;
         }
-        let value = crate::__private::DataValue::to_data(&value);
+        let value = to_data(&value);
         match &self.current {
             Current::Recorded(node) => node.set_data(key, value),
             Current::Unsampled(_) => {}
@@ -282,4 +282,10 @@ pub(crate) fn set_current_status(status: SpanStatus) {
     if !set && let Some(span) = scope_span() {
         span.set_status(status);
     }
+}
+
+/// `value` as span data: its JSON, or its serialisation error as a string (never a panic).
+pub(crate) fn to_data<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value)
+        .unwrap_or_else(|e| serde_json::Value::String(format!("<unserialisable: {e}>")))
 }

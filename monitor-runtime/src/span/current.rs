@@ -65,7 +65,7 @@ impl Current {
         match self {
             Current::Recorded(_) => true,
             Current::Unsampled(_) => false,
-            Current::Sdk(span) => super::active::is_sampled(span),
+            Current::Sdk(span) => is_sampled(span),
         }
     }
 
@@ -147,7 +147,7 @@ impl Current {
 /// The decision an SDK span propagates: `is_sampled` cannot tell "not sampled" from
 /// "deferred", the `sentry-trace` header it would send can.
 fn sdk_sampling(span: &TransactionOrSpan) -> Sampling {
-    if super::active::is_sampled(span) {
+    if is_sampled(span) {
         return Sampling::Sampled;
     }
     let header = span.iter_headers().next().map(|(_, value)| value);
@@ -254,4 +254,13 @@ pub(crate) fn is_unrecorded() -> bool {
 /// A clone of the current toolkit span, if any.
 pub(crate) fn get() -> Option<Current> {
     with(|c| c.cloned())
+}
+
+/// The SDK's sampling decision for a span.
+///
+/// `is_sampled` is deprecated because a deferred decision also reads `false`; for the
+/// toolkit that is the right answer: a span that will not be sent need not be recorded.
+#[allow(deprecated)]
+pub(crate) fn is_sampled(span: &TransactionOrSpan) -> bool {
+    span.is_sampled()
 }

@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use sentry::TransactionOrSpan;
 use sentry::protocol::{self, Context, Envelope, EnvelopeItem, SpanId};
 
-use super::active::SpanSpec;
+use super::current::is_sampled;
+use super::spec::SpanSpec;
 use super::trace::{MAX_SPANS, Node, Sink, Trace};
 
 /// Grafts waiting for their transaction, at most.
@@ -87,7 +88,7 @@ fn start(graft: Option<&Arc<Trace>>, spec: SpanSpec<'_>) -> Under {
 
 #[cold]
 fn new_graft(parent: TransactionOrSpan) -> Option<Arc<Trace>> {
-    let graft = super::active::is_sampled(&parent).then(|| {
+    let graft = is_sampled(&parent).then(|| {
         let context = parent.get_trace_context();
         let parent_id = match &parent {
             TransactionOrSpan::Transaction(_) => context.span_id,

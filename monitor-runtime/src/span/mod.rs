@@ -26,23 +26,30 @@ mod guard;
 mod ids;
 mod instrument;
 mod parent;
+mod remote;
+mod spec;
 pub(crate) mod tail;
 mod trace;
 mod tracer;
 mod transaction;
 
-pub use active::SpanKind;
 pub use context::{ParentSpan, SpanHandle};
 pub use current::Sampling;
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 pub use parent::IntoParent;
+pub use spec::SpanKind;
 pub use tail::TailHealth;
 
-pub(crate) use active::{ActiveSpan, DynamicSpec, Parent, SpanSpec, Upstream, finish, is_sampled};
-pub(crate) use context::{add_link, current_handle, head_of, set_current_status, set_data_entries};
+pub(crate) use active::{ActiveSpan, Parent, Upstream, finish};
+pub(crate) use context::{
+    add_link, current_handle, head_of, set_current_status, set_data_entries, to_data,
+};
+pub(crate) use current::is_sampled;
 pub(crate) use current::{Current, get as current, swap, with as with_current};
-pub(crate) use tracer::{install, note_sdk_transaction};
+pub(crate) use remote::replace_remote;
+pub(crate) use spec::{DynamicSpec, SpanSpec};
+pub(crate) use tracer::install;
 
 use sentry::protocol::TraceContext;
 

@@ -6,14 +6,13 @@ use sentry::TransactionOrSpan;
 use super::context::{ParentSpan, SpanHandle};
 use super::current::Current;
 use crate::PerformanceMonitor;
-use crate::propagation::PropagationContext;
 
 /// A value that names a span, for `#[monitored(parent = …)]` and
 /// `#[monitored(follows_from = …)]`.
 ///
 /// Implemented for a [`PerformanceMonitor`], a [`SpanHandle`], a [`ParentSpan`], the SDK's
 /// span handles ([`sentry::TransactionOrSpan`], [`sentry::Transaction`], [`sentry::Span`]),
-/// a trace received from another service ([`PropagationContext`], from
+/// a trace received from another service ([`PropagationContext`](crate::propagation::PropagationContext), from
 /// [`propagation::extract`](crate::propagation::extract)), references to them, and
 /// `Option`s of them (`None` is "no parent": a new trace, or no link, as `tracing` reads
 /// `parent = None`). Implement it for a handle of your own by returning the
@@ -72,15 +71,6 @@ impl IntoParent for sentry::Transaction {
 impl IntoParent for sentry::Span {
     fn to_parent(&self) -> ParentSpan {
         TransactionOrSpan::Span(self.clone()).to_parent()
-    }
-}
-
-/// The caller's span in another service: the span starts a transaction that continues
-/// its trace, as [`PropagationContext::continue_with`] does (a new trace when strict
-/// continuation refuses it).
-impl IntoParent for PropagationContext {
-    fn to_parent(&self) -> ParentSpan {
-        ParentSpan::from(self)
     }
 }
 

@@ -11,13 +11,12 @@
 //! its tracer: a pointer comparison on the hot path.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use sentry::protocol::ClientSdkInfo;
+use sentry::protocol::{ClientSdkInfo, ClientSdkPackage};
 use sentry::{Client, ClientOptions, Hub, Integration};
 
-use crate::sampling::{Sampler, TailSampling};
+use crate::sampling::{Sampler, TailSampling, note_sdk_transaction};
 
 /// The toolkit's per-client state, installed as an SDK integration by `init`.
 #[derive(Debug, Clone)]
@@ -50,9 +49,7 @@ impl Tracer {
 impl TracerState {
     /// The SDK info the client reports, built once.
     pub(crate) fn sdk_info(&self, client: &Client) -> ClientSdkInfo {
-        self.sdk
-            .get_or_init(|| super::transaction::build_sdk_info(client))
-            .clone()
+        self.sdk.get_or_init(|| build_sdk_info(client)).clone()
     }
 }
 
@@ -85,7 +82,7 @@ pub(crate) fn install(
             // A transaction without a parent decision heads its trace here: remember what
             // it was sampled with, for the trace's dynamic sampling context.
             if ctx.sampled().is_none() {
-                crate::propagation::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
+                crate::trace_context::trace_state::note_head(ctx.trace_id(), ctx.name(), rate);
             }
             if !tail.is_on() {
                 return rate;
@@ -99,26 +96,32 @@ pub(crate) fn install(
     options.add_integration(Tracer::new(sampler, tail))
 }
 
-/// Set once any SDK transaction was started through the toolkit's sampler.
-///
-/// A span can only be on a hub's scope if an SDK transaction was started, and under a
-/// client with the toolkit's sampler every SDK transaction calls it. Until then, a
-/// `#[monitored]` root under such a client knows without reading the scope (the SDK's only
-/// public read clones it, about 450 instructions) that it has no SDK parent.
-static SDK_TRANSACTIONS: AtomicBool = AtomicBool::new(false);
+/// The SDK's name, as the SDK reports it.
+const SDK_NAME: &str = "sentry.rust";
 
-/// Called by the toolkit's sampler for every SDK transaction.
-#[inline]
-pub(crate) fn note_sdk_transaction() {
-    if !SDK_TRANSACTIONS.load(Ordering::Relaxed) {
-        SDK_TRANSACTIONS.store(true, Ordering::Relaxed);
+/// What the SDK reports about itself: its name and version (read from the client's user
+/// agent, `sentry.rust/<version>`, since the SDK keeps its own copy private) and the names
+/// of the client's integrations.
+pub(crate) fn build_sdk_info(client: &Client) -> ClientSdkInfo {
+    let options = client.options();
+    let version = options
+        .user_agent
+        .strip_prefix("sentry.rust/")
+        .unwrap_or("unknown")
+        .to_owned();
+    ClientSdkInfo {
+        name: SDK_NAME.to_owned(),
+        version: version.clone(),
+        packages: vec![ClientSdkPackage {
+            name: "cargo:sentry".to_owned(),
+            version,
+        }],
+        integrations: options
+            .integrations
+            .iter()
+            .map(|integration| integration.name().to_owned())
+            .collect(),
     }
-}
-
-/// Whether the scope may hold a span, under a client whose tracer has a sampler.
-#[inline]
-pub(crate) fn sdk_transactions_seen() -> bool {
-    SDK_TRANSACTIONS.load(Ordering::Relaxed)
 }
 
 /// An enabled client and its tracer, if it has one.

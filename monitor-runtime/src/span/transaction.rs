@@ -7,19 +7,14 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use sentry::protocol::{
-    self, ClientSdkInfo, ClientSdkPackage, Envelope, EnvelopeHeaders, SpanId, TraceContext, Value,
-};
+use sentry::protocol::{self, Envelope, EnvelopeHeaders, SpanId, TraceContext, Value};
 use sentry::{Client, Hub};
 
 use super::ids;
 use super::tail;
 use super::trace::{Extra, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
-use crate::propagation::trace_state::{self, ClientFacts};
-
-/// The SDK's name, as the SDK reports it.
-const SDK_NAME: &str = "sentry.rust";
+use crate::trace_context::trace_state::{self, ClientFacts};
 
 /// Called once, when a transaction's root finished: sends what was recorded, or, for a
 /// trace tail sampling recorded, decides first (`charged`: what it held of the budget).
@@ -177,11 +172,11 @@ pub(crate) fn send(
     transaction.server_name.clone_from(&options.server_name);
     let sdk = match tracer {
         Some(tracer) => tracer.sdk_info(client),
-        None => build_sdk_info(client),
+        None => super::tracer::build_sdk_info(client),
     };
     transaction.sdk = Some(std::borrow::Cow::Owned(sdk));
     // The trace's dynamic sampling context, frozen now if nothing propagated it before
-    // (propagation keeps it per trace, `propagation::trace_state`); this root records its
+    // (kept per trace, `trace_context::trace_state`); this root records its
     // decision first when it heads the trace.
     let name = transaction.name.clone().unwrap_or_default();
     if let Sink::Transaction {
@@ -199,29 +194,4 @@ pub(crate) fn send(
     let mut envelope = Envelope::new().with_headers(EnvelopeHeaders::new().with_trace(dsc));
     envelope.add_item(transaction);
     client.send_envelope(envelope);
-}
-
-/// What the SDK reports about itself: its name and version (read from the client's user
-/// agent, `sentry.rust/<version>`, since the SDK keeps its own copy private) and the names
-/// of the client's integrations.
-pub(crate) fn build_sdk_info(client: &Client) -> ClientSdkInfo {
-    let options = client.options();
-    let version = options
-        .user_agent
-        .strip_prefix("sentry.rust/")
-        .unwrap_or("unknown")
-        .to_owned();
-    ClientSdkInfo {
-        name: SDK_NAME.to_owned(),
-        version: version.clone(),
-        packages: vec![ClientSdkPackage {
-            name: "cargo:sentry".to_owned(),
-            version,
-        }],
-        integrations: options
-            .integrations
-            .iter()
-            .map(|integration| integration.name().to_owned())
-            .collect(),
-    }
 }

@@ -202,7 +202,7 @@ pub(crate) fn validate(settings: &TransportSettings) -> Result<(), TransportErro
     }
     if let Some(url) = &settings.spotlight {
         let invalid = |reason: String| TransportError::SpotlightUrl {
-            url: crate::config::parse::redact_dsn(url).into_owned(),
+            url: crate::settings::parse::redact_dsn(url).into_owned(),
             reason,
         };
         let parsed = reqwest::Url::parse(url).map_err(|err| invalid(err.to_string()))?;

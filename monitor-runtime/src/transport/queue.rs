@@ -125,27 +125,48 @@ struct State {
     settled: u64,
     /// One per thread: the envelope it is delivering, if any.
     slots: Vec<Slot>,
-    /// No more envelopes are accepted; the threads exit once the queue is empty.
-    closing: bool,
-    /// The threads must exit without delivering anything more.
-    stop: bool,
-    /// Threads still in their loop.
+    phase: Phase,
+    /// Threads still in their loop; none left means every thread has left its loop (or
+    /// none could start).
     running: usize,
-    /// Every thread has left its loop (or none could start).
-    exited: bool,
-    /// Some envelope was given up on because of the shutdown deadline.
+    /// Some envelope was given up on because of the shutdown deadline. Not a phase: a
+    /// delivery can also give up on its own while the queue drains.
     gave_up: bool,
-    /// No thread could be started, or a sink could not be built.
-    no_thread: bool,
+}
+
+impl State {
+    fn exited(&self) -> bool {
+        self.running == 0
+    }
+}
+
+/// Where a worker is in its life. Each phase only ever moves forward, and each implies
+/// the ones before it: a stopped worker accepts nothing either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    /// Envelopes are accepted.
+    Open,
+    /// No more envelopes are accepted; the threads exit once the queue is empty.
+    Closing,
+    /// The threads must exit without delivering anything more (the shutdown deadline
+    /// passed).
+    Stopped,
+    /// Nothing will ever deliver: no thread could be started, or a sink could not be
+    /// built. Every envelope is refused.
+    Refusing,
 }
 
 /// What one thread of a worker is doing.
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    /// It holds an envelope it is delivering.
-    busy: bool,
-    /// That envelope was already counted as dropped by a shutdown that gave up on it.
-    settled: bool,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Slot {
+    /// Waiting for an envelope.
+    #[default]
+    Idle,
+    /// Delivering an envelope.
+    Delivering,
+    /// Delivering an envelope that a shutdown which gave up on it already counted as
+    /// dropped.
+    Abandoned,
 }
 
 struct Shared {
@@ -170,8 +191,8 @@ impl Shared {
         state.queue.clear();
         let mut in_flight = 0;
         for slot in &mut state.slots {
-            if slot.busy && !slot.settled {
-                slot.settled = true;
+            if *slot == Slot::Delivering {
+                *slot = Slot::Abandoned;
                 in_flight += 1;
             }
         }
@@ -182,7 +203,7 @@ impl Shared {
                 "a delivery was still in progress at the shutdown deadline".to_owned(),
             );
         }
-        state.stop = true;
+        state.phase = state.phase.max(Phase::Stopped);
         if abandoned > 0 {
             state.gave_up = true;
             state.settled += abandoned;
@@ -201,9 +222,7 @@ impl Shared {
         if refused > 0 {
             self.ledger.record_dropped(DropReason::SendError, refused);
         }
-        state.no_thread = true;
-        state.closing = true;
-        state.stop = true;
+        state.phase = Phase::Refusing;
         self.work.notify_all();
         self.progress.notify_all();
     }
@@ -211,9 +230,6 @@ impl Shared {
     /// A thread left its loop (or never started one).
     fn thread_done(&self, state: &mut State) {
         state.running = state.running.saturating_sub(1);
-        if state.running == 0 {
-            state.exited = true;
-        }
         self.progress.notify_all();
     }
 
@@ -319,12 +335,9 @@ impl Worker {
                 accepted: 0,
                 settled: 0,
                 slots: vec![Slot::default(); threads],
-                closing: false,
-                stop: false,
+                phase: Phase::Open,
                 running: threads,
-                exited: false,
                 gave_up: false,
-                no_thread: false,
             }),
             work: Condvar::new(),
             progress: Condvar::new(),
@@ -352,7 +365,7 @@ impl Worker {
                         .record_error(format!("could not start the {name} thread: {err}"));
                     let mut state = shared.lock();
                     shared.thread_done(&mut state);
-                    if state.exited {
+                    if state.exited() {
                         // Without a thread nothing will ever drain the queue: refuse
                         // envelopes up front instead of letting them pile up.
                         shared.refuse_all(&mut state);
@@ -370,9 +383,9 @@ impl Worker {
     /// Queues `envelope` without ever blocking on delivery; drops it when full or closed.
     pub(crate) fn push(&self, envelope: Envelope) {
         let mut state = self.shared.lock();
-        let reason = if state.no_thread {
+        let reason = if state.phase == Phase::Refusing {
             DropReason::SendError
-        } else if state.closing || state.stop {
+        } else if state.phase >= Phase::Closing {
             DropReason::Shutdown
         } else if state.queue.len() >= state.capacity {
             DropReason::QueueFull
@@ -399,7 +412,7 @@ impl Worker {
         let target = state.accepted;
         let (_state, done) = self
             .shared
-            .wait_until(state, deadline, |s| s.settled >= target || s.exited);
+            .wait_until(state, deadline, |s| s.settled >= target || s.exited());
         done
     }
 
@@ -408,7 +421,7 @@ impl Worker {
     pub(crate) fn begin_shutdown(&self, deadline: Instant) {
         self.shared.deadline.set(deadline);
         let mut state = self.shared.lock();
-        state.closing = true;
+        state.phase = state.phase.max(Phase::Closing);
         drop(state);
         self.shared.work.notify_all();
     }
@@ -420,7 +433,7 @@ impl Worker {
     /// time.
     pub(crate) fn finish_shutdown(&self, deadline: Instant) -> bool {
         let state = self.shared.lock();
-        let (mut state, exited) = self.shared.wait_until(state, deadline, |s| s.exited);
+        let (mut state, exited) = self.shared.wait_until(state, deadline, State::exited);
         let drained = exited && !state.gave_up && state.settled >= state.accepted;
         if !exited {
             self.shared.abandon(&mut state);
@@ -445,7 +458,7 @@ impl Drop for Worker {
     /// Dropped without `shutdown` (e.g. a client dropped without `close`): let the threads
     /// finish the queue in the background for a bounded grace period, never block here.
     fn drop(&mut self) {
-        if !self.shared.lock().closing {
+        if self.shared.lock().phase == Phase::Open {
             self.begin_shutdown(Instant::now() + DROP_GRACE);
         }
     }
@@ -467,23 +480,22 @@ fn run<S: Sink>(shared: &Shared, index: usize, make_sink: &(dyn Fn() -> S + Send
         let envelope = {
             let mut state = shared.lock();
             loop {
-                if state.stop {
+                if state.phase >= Phase::Stopped {
                     break None;
                 }
-                if state.closing && shared.deadline.remaining().is_some_and(|l| l.is_zero()) {
+                if state.phase == Phase::Closing
+                    && shared.deadline.remaining().is_some_and(|l| l.is_zero())
+                {
                     // Nobody may be waiting any more (dropped without shutdown): account for
                     // the leftovers ourselves.
                     shared.abandon(&mut state);
                     break None;
                 }
                 if let Some(envelope) = state.queue.pop_front() {
-                    state.slots[index] = Slot {
-                        busy: true,
-                        settled: false,
-                    };
+                    state.slots[index] = Slot::Delivering;
                     break Some(envelope);
                 }
-                if state.closing {
+                if state.phase >= Phase::Closing {
                     break None;
                 }
                 state = shared
@@ -503,7 +515,7 @@ fn run<S: Sink>(shared: &Shared, index: usize, make_sink: &(dyn Fn() -> S + Send
 
         let mut state = shared.lock();
         let slot = std::mem::take(&mut state.slots[index]);
-        if !slot.settled {
+        if slot != Slot::Abandoned {
             state.settled += 1;
             match delivery {
                 Delivery::Sent => shared.ledger.record_sent(),
@@ -666,7 +678,7 @@ mod tests {
         });
         // Setup runs on the worker thread; give it a moment to fail.
         let start = Instant::now();
-        while !worker.shared.lock().exited && start.elapsed() < Duration::from_secs(2) {
+        while !worker.shared.lock().exited() && start.elapsed() < Duration::from_secs(2) {
             std::thread::sleep(Duration::from_millis(5));
         }
         worker.push(Envelope::new());

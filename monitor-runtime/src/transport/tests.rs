@@ -766,7 +766,7 @@ fn validate_rejects_configurations_that_cannot_work() {
         );
     }
     let spotlight = TransportSettings {
-        spotlight: Some(crate::config::parse::DEFAULT_SPOTLIGHT_URL.into()),
+        spotlight: Some(crate::settings::parse::DEFAULT_SPOTLIGHT_URL.into()),
         ..Default::default()
     };
     assert!(validate(&spotlight).is_ok());

@@ -6,7 +6,7 @@ use std::fmt;
 /// (a whole file pasted into a variable) must not flood the logs.
 const MAX_SHOWN_VALUE_CHARS: usize = 200;
 
-/// One or more problems found while reading or validating a [`Config`](super::Config).
+/// One or more problems found while reading or validating a [`Config`](crate::config::Config).
 ///
 /// Reading the environment does not stop at the first bad variable: every problem is
 /// collected so a deployment can be fixed in one go. `Display` prints one problem per
@@ -154,7 +154,7 @@ impl ConfigProblem {
     fn new(variable: &str, value: &str, expected: impl Into<String>, origin: Origin) -> Self {
         Self {
             variable: variable.to_owned(),
-            value: shorten(value),
+            value: shorten(value, MAX_SHOWN_VALUE_CHARS),
             expected: expected.into(),
             origin,
         }
@@ -191,8 +191,10 @@ impl fmt::Display for ConfigProblem {
     }
 }
 
-fn shorten(value: &str) -> String {
-    match value.char_indices().nth(MAX_SHOWN_VALUE_CHARS) {
+/// `value` as an error message shows it: its first `max_chars` characters, then `…` if
+/// it was longer, so that a message stays readable whatever a user passed in.
+pub(crate) fn shorten(value: &str, max_chars: usize) -> String {
+    match value.char_indices().nth(max_chars) {
         Some((cut, _)) => format!("{}…", &value[..cut]),
         None => value.to_owned(),
     }

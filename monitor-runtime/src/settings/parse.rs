@@ -270,6 +270,16 @@ pub(crate) fn redact_dsn(value: &str) -> Cow<'_, str> {
     ))
 }
 
+/// `rate` clamped to 0.0..=1.0, NaN read as 0.0: the rate a sampler can use, whatever a
+/// builder or a rule was given.
+pub(crate) fn clamp_rate(rate: f32) -> f32 {
+    if rate.is_nan() {
+        0.0
+    } else {
+        rate.clamp(0.0, 1.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,8 @@
 //! list to warn about `SENTRY_TRACES_SAMPLER` rules that match nothing; the health report
 //! counts it.
 
+pub(crate) mod check_in;
+
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -75,7 +77,7 @@ pub struct FnSpec {
     /// `#[capture_errors]`.
     pub capture: Option<CaptureSpec>,
     /// `#[monitored(check_in(...))]`.
-    pub check_in: Option<crate::cron::expansion::Monitor>,
+    pub check_in: Option<check_in::Monitor>,
     /// `#[monitored(metrics)]` or `objective(...)`.
     pub metrics: Option<MetricsSpec>,
 }

@@ -1,15 +1,15 @@
-//! Callbacks a [`Config`](super::Config) carries into the client.
+//! Callbacks a [`Config`](crate::config::Config) carries into the client.
 
 use std::fmt;
 use std::sync::Arc;
 
 use sentry::protocol::{Event, Transaction};
 
-/// A user hook run on every event; see [`Config::before_send`](super::Config::before_send).
+/// A user hook run on every event; see [`Config::before_send`](crate::config::Config::before_send).
 pub type BeforeSend = Arc<dyn Fn(Event<'static>) -> Option<Event<'static>> + Send + Sync>;
 
 /// A user hook run on every transaction; see
-/// [`Config::before_send_transaction`](super::Config::before_send_transaction).
+/// [`Config::before_send_transaction`](crate::config::Config::before_send_transaction).
 pub type BeforeSendTransaction =
     Arc<dyn Fn(Transaction<'static>) -> Option<Transaction<'static>> + Send + Sync>;
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::Path;
 
-/// A source of environment variables and host facts for [`Config::from_source`](super::Config::from_source).
+/// A source of environment variables and host facts for [`Config::from_source`](crate::config::Config::from_source).
 ///
 /// ```
 /// use monitor_runtime::config::{Config, EnvSource};
@@ -36,7 +36,7 @@ pub trait EnvSource {
     fn var(&self, name: &str) -> Option<String>;
 
     /// The raw value of variable `name`, which may not be valid UTF-8; `None` when it is not
-    /// set. [`Config::from_source`](super::Config::from_source) reads through this method and
+    /// set. [`Config::from_source`](crate::config::Config::from_source) reads through this method and
     /// reports a value that is not UTF-8 as an error naming the variable, rather than using a
     /// lossy copy. The default wraps [`EnvSource::var`].
     fn var_os(&self, name: &str) -> Option<OsString> {
@@ -54,7 +54,7 @@ pub trait EnvSource {
 ///
 /// - Variables come from [`std::env::var_os`]. `var` reads a value that is not valid UTF-8
 ///   lossily (invalid bytes become `U+FFFD`); `var_os` hands it over as it is, and
-///   [`Config::from_source`](super::Config::from_source) rejects it with an error naming the
+///   [`Config::from_source`](crate::config::Config::from_source) rejects it with an error naming the
 ///   variable.
 /// - The host name comes from the `hostname` crate (`gethostname(2)` on Unix).
 /// - A test run is recognised by a heuristic, since Rust has no runtime "under test" flag:
@@ -108,7 +108,7 @@ fn in_deps_dir(exe: &Path) -> bool {
 ///
 /// It starts empty, with no host name and not a test run. `var` and `hostname` on a
 /// `MapEnv` value are the builder methods; read values back through the trait
-/// (`EnvSource::var(&env, "NAME")`), as [`Config::from_source`](super::Config::from_source) does.
+/// (`EnvSource::var(&env, "NAME")`), as [`Config::from_source`](crate::config::Config::from_source) does.
 ///
 /// ```
 /// use monitor_runtime::config::{Config, MapEnv};
