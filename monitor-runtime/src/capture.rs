@@ -2,7 +2,7 @@
 //!
 //! Events are captured with `Hub::capture_event`, never `Hub::capture_error`: the latter
 //! holds the hub's lock while `before_send` runs, so a hook that touches the scope
-//! deadlocks (research `sentry-rust.md` §8).
+//! deadlocks (as of sentry-core 0.49).
 
 use std::borrow::Cow;
 use std::error::Error;

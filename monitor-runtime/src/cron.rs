@@ -19,7 +19,7 @@ use sentry::types::Uuid;
 
 /// How often a job is expected to run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Schedule {
+pub(crate) enum Schedule {
     /// A crontab expression, such as `0 3 * * *`.
     Crontab(String),
     /// Every `n` units.

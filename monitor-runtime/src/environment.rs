@@ -20,10 +20,10 @@ use sentry::Level;
 use crate::settings::{EnvSource, LogFormat, LogLevel};
 
 /// The environment name given to development machines and test runs.
-pub const DEVELOPMENT: &str = "development";
+pub(crate) const DEVELOPMENT: &str = "development";
 
 /// The environment name given to everything else.
-pub const PRODUCTION: &str = "production";
+pub(crate) const PRODUCTION: &str = "production";
 
 /// Environment names (compared case-insensitively) that get the development profile.
 /// Everything else, `staging` and `qa` included, gets production defaults: they
@@ -40,8 +40,23 @@ const DEVELOPMENT_NAMES: [&str; 7] = [
 
 /// A set of defaults chosen by the environment name.
 ///
+/// Detection, when `SENTRY_ENVIRONMENT` is unset or empty:
+/// - `development` for host names `localhost` and `127.0.0.1`, for host names containing
+///   `local` or `test` (any case: `my.local`, `api-test-3`), and for test runs;
+/// - `production` otherwise, including when the host name cannot be read, because
+///   under-reporting from a real server is worse than over-reporting from a laptop.
+///
+/// | Profile | traces | errors | events kept | log format | log level |
+/// |---|---|---|---|---|---|
+/// | [`Profile::Development`] | 1.0 | 1.0 | all (from `debug`) | pretty | debug |
+/// | [`Profile::Production`] | 0.1 | 1.0 | `error` and `fatal` | json | info |
+///
+/// Spotlight without a DSN always gets the development profile. The SDK's debug output is
+/// off in both profiles (it adds a line per event); `SENTRY_DEBUG=true` turns it on. Any
+/// explicit setting (variable or builder method) overrides its profile value.
+///
 /// ```
-/// use monitor_runtime::environment::Profile;
+/// use monitor_runtime::config::Profile;
 ///
 /// assert_eq!(Profile::from_environment("dev"), Profile::Development);
 /// assert_eq!(Profile::from_environment("staging"), Profile::Production);
@@ -49,6 +64,7 @@ const DEVELOPMENT_NAMES: [&str; 7] = [
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Profile {
     /// Every trace, every event level.
     Development,
@@ -132,17 +148,7 @@ impl std::fmt::Display for Profile {
 /// The environment name: `SENTRY_ENVIRONMENT` (trimmed) if set and non-empty, else
 /// [`detect`]ed from the host name and the test-run flag. The explicit name is returned
 /// as is; [`Config::from_source`](crate::config::Config::from_source) validates it.
-///
-/// ```
-/// use monitor_runtime::config::MapEnv;
-/// use monitor_runtime::environment::detect_environment;
-///
-/// assert_eq!(detect_environment(&MapEnv::new().hostname("api-test-3")), "development");
-/// assert_eq!(detect_environment(&MapEnv::new().hostname("prod-web-1")), "production");
-/// let explicit = MapEnv::new().hostname("localhost").var("SENTRY_ENVIRONMENT", "staging");
-/// assert_eq!(detect_environment(&explicit), "staging");
-/// ```
-pub fn detect_environment(source: &dyn EnvSource) -> String {
+pub(crate) fn detect_environment(source: &dyn EnvSource) -> String {
     match source.var("SENTRY_ENVIRONMENT") {
         Some(explicit) if !explicit.trim().is_empty() => explicit.trim().to_owned(),
         _ => detect(source.hostname().as_deref(), source.is_test_run()).to_owned(),
@@ -151,14 +157,7 @@ pub fn detect_environment(source: &dyn EnvSource) -> String {
 
 /// [`DEVELOPMENT`] for test runs and development host names (see
 /// [`is_development_host`]), else [`PRODUCTION`].
-///
-/// ```
-/// use monitor_runtime::environment::detect;
-///
-/// assert_eq!(detect(Some("prod-web-1"), true), "development");
-/// assert_eq!(detect(None, false), "production");
-/// ```
-pub fn detect(hostname: Option<&str>, is_test_run: bool) -> &'static str {
+pub(crate) fn detect(hostname: Option<&str>, is_test_run: bool) -> &'static str {
     if is_test_run || hostname.is_some_and(is_development_host) {
         DEVELOPMENT
     } else {
@@ -171,14 +170,7 @@ pub fn detect(hostname: Option<&str>, is_test_run: bool) -> &'static str {
 /// The substring rule is deliberately broad (it is what the services this toolkit replaces
 /// used): `latest-build-7` contains `test` and counts as development. Set
 /// `SENTRY_ENVIRONMENT` on such hosts.
-///
-/// ```
-/// use monitor_runtime::environment::is_development_host;
-///
-/// assert!(is_development_host("MY.LOCAL"));
-/// assert!(!is_development_host("prod-web-1"));
-/// ```
-pub fn is_development_host(hostname: &str) -> bool {
+pub(crate) fn is_development_host(hostname: &str) -> bool {
     let hostname = hostname.trim().to_ascii_lowercase();
     hostname == "localhost"
         || hostname == "127.0.0.1"

@@ -26,7 +26,7 @@ use crate::settings::BeforeSendTransaction;
 /// `healthcheck`, `healthy`, `live`, `livez`, `ready`, `readyz`, `heartbeat` or `ping`
 /// (`GET /health`, `GET /api/healthz`), the list sentry-javascript ignores by default plus
 /// Kubernetes' `livez`/`readyz` and `ping`.
-pub const HEALTH_CHECK_PATTERNS: [&str; 10] = [
+pub(crate) const HEALTH_CHECK_PATTERNS: [&str; 10] = [
     "*/health",
     "*/healthz",
     "*/healthcheck",
@@ -40,16 +40,7 @@ pub const HEALTH_CHECK_PATTERNS: [&str; 10] = [
 ];
 
 /// Whether `name` is a health check's transaction name ([`HEALTH_CHECK_PATTERNS`]).
-///
-/// ```
-/// use monitor_runtime::filter::is_health_check;
-///
-/// assert!(is_health_check("GET /healthz"));
-/// assert!(is_health_check("GET /api/v1/health"));
-/// assert!(!is_health_check("GET /health/monitoring"));
-/// assert!(!is_health_check("GET /api/v1/organisations"));
-/// ```
-pub fn is_health_check(name: &str) -> bool {
+pub(crate) fn is_health_check(name: &str) -> bool {
     HEALTH_CHECK_PATTERNS
         .iter()
         .any(|pattern| wildcard_match(pattern.as_bytes(), name.as_bytes()))
@@ -68,7 +59,7 @@ pub(crate) enum DropReason {
 
 /// Counts of events and transactions the filters dropped, by reason.
 #[derive(Debug, Default)]
-pub struct FilterStats {
+pub(crate) struct FilterStats {
     below_level: AtomicU64,
     client_error: AtomicU64,
     ignored_type: AtomicU64,
@@ -77,8 +68,10 @@ pub struct FilterStats {
     transaction_hook: AtomicU64,
 }
 
-/// A snapshot of [`FilterStats`], as the health report shows it.
+/// How many events and transactions the filters dropped since init, by reason, as the
+/// health report shows it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FilterSnapshot {
     /// Events below the level floor (`SENTRY_ENVIRONMENT`'s profile, or `min_event_level`).
     pub below_level: u64,

@@ -85,12 +85,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::LogFormat;
-use crate::filter::FilterSnapshot;
+pub use crate::filter::FilterSnapshot;
 use crate::init::{self, Mode, RuntimeState};
 use crate::transport::DestinationSnapshot;
 
 /// The report [`health()`] returns; see the [module documentation](self) for its JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct HealthReport {
     /// Whether `init` ran and its guard is alive.
     pub initialised: bool,
@@ -111,6 +112,7 @@ pub struct HealthReport {
 /// Tail sampling in the health report: the setting (`SENTRY_TAIL_SAMPLING` form) and its
 /// counters since the process started.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TailSamplingHealth {
     /// `off`, `errors`, `errors,slow=2s`, …
     pub setting: String,
@@ -131,6 +133,7 @@ impl TailSamplingHealth {
 /// Where events go, as the health report names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum HealthMode {
     /// A Sentry server from `SENTRY_DSN`.
     Remote,
@@ -144,6 +147,7 @@ pub enum HealthMode {
 
 /// The Sentry part of the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SentryHealth {
     /// Whether a client is bound and sending somewhere.
     pub enabled: bool,
@@ -179,6 +183,7 @@ pub struct SentryHealth {
 
 /// Envelopes sent and lost since `init`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EventsHealth {
     /// Envelopes delivered, summed over destinations.
     pub sent: u64,
@@ -199,6 +204,7 @@ pub struct EventsHealth {
 
 /// The logging part of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LoggingHealth {
     /// The filter directives in effect (`RUST_LOG` or `LOG_LEVEL`).
     pub level: String,
@@ -215,6 +221,7 @@ pub struct LoggingHealth {
 
 /// The metrics part of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct MetricsHealth {
     /// Metrics not sent because their name, tags or value were invalid.
     pub rejected: u64,

@@ -35,6 +35,7 @@ pub(crate) const DROPS_EVERY_ERROR: &str = "the error sample rate (SENTRY_SAMPLE
 /// Where events go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Mode {
     /// A Sentry (or compatible) server from `SENTRY_DSN`.
     Remote,
@@ -165,7 +166,7 @@ impl std::fmt::Debug for MonitorGuard {
 /// Initialises Sentry from `config` and binds the client to the current hub.
 ///
 /// Call it first thing in `main`, before building an async runtime or spawning threads:
-/// threads that touched Sentry before never see the client (research `sentry-rust.md` §5).
+/// threads that touched Sentry before keep the hub they cloned then, and never see the client.
 /// Prefer [`init!`](crate::init!), which also sets the default release to your crate's
 /// name and version.
 ///

@@ -12,7 +12,13 @@ use sentry::{ClientOptions, Integration};
 
 use crate::span;
 
-/// Puts the toolkit's current span on captured events; see the [module docs](self).
+/// Puts the toolkit's current span on captured events.
+///
+/// The toolkit's current span lives in a thread-local, not on the hub's scope, so the
+/// scope would give an event captured inside a monitored call the trace context of the
+/// enclosing transaction. This integration replaces it with the innermost toolkit span's.
+/// [`init!`](crate::init!) installs it; with a plain `sentry::init`, add it as below. It
+/// also tells tail sampling which traces an error event was captured in.
 ///
 /// ```
 /// let options = monitor_runtime::sentry::ClientOptions::new()

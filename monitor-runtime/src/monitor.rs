@@ -1,7 +1,7 @@
 //! `PerformanceMonitor`: a span around a block of code, by hand.
 //!
-//! The seeds wrap work in `with PerformanceMonitor("create_organisation") as monitor:`.
-//! In Rust the monitor is an RAII guard: it starts a span (a child of the current span, or
+//! For a block of work that is not a whole function (where `#[monitored]` fits better).
+//! The monitor is an RAII guard: it starts a span (a child of the current span, or
 //! a new transaction), and finishes it when dropped, `internal_error` if dropped while
 //! panicking. Spans started inside it become its children once it is entered around sync
 //! code ([`PerformanceMonitor::enter`], [`PerformanceMonitor::in_scope`]) or around a

@@ -50,11 +50,15 @@ pub(crate) enum MatchMode {
     Anywhere,
 }
 
-/// A list of [wildcard patterns](self), written `pattern;pattern;…` in environment
-/// variables.
+/// A list of wildcard patterns, written `pattern;pattern;…` in environment variables.
+///
+/// This is the one pattern language of the toolkit's settings: in a pattern, `*` matches
+/// any run of characters (`/` included, possibly none) and every other character matches
+/// itself, case included. `SENTRY_TRACES_SAMPLER` rules, `SENTRY_IGNORE_TRANSACTIONS`,
+/// `SENTRY_IGNORE_ERRORS` and `SENTRY_TRACE_PROPAGATION_TARGETS` all use it.
 ///
 /// ```
-/// use monitor_runtime::pattern::PatternList;
+/// use monitor_runtime::config::PatternList;
 ///
 /// let list = PatternList::parse("GET /health*; *timeout*;");
 /// assert_eq!(list.len(), 2);

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use sentry::protocol::{Breadcrumb, Context, IpAddress, Map, Value};
 use sentry::{Hub, Level};
 
-/// Who is making the request, as the seeds' `set_user_context` records it.
+/// Who is making the request: what [`set_user`] records on the scope.
 ///
 /// Email and IP address are sent only when `SENTRY_SEND_DEFAULT_PII` is true; the
 /// privacy scrubber removes them otherwise.
@@ -21,7 +21,11 @@ use sentry::{Hub, Level};
 ///
 /// set_user(User::new("1247").username("john").email("john@example.com").role("admin"));
 /// ```
+///
+/// Build it with [`User::new`] (or `User::default()` for an anonymous user) and the setters:
+/// the fields are public to read, and more may come.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct User {
     /// A stable identifier.
     pub id: Option<String>,

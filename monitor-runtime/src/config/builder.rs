@@ -27,7 +27,7 @@ impl Config {
         self
     }
 
-    /// Sets the environment name (which also picks the [`Profile`](crate::environment::Profile)).
+    /// Sets the environment name (which also picks the [`Profile`]).
     pub fn environment(mut self, environment: impl Into<String>) -> Self {
         self.environment = environment.into();
         self
@@ -406,9 +406,10 @@ impl Config {
         self
     }
 
-    /// Whether health-check transactions (`GET /health`, `/healthz`, `/ready`, …, see
-    /// [`crate::filter::HEALTH_CHECK_PATTERNS`]) are dropped: true by default, as
-    /// `SENTRY_IGNORE_HEALTH_CHECKS`.
+    /// Whether health-check transactions are dropped: true by default, as
+    /// `SENTRY_IGNORE_HEALTH_CHECKS`. A health check is a transaction whose name ends in
+    /// /`health`, `healthz`, `healthcheck`, `healthy`, `live`, `livez`, `ready`, `readyz`,
+    /// `heartbeat` or `ping` (`GET /health`, `GET /api/healthz`).
     pub fn ignore_health_checks(mut self, ignore: bool) -> Self {
         self.ignore_health_checks = ignore;
         self

@@ -1,7 +1,7 @@
 //! [`Config`]: every setting of the toolkit, read from the environment or built in code.
 //!
 //! Values come from three layers, the later winning:
-//! 1. the [profile](crate::environment::Profile) of the environment (development or
+//! 1. the [profile](Profile) of the environment (development or
 //!    production defaults),
 //! 2. environment variables, read by [`Config::from_env`] / [`Config::from_source`],
 //! 3. builder methods called on the result (`Config::from_env()?.traces_sample_rate(0.5)`).
@@ -15,7 +15,7 @@
 //! | Variable | Accepted values | Default |
 //! |---|---|---|
 //! | `SENTRY_DSN` | a DSN; unset or empty: local mode | local mode |
-//! | `SENTRY_ENVIRONMENT` | a Sentry environment name; empty: detect | detected, see [`crate::environment`] |
+//! | `SENTRY_ENVIRONMENT` | a Sentry environment name; empty: detect | detected, see [`Profile`] |
 //! | `SENTRY_RELEASE` | a Sentry release name; empty: unset | `<crate>@<version>` from `init!()` |
 //! | `SENTRY_TRACES_SAMPLE_RATE` | `0.0..=1.0` | profile: 1.0 / 0.1 |
 //! | `SENTRY_SAMPLE_RATE` | `0.0..=1.0` (errors) | 1.0 |
@@ -39,10 +39,10 @@
 //! | `SENTRY_STRICT_TRACE_CONTINUATION` | boolean: continue only incoming traces of this organisation | false |
 //! | `SENTRY_ORG_ID` | the Sentry organisation id, a whole number; empty: unset | read from the DSN's host (`o<id>.ingest…`) |
 //! | `SENTRY_IGNORE_TRANSACTIONS` | `pattern;pattern`: transactions whose name matches a pattern are not sent | none |
-//! | `SENTRY_IGNORE_HEALTH_CHECKS` | boolean: do not send health-check transactions (see [`crate::filter::HEALTH_CHECK_PATTERNS`]) | true |
+//! | `SENTRY_IGNORE_HEALTH_CHECKS` | boolean: do not send health-check transactions (names whose last path segment is `health`, `healthz`, `healthcheck`, `healthy`, `live`, `livez`, `ready`, `readyz`, `heartbeat` or `ping`) | true |
 //! | `SENTRY_IGNORE_ERRORS` | `pattern;pattern`: events whose error type, message or `type: message` matches a pattern are not sent | none |
 //!
-//! Patterns are wildcard patterns ([`crate::pattern`]): `*` matches any run of characters.
+//! Patterns are wildcard patterns ([`PatternList`]): `*` matches any run of characters.
 //!
 //! Booleans accept `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` in any case. Every value is
 //! trimmed before use. An empty value is "unset" only where the table says so; an empty
@@ -63,7 +63,8 @@ use sentry::types::Dsn;
 
 pub use self::resolved::Resolved;
 use crate::environment;
-use crate::pattern::PatternList;
+pub use crate::environment::Profile;
+pub use crate::pattern::PatternList;
 use crate::sampling::{SamplerRules, TailSampling};
 use crate::scrub::ScrubPattern;
 use crate::settings::hooks;
@@ -154,7 +155,7 @@ enum LogSetting {
 /// ```
 /// use std::time::Duration;
 /// use monitor_runtime::config::{Config, MapEnv};
-/// use monitor_runtime::environment::Profile;
+/// use monitor_runtime::config::Profile;
 ///
 /// let env = MapEnv::new()
 ///     .var("SENTRY_DSN", "https://public@o1.ingest.sentry.io/42")

@@ -65,7 +65,7 @@ impl<'a> Resolved<'a> {
     ///
     /// ```
     /// use monitor_runtime::config::{Config, MapEnv};
-    /// use monitor_runtime::environment::Profile;
+    /// use monitor_runtime::config::Profile;
     ///
     /// let env = MapEnv::new().hostname("prod-web-1").var("SENTRY_SPOTLIGHT", "1");
     /// let config = Config::from_source(&env)?;

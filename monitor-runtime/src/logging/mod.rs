@@ -104,6 +104,7 @@ where
 
 /// Why [`Logging::install`] did not install anything.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum InstallError {
     /// The configured filter does not parse.
     #[error(transparent)]

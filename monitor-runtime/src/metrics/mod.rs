@@ -71,7 +71,7 @@ pub(crate) fn rejected() -> u64 {
 
 /// The kind of a metric, as Sentry stores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MetricKind {
+pub(crate) enum MetricKind {
     /// Occurrences, summed: `increment`.
     Counter,
     /// A current level, such as a queue depth: `gauge`.

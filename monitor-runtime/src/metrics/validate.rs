@@ -14,6 +14,7 @@ use super::*;
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MetricError {
     /// The name is empty, too long, or has a character outside `[a-zA-Z0-9_.-]`.
     #[error(

@@ -57,8 +57,10 @@ mod settings;
 pub(crate) mod span_link;
 
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 
 use crate::trace_context::{baggage, carrier, dsc, headers, trace_state};

@@ -171,6 +171,7 @@ inventory::collect!(Registration);
 
 /// A function annotated with `#[monitored]`, `#[breadcrumb]` or `#[capture_errors]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct FunctionInfo {
     /// The span name: the function's path (`shop::Cart::checkout`) or its `name = …`.
     pub name: &'static str,

@@ -112,7 +112,7 @@ fn in_deps_dir(exe: &Path) -> bool {
 ///
 /// ```
 /// use monitor_runtime::config::{Config, MapEnv};
-/// use monitor_runtime::environment::Profile;
+/// use monitor_runtime::config::Profile;
 ///
 /// let env = MapEnv::new()
 ///     .var("SENTRY_TRACES_SAMPLE_RATE", "0.5")

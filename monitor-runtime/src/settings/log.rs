@@ -88,6 +88,7 @@ impl fmt::Display for LogLevel {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum LogFormat {
     /// One JSON object per line, for log collectors.
     Json,

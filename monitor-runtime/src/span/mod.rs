@@ -35,9 +35,12 @@ mod transaction;
 
 pub use context::{ParentSpan, SpanHandle};
 pub use current::Sampling;
+// What the macros' expansion names, through `__private`; not for hand-written code.
+#[doc(hidden)]
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
 pub use parent::IntoParent;
+#[doc(hidden)]
 pub use spec::SpanKind;
 pub use tail::TailHealth;
 

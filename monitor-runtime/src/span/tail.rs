@@ -397,6 +397,7 @@ fn decide_sdk(transaction: &mut protocol::Transaction<'static>) -> bool {
 
 /// What tail sampling did since the process started (all clients together).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TailHealth {
     /// Toolkit traces waiting for their decision.
     pub pending_traces: usize,

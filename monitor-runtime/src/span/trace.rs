@@ -1,7 +1,7 @@
 //! The toolkit's span recorder: one buffer per transaction, spans as plain records.
 //!
 //! The SDK gives every span an `Arc<Mutex<protocol::Span>>`, two owned strings, and a
-//! full clone into its transaction when it finishes (research `sentry-rust.md` §1.2). The
+//! full clone into its transaction when it finishes. The
 //! toolkit records a span as one [`Record`] pushed into its transaction's buffer: the name
 //! and operation of a `#[monitored]` function are `&'static str`, so starting and finishing
 //! a span takes the buffer's lock twice and allocates nothing (the buffer grows by

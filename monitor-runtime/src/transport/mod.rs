@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use sentry::{Envelope, TransportOptions};
 
 #[cfg(feature = "testing")]
-pub mod capture;
+pub(crate) mod capture;
 mod console;
 mod file;
 mod http;
@@ -145,7 +145,7 @@ pub(crate) type EnvelopeHook =
 /// A transport configuration that cannot work.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum TransportError {
+pub(crate) enum TransportError {
     /// The events file cannot be opened for appending.
     #[error("cannot open the events file {} for appending: {source}", path.display())]
     EventsFile {

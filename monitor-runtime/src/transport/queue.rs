@@ -563,7 +563,7 @@ mod tests {
     }
 
     fn gated(capacity: usize) -> (Worker, mpsc::Sender<Delivery>, Arc<TransportStats>) {
-        let stats = Arc::new(TransportStats::new());
+        let stats = Arc::new(TransportStats::default());
         let (tx, rx) = mpsc::channel();
         let worker = Worker::spawn(
             "test-worker",
@@ -669,7 +669,7 @@ mod tests {
 
     #[test]
     fn a_sink_that_cannot_be_built_refuses_envelopes_instead_of_hanging() {
-        let stats = Arc::new(TransportStats::new());
+        let stats = Arc::new(TransportStats::default());
         let worker = Worker::spawn("test-broken", 5, stats.destination("remote"), None, || {
             if true {
                 panic!("setup failed");

@@ -206,7 +206,7 @@ pub(crate) fn rfc3339(time: SystemTime) -> String {
 /// ```
 /// use monitor_runtime::transport::TransportStats;
 ///
-/// let stats = TransportStats::new();
+/// let stats = TransportStats::default();
 /// let snapshot = stats.snapshot();
 /// assert_eq!(snapshot.total_sent(), 0);
 /// assert_eq!(snapshot.total_dropped(), 0);
@@ -219,11 +219,6 @@ pub struct TransportStats {
 }
 
 impl TransportStats {
-    /// Creates empty counters; destinations appear once a transport is built.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// Returns the counters of `name`, creating them on first use.
     pub(crate) fn destination(&self, name: &'static str) -> Arc<DestinationStats> {
         let mut destinations = self
@@ -266,28 +261,21 @@ impl TransportStats {
     }
 }
 
-/// A point-in-time copy of [`TransportStats`], ready to serialise.
+/// A point-in-time copy of [`TransportStats`], ready to serialise: what
+/// [`MonitorGuard::transport_stats`](crate::MonitorGuard::transport_stats) reports and the
+/// health report shows.
 ///
-/// ```
-/// use monitor_runtime::transport::{DestinationSnapshot, StatsSnapshot};
-///
-/// let snapshot = StatsSnapshot {
-///     destinations: vec![DestinationSnapshot {
-///         name: "remote".into(),
-///         sent: 3,
-///         dropped: [("queue_full".to_string(), 2)].into_iter().collect(),
-///         last_error: None,
-///         last_error_at: None,
-///         last_success_at: None,
-///     }],
-///     received: 5,
-///     discarded_by_hook: 0,
-/// };
-/// assert_eq!(snapshot.total_sent(), 3);
-/// assert_eq!(snapshot.total_dropped(), 2);
-/// assert_eq!(snapshot.get("remote").map(|d| d.dropped_count("queue_full")), Some(2));
+/// ```no_run
+/// let monitor = monitor_runtime::init!()?;
+/// let snapshot = monitor.transport_stats().snapshot();
+/// println!("{} sent, {} dropped", snapshot.total_sent(), snapshot.total_dropped());
+/// if let Some(remote) = snapshot.get("remote") {
+///     println!("queue full: {}", remote.dropped_count("queue_full"));
+/// }
+/// # Ok::<(), monitor_runtime::ConfigError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StatsSnapshot {
     /// One entry per destination (`remote`, `console`, `events_file`, `spotlight`, `capture`).
     pub destinations: Vec<DestinationSnapshot>,
@@ -320,24 +308,10 @@ impl StatsSnapshot {
     }
 
     /// The one line the toolkit prints at shutdown: envelopes produced, then per destination
-    /// how many were delivered and how many were not, by reason.
+    /// how many were delivered and how many were not, by reason:
     ///
-    /// ```
-    /// use monitor_runtime::transport::{DestinationSnapshot, StatsSnapshot};
-    ///
-    /// let remote = DestinationSnapshot {
-    ///     name: "remote".into(),
-    ///     sent: 180,
-    ///     dropped: [("shutdown".to_string(), 15), ("network_error".to_string(), 5)].into_iter().collect(),
-    ///     last_error: None,
-    ///     last_error_at: None,
-    ///     last_success_at: None,
-    /// };
-    /// let snapshot = StatsSnapshot { destinations: vec![remote], received: 200, discarded_by_hook: 0 };
-    /// assert_eq!(
-    ///     snapshot.summary(),
-    ///     "200 envelopes produced; remote: 180 delivered, 20 not delivered (network_error: 5, shutdown: 15)"
-    /// );
+    /// ```text
+    /// 200 envelopes produced; remote: 180 delivered, 20 not delivered (network_error: 5, shutdown: 15)
     /// ```
     pub fn summary(&self) -> String {
         let mut line = format!("{} envelopes produced", self.received);
@@ -370,6 +344,7 @@ impl StatsSnapshot {
 
 /// Counters of one destination.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct DestinationSnapshot {
     /// `remote`, `console`, `events_file`, `spotlight` or `capture`.
     pub name: String,
@@ -404,9 +379,50 @@ impl DestinationSnapshot {
 mod tests {
     use super::*;
 
+    fn remote(sent: u64, dropped: &[(&str, u64)]) -> DestinationSnapshot {
+        DestinationSnapshot {
+            name: "remote".into(),
+            sent,
+            dropped: dropped.iter().map(|&(r, n)| (r.to_owned(), n)).collect(),
+            last_error: None,
+            last_error_at: None,
+            last_success_at: None,
+        }
+    }
+
+    #[test]
+    fn totals_and_lookup_by_destination() {
+        let snapshot = StatsSnapshot {
+            destinations: vec![remote(3, &[("queue_full", 2)])],
+            received: 5,
+            discarded_by_hook: 0,
+        };
+        assert_eq!(snapshot.total_sent(), 3);
+        assert_eq!(snapshot.total_dropped(), 2);
+        assert_eq!(
+            snapshot
+                .get("remote")
+                .map(|d| d.dropped_count("queue_full")),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn summary_line() {
+        let snapshot = StatsSnapshot {
+            destinations: vec![remote(180, &[("shutdown", 15), ("network_error", 5)])],
+            received: 200,
+            discarded_by_hook: 0,
+        };
+        assert_eq!(
+            snapshot.summary(),
+            "200 envelopes produced; remote: 180 delivered, 20 not delivered (network_error: 5, shutdown: 15)"
+        );
+    }
+
     #[test]
     fn destinations_are_shared_by_name_and_snapshot_lists_only_seen_reasons() {
-        let stats = TransportStats::new();
+        let stats = TransportStats::default();
         let a = stats.destination("remote");
         let again = stats.destination("remote");
         assert!(Arc::ptr_eq(&a, &again));
@@ -434,7 +450,7 @@ mod tests {
 
     #[test]
     fn errors_lose_url_passwords_before_the_health_report_shows_them() {
-        let stats = TransportStats::new();
+        let stats = TransportStats::default();
         stats
             .destination("spotlight")
             .record_error("cannot connect to http://spot:sp0t-pw@127.0.0.1:1/stream".into());

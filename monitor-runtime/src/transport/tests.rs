@@ -287,7 +287,7 @@ fn only_reasons(snapshot: &DestinationSnapshot, allowed: &[&str]) {
 #[test]
 fn connection_refused_drops_everything_quickly_as_network_errors() {
     let dsn = format!("http://public@127.0.0.1:{}/1", dead_port());
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&dsn, remote(&dsn), &stats);
     let (remote, _) = thousand_then_close(&client, &stats);
     only_reasons(&remote, &["network_error", "queue_full", "shutdown"]);
@@ -300,7 +300,7 @@ fn connection_refused_drops_everything_quickly_as_network_errors() {
 #[test]
 fn hung_server_never_blocks_capture_flush_or_close() {
     let server = FakeServer::start(vec![Reply::Hang]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
 
     let took = capture_messages(&client, CAPTURES);
@@ -345,7 +345,7 @@ fn hung_server_never_blocks_capture_flush_or_close() {
 #[test]
 fn server_errors_are_counted_as_send_errors() {
     let server = FakeServer::start(vec![Reply::Status(500, vec![])]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
     let (remote, _) = thousand_then_close(&client, &stats);
     only_reasons(&remote, &["send_error", "queue_full", "shutdown"]);
@@ -366,7 +366,7 @@ fn global_rate_limit_stops_requests_after_the_first_429() {
         429,
         vec![("X-Sentry-Rate-Limits", "60::organization")],
     )]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
     let (remote, _) = thousand_then_close(&client, &stats);
     only_reasons(&remote, &["rate_limited", "queue_full"]);
@@ -383,7 +383,7 @@ fn global_rate_limit_stops_requests_after_the_first_429() {
 #[test]
 fn error_rate_limit_blocks_errors_but_not_transactions() {
     let server = FakeServer::start(vec![Reply::LimitErrors]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
 
     let took = capture_messages(&client, CAPTURES);
@@ -438,7 +438,7 @@ fn error_rate_limit_blocks_errors_but_not_transactions() {
 #[test]
 fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
     let server = FakeServer::ok();
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
     capture_messages(&client, 20);
     assert!(client.flush(Some(Duration::from_secs(5))));
@@ -481,7 +481,7 @@ fn healthy_server_receives_every_envelope_with_auth_and_content_type() {
 #[test]
 fn several_requests_are_in_flight_over_kept_alive_connections() {
     let server = FakeServer::start(vec![Reply::Delay(Duration::from_millis(150))]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
     capture_messages(&client, 40);
     assert!(client.flush(Some(Duration::from_secs(30))));
@@ -504,7 +504,7 @@ fn several_requests_are_in_flight_over_kept_alive_connections() {
 #[test]
 fn a_recovery_shows_as_a_success_after_the_last_error() {
     let server = FakeServer::start(vec![Reply::Status(503, vec![]), Reply::Status(200, vec![])]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
     capture_messages(&client, 1);
     assert!(client.flush(Some(Duration::from_secs(5))));
@@ -535,7 +535,7 @@ fn a_recovery_shows_as_a_success_after_the_last_error() {
 #[test]
 fn server_errors_reach_sentry_as_client_reports() {
     let server = FakeServer::start(vec![Reply::Status(500, vec![]), Reply::Status(200, vec![])]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let client = client(&server.dsn(), remote(&server.dsn()), &stats);
     capture_messages(&client, 1);
     assert!(client.flush(Some(Duration::from_secs(5))));
@@ -553,7 +553,7 @@ fn server_errors_reach_sentry_as_client_reports() {
 #[test]
 fn spotlight_receives_envelopes_with_the_envelope_content_type() {
     let sidecar = FakeServer::ok();
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let settings = TransportSettings {
         spotlight: Some(sidecar.url("/stream")),
         ..Default::default()
@@ -586,7 +586,7 @@ fn spotlight_receives_envelopes_with_the_envelope_content_type() {
 fn spotlight_works_beside_a_real_dsn() {
     let sentry_server = FakeServer::ok();
     let sidecar = FakeServer::ok();
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let settings = TransportSettings {
         spotlight: Some(sidecar.url("/stream")),
         ..remote(&sentry_server.dsn())
@@ -603,7 +603,7 @@ fn spotlight_works_beside_a_real_dsn() {
 
 #[test]
 fn dead_spotlight_backs_off_and_counts_drops_without_blocking() {
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let settings = TransportSettings {
         spotlight: Some(format!("http://127.0.0.1:{}/stream", dead_port())),
         ..Default::default()
@@ -636,7 +636,7 @@ fn dead_spotlight_backs_off_and_counts_drops_without_blocking() {
 fn one_deadline_is_shared_by_all_destinations() {
     let sentry_server = FakeServer::start(vec![Reply::Hang]);
     let sidecar = FakeServer::start(vec![Reply::Hang]);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let settings = TransportSettings {
         spotlight: Some(sidecar.url("/stream")),
         ..remote(&sentry_server.dsn())
@@ -662,7 +662,7 @@ fn local_mode_writes_the_events_file_and_counts_console_lines() {
         std::process::id()
     ));
     let _ = std::fs::remove_file(&path);
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let settings = TransportSettings {
         console: true,
         events_file: Some(path.clone()),
@@ -699,7 +699,7 @@ fn local_mode_writes_the_events_file_and_counts_console_lines() {
 #[test]
 fn hook_rewrites_or_discards_before_any_destination() {
     let server = FakeServer::ok();
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let hook: EnvelopeHook = Arc::new(|envelope: Envelope, _: &ShutdownDeadline| {
         let message = envelope.event()?.message.clone()?;
         (!message.contains("secret")).then_some(envelope)
@@ -721,7 +721,7 @@ fn hook_rewrites_or_discards_before_any_destination() {
 #[test]
 fn capture_sink_holds_every_envelope_once_flushed() {
     let sink = capture::CaptureSink::new();
-    let stats = Arc::new(TransportStats::new());
+    let stats = Arc::new(TransportStats::default());
     let settings = TransportSettings {
         capture: Some(Arc::clone(&sink)),
         ..Default::default()
