@@ -48,7 +48,11 @@ pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
 /// A toolkit span as the parent of the next hop; a root heading its trace first records
 /// what it was sampled with, so the trace's context carries the rate and the name.
 fn toolkit_parent(current: &Current) -> TraceParent {
-    if let Some(head) = span::head_of(current) {
+    // The head's facts (a copy of its name, under the trace's lock) are read only while
+    // the trace is unknown here: once per trace, not once per outgoing request.
+    if !trace_state::knows(current.trace_id())
+        && let Some(head) = span::head_of(current)
+    {
         trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
     }
     TraceParent {
@@ -93,35 +97,9 @@ fn sdk_parent(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TracePa
 pub(crate) struct ChildSpan(Current);
 
 impl ChildSpan {
-    /// Sets the request's data entries: `http.request.method`, `url`, `server.address`
-    /// and `server.port` (as Sentry's conventions ask: only a port the URL names).
-    pub(crate) fn set_request_data(
-        &self,
-        method: &str,
-        url: String,
-        host: Option<&str>,
-        port: Option<u16>,
-    ) {
-        let mut entries = vec![
-            ("http.request.method", Value::from(method)),
-            ("url", Value::from(url)),
-        ];
-        if let Some(host) = host {
-            entries.push(("server.address", Value::from(host)));
-        }
-        if let Some(port) = port {
-            entries.push(("server.port", Value::from(port)));
-        }
-        span::set_data_entries(&self.0, entries);
-    }
-
-    /// Finishes the child with the response's HTTP status (`http.response.status_code`)
-    /// and `status`.
-    pub(crate) fn finish_with_response(self, code: u16, status: SpanStatus) {
-        span::set_data_entries(
-            &self.0,
-            vec![("http.response.status_code", Value::from(code))],
-        );
+    /// Finishes the child with `status`, its data entries written first, all at once.
+    pub(crate) fn finish_with_data(self, data: Vec<(&'static str, Value)>, status: SpanStatus) {
+        span::set_data_entries(&self.0, data);
         self.finish(status);
     }
 
@@ -138,9 +116,9 @@ impl ChildSpan {
 
 /// A child of the current span with `op` and `description`, when the current span records;
 /// it is not made current. `None` when nothing would be recorded.
-pub(crate) fn start_child(op: &'static str, description: &str) -> Option<ChildSpan> {
+pub(crate) fn start_child(op: &'static str, description: String) -> Option<ChildSpan> {
     let spec = DynamicSpec {
-        name: Cow::Owned(description.to_owned()),
+        name: Cow::Owned(description),
         op: Cow::Borrowed(op),
         kind: SpanKind::Span,
         sample_rate: None,
