@@ -3,10 +3,11 @@
 
 Two rules, checked over `monitor-runtime/src` (or the folder given with `--src`):
 
-1. No cycle between the crate's top-level modules. A module depends on another
-   when its non-test code names it through a `crate::` path (`use crate::x::…`,
-   `use crate::{x, y::…}`, `crate::x::f()`) or through a `super::` path that climbs
-   out of the module. Comments, doc comments, string literals, `$crate::` paths
+1. No cycle between the crate's top-level modules, nor between the sibling modules
+   inside any module folder (`span/trace.rs` and `span/tail.rs`). A module depends
+   on another when its non-test code names it through a `crate::` path
+   (`use crate::x::…`, `use crate::{x, y::…}`, `crate::x::f()`) or through a
+   `super::` path that climbs out of the module (inside a folder: `super::sibling`). Comments, doc comments, string literals, `$crate::` paths
    (macro bodies expand in the caller's crate) and test code are not dependencies.
 2. No file holds more than LIMIT (600) lines outside its test code. Test code is
    any item under `#[cfg(test)]` (usually `mod tests { … }`) and any file that is
@@ -147,8 +148,10 @@ def lines_in(code, spans):
 
 
 class Crate:
-    def __init__(self, src):
+    def __init__(self, src, nested=False):
         self.src = src
+        # A module folder checked as its own root: only `super::` paths name siblings.
+        self.nested = nested
         self.files = {}  # relative path -> (raw text, blanked code)
         for root, _dirs, names in os.walk(src):
             for name in names:
@@ -230,6 +233,8 @@ class Crate:
 
     def _targets(self, rel, code):
         for m in re.finditer(r"(?<![\w$])crate\s*::\s*", code):
+            if self.nested:
+                break
             yield from self._path_heads(code, m.end(), m.start())
         depth = len(self.module_path(rel))
         for m in re.finditer(r"(?<![\w$:])((?:super\s*::\s*)+)", code):
@@ -297,9 +302,21 @@ def cycles(edges):
     return sorted(found)
 
 
-def check(src, show_graph=False, out=sys.stdout):
-    """Prints the problems found in `src`; returns how many there are."""
-    crate = Crate(src)
+def check_all(src, show_graph=False, out=sys.stdout):
+    """Checks the crate at `src`, then the sibling modules of each module folder in it;
+    returns how many problems were printed."""
+    problems = check(src, show_graph, out)
+    for root, _dirs, names in sorted(os.walk(src)):
+        if root != src and "mod.rs" in names:
+            problems += check(root, show_graph, out, nested=True)
+    return problems
+
+
+def check(src, show_graph=False, out=sys.stdout, nested=False):
+    """Prints the problems found in `src`; returns how many there are. `nested`: `src` is
+    a module folder of the crate, checked for cycles only (its files' sizes were counted
+    with the crate)."""
+    crate = Crate(src, nested)
     problems = 0
     edges = crate.dependencies()
     if show_graph:
@@ -315,6 +332,8 @@ def check(src, show_graph=False, out=sys.stdout):
             more = len(edges[(a, b)]) - 1
             extra = f" (and {more} more)" if more else ""
             print(f"    {a} -> {b}: {file}:{line}{extra}", file=out)
+    if nested:
+        return problems
     for rel in sorted(crate.files):
         _code, count = crate.non_test(rel)
         if count > LIMIT:
@@ -336,7 +355,7 @@ def self_test():
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(text)
             buf = io.StringIO()
-            return check(src, out=buf), buf.getvalue()
+            return check_all(src, out=buf), buf.getvalue()
 
     lib = "mod a;\nmod b;\nmod c;\n#[path = \"d_dir/mod.rs\"]\nmod d;\n"
     clean = {
@@ -358,6 +377,13 @@ def self_test():
         ("a cycle through a #[path] module and an inline path fails",
          {**clean, "d_dir/mod.rs": "fn d() { crate::a::f() }\n", "a.rs": "fn f() { crate::d::d() }\n"},
          1, ["module cycle between a, d"]),
+        ("a cycle between two files of one module folder fails",
+         {**clean, "c/mod.rs": "mod inner;\nmod other;\n", "c/inner.rs": "use super::other::X;\n",
+          "c/other.rs": "pub struct X;\nfn f() { super::inner::g() }\n"},
+         1, ["module cycle between inner, other"]),
+        ("`crate::` paths inside a module folder are not siblings",
+         {**clean, "c/mod.rs": "mod a;\n", "c/a.rs": "use crate::b::B;\n",
+          "c/b.rs": "use crate::a::f;\n"}, 0, []),
         ("a file over the limit fails",
          {**clean, "b.rs": "fn f() {}\n" * (LIMIT + 1)}, 1, [f"b.rs has {LIMIT + 1} lines"]),
         ("test code does not count towards the limit",
@@ -396,11 +422,12 @@ def main():
     if not os.path.isdir(src):
         print(f"check-house: {src} is not a folder (pass the crate's src with --src)")
         return 1
-    problems = check(src, show_graph=args.graph)
+    problems = check_all(src, show_graph=args.graph)
     if problems:
         print(f"check-house: {problems} problem(s) in {src}")
         return 1
-    print(f"check-house: {src}: no module cycle, no file over {LIMIT} non-test lines")
+    print(f"check-house: {src}: no module cycle (top level or within a module folder), "
+          f"no file over {LIMIT} non-test lines")
     return 0
 
 

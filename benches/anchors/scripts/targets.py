@@ -103,6 +103,15 @@ TARGETS = [
     ("http.client span with injection, scope parent: <= 2x t4_monitored_child_rate1",
      "t4_monitored_child_rate1", lambda cg: 2 * cg["t4_monitored_child_rate1"],
      ["t9_http_client_inject_rate1"]),
+    ("http.client span with injection, client init!() builds: "
+     "<= 2x t4_monitored_child_of_toolkit_parent_rate1_tkclient",
+     "t4_monitored_child_of_toolkit_parent_rate1_tkclient",
+     lambda cg: 2 * cg["t4_monitored_child_of_toolkit_parent_rate1_tkclient"],
+     ["t9_http_client_inject_toolkit_parent_rate1_tkclient"]),
+    ("http.client span with injection, client init!() builds, scope parent: "
+     "<= 2x t4_monitored_child_rate1_tkclient",
+     "t4_monitored_child_rate1_tkclient", lambda cg: 2 * cg["t4_monitored_child_rate1_tkclient"],
+     ["t9_http_client_inject_rate1_tkclient"]),
     ("async #[monitored], sampled: <= 0.5x c7_async_tracing_sentry_rate1",
      "c7_async_tracing_sentry_rate1", lambda cg: 0.5 * cg["c7_async_tracing_sentry_rate1"],
      ["t7_async_monitored_rate1", "t7_async_monitored_child_of_toolkit_parent_rate1"]),
@@ -132,6 +141,14 @@ ALLOCS = [
       "t4_monitored_traces_off_tkclient",
       "t4_monitored_unsampled_tx", "t4_monitored_unsampled_tx_toolkit_parent",
       "t4_monitored_traces_off"]),
+]
+
+# Issue 13: RED metrics allocate nothing beyond what the SDK's metric API needs.
+# (requirement, toolkit case, floor case): allocations per call at most the floor's.
+ALLOCS_VS_FLOOR = [
+    ("#[monitored(metrics)]: no allocation beyond the SDK's metric API "
+     "(t10_red_metrics_sdk_floor_rate0)",
+     "t10_monitored_metrics_rate0", "t10_red_metrics_sdk_floor_rate0"),
 ]
 
 
@@ -169,6 +186,19 @@ def main():
             n = float(r["allocs_per_call"])
             verdict = "**met**" if n == 0 else "**not met**"
             print(f"| {title} | `{c}` | {r['allocs_per_call']} | {r['bytes_per_call']} | {verdict} |")
+    print()
+    print("| allocation requirement | toolkit case | allocs/call | floor case | floor allocs/call | "
+          "verdict |")
+    print("|---|---|---:|---|---:|---|")
+    for title, case, floor in ALLOCS_VS_FLOOR:
+        r, f = census.get(case), census.get(floor)
+        if r is None or f is None:
+            print(f"| {title} | `{case}` | n/a | `{floor}` | n/a | n/a |")
+            continue
+        n, m = float(r["allocs_per_call"]), float(f["allocs_per_call"])
+        verdict = "**met**" if n <= m else "**not met**"
+        print(f"| {title} | `{case}` | {r['allocs_per_call']} | `{floor}` | "
+              f"{f['allocs_per_call']} | {verdict} |")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use sentry::protocol::SpanStatus;
+use sentry::protocol::{SpanStatus, Value};
 
 use super::carrier::Injector;
 use super::headers::TraceParent;
@@ -41,7 +41,9 @@ pub const OP: &str = "http.client";
 #[derive(Debug)]
 #[must_use = "the span is finished when this is finished or dropped"]
 pub struct HttpClientSpan {
-    span: Option<ChildSpan>,
+    /// The span and its request's data entries, written with the status when it finishes
+    /// (one write: the record's data is locked once).
+    span: Option<(ChildSpan, Vec<(&'static str, Value)>)>,
     /// What the callee continues, when the URL is a propagation target.
     propagate: Option<(TraceParent, bool)>,
 }
@@ -58,30 +60,28 @@ impl Target<'_> {
     /// `scheme://host[:port]/path`, or only the path for a relative URL.
     #[cfg(test)]
     fn display(&self) -> String {
-        self.display_after("")
+        let mut out = String::new();
+        self.push_to(&mut out);
+        out
     }
 
-    /// `prefix` then the URL, built without the formatter (this runs on every request).
-    fn display_after(&self, prefix: &str) -> String {
-        let mut out = String::with_capacity(
-            prefix.len()
-                + self.scheme.map_or(0, str::len)
-                + self.host.map_or(0, str::len)
-                + self.path.len()
-                + 10,
-        );
-        out.push_str(prefix);
+    /// An upper bound of the displayed URL's length.
+    fn display_len(&self) -> usize {
+        self.scheme.map_or(0, str::len) + self.host.map_or(0, str::len) + self.path.len() + 10
+    }
+
+    /// Appends the URL to `out`, without the formatter (this runs on every request).
+    fn push_to(&self, out: &mut String) {
         if let (Some(scheme), Some(host)) = (self.scheme, self.host) {
             out.push_str(scheme);
             out.push_str("://");
             out.push_str(host);
             if let Some(port) = self.port {
                 out.push(':');
-                push_decimal(&mut out, port);
+                push_decimal(out, port);
             }
         }
         out.push_str(if self.path.is_empty() { "/" } else { self.path });
-        out
     }
 }
 
@@ -162,18 +162,19 @@ impl HttpClientSpan {
                 propagate: None,
             };
         };
-        let mut prefix = String::with_capacity(method.len() + 1);
-        prefix.push_str(method);
-        prefix.push(' ');
-        let description = target.display_after(&prefix);
-        let span = span_link::start_child(OP, &description);
-        if let Some(span) = &span {
-            let url = description[prefix.len()..].to_owned();
-            span.set_request_data(method, url, target.host, target.port);
-        }
+        // `GET https://host/path`, in one allocation.
+        let mut description = String::with_capacity(method.len() + 1 + target.display_len());
+        description.push_str(method);
+        description.push(' ');
+        target.push_to(&mut description);
+        let span = span_link::start_child(OP, description).map(|span| {
+            let mut url = String::with_capacity(target.display_len());
+            target.push_to(&mut url);
+            (span, request_data(method, url, target.host, target.port))
+        });
         let propagate = if propagates {
             let parent = match &span {
-                Some(span) => Some(span.as_parent()),
+                Some((span, _)) => Some(span.as_parent()),
                 None => span_link::current_parent(tracing),
             };
             parent.map(|parent| (parent, traceparent))
@@ -208,8 +209,9 @@ impl HttpClientSpan {
 
     /// Finishes the span with the response's HTTP status.
     pub fn finish(mut self, status: u16) {
-        if let Some(span) = self.span.take() {
-            span.finish_with_response(status, status_of(status));
+        if let Some((span, mut data)) = self.span.take() {
+            data.push(("http.response.status_code", Value::from(status)));
+            span.finish_with_data(data, status_of(status));
         }
     }
 
@@ -217,22 +219,46 @@ impl HttpClientSpan {
     /// [`SpanStatus::DeadlineExceeded`] for a timeout, [`SpanStatus::Unavailable`] when the
     /// connection was refused).
     pub fn fail(mut self, status: SpanStatus) {
-        if let Some(span) = self.span.take() {
-            span.finish(status);
+        if let Some((span, data)) = self.span.take() {
+            span.finish_with_data(data, status);
         }
     }
 }
 
 impl Drop for HttpClientSpan {
     fn drop(&mut self) {
-        if let Some(span) = self.span.take() {
-            span.finish(if std::thread::panicking() {
-                SpanStatus::InternalError
-            } else {
-                SpanStatus::Cancelled
-            });
+        if let Some((span, data)) = self.span.take() {
+            span.finish_with_data(
+                data,
+                if std::thread::panicking() {
+                    SpanStatus::InternalError
+                } else {
+                    SpanStatus::Cancelled
+                },
+            );
         }
     }
+}
+
+/// The request's data entries: `http.request.method`, `url`, `server.address` and
+/// `server.port` (as Sentry's conventions ask: only a port the URL names), with room for
+/// the response's `http.response.status_code`.
+fn request_data(
+    method: &str,
+    url: String,
+    host: Option<&str>,
+    port: Option<u16>,
+) -> Vec<(&'static str, Value)> {
+    let mut entries = Vec::with_capacity(5);
+    entries.push(("http.request.method", Value::from(method)));
+    entries.push(("url", Value::from(url)));
+    if let Some(host) = host {
+        entries.push(("server.address", Value::from(host)));
+    }
+    if let Some(port) = port {
+        entries.push(("server.port", Value::from(port)));
+    }
+    entries
 }
 
 /// The span status of an HTTP response status, as Sentry maps them.

@@ -26,41 +26,81 @@ use crate::span::{
     self, ActiveSpan, Current, DynamicSpec, Parent, ParentSpan, SpanKind, SpanSpec, Upstream,
 };
 
+<<<<<<< HEAD
+=======
+/// The current span as the next hop must see it: the toolkit's current span on this
+/// thread, else the span on the hub's scope, else the scope's own propagation context (a
+/// trace id for errors and logs when nothing is traced, with the decision left to the
+/// callee). `tracing`: whether the client samples traces (an unsampled SDK span is then
+/// "not sampled" rather than "deferred"). `None` when no client is bound.
+pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
+    if let Some(parent) = span::with_current(|current| current.map(toolkit_parent)) {
+        return Some(parent);
+    }
+    Hub::with_active(|hub| {
+        hub.configure_scope(|scope| match scope.get_span() {
+            Some(span) => Some(sdk_parent(&span, span::is_sampled(&span), tracing)),
+            None => parent_of(scope.iter_trace_propagation_headers()),
+        })
+    })
+}
+
+/// A toolkit span as the parent of the next hop; a root heading its trace first records
+/// what it was sampled with, so the trace's context carries the rate and the name.
+fn toolkit_parent(current: &Current) -> TraceParent {
+    // The head's facts (a copy of its name, under the trace's lock) are read only while
+    // the trace is unknown here: once per trace, not once per outgoing request.
+    if !trace_state::knows(current.trace_id())
+        && let Some(head) = span::head_of(current)
+    {
+        trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
+    }
+    TraceParent {
+        trace_id: current.trace_id(),
+        span_id: current.span_id(),
+        sampled: sampled(current.sampling()),
+    }
+}
+
+fn sampled(sampling: Sampling) -> Option<bool> {
+    match sampling {
+        Sampling::Sampled => Some(true),
+        Sampling::NotSampled => Some(false),
+        Sampling::Deferred => None,
+    }
+}
+
+/// An SDK span as the parent of the next hop. The ids are read from the span's context
+/// rather than from its `sentry-trace` header, which the SDK formats through an allocated
+/// hex string.
+fn sdk_parent(span: &TransactionOrSpan, sampled: bool, tracing: bool) -> TraceParent {
+    let context = span.get_trace_context();
+    let span_id = match span {
+        TransactionOrSpan::Transaction(_) => context.span_id,
+        // A child's context is its transaction's: its own id is asked for apart.
+        TransactionOrSpan::Span(span) => span.get_span_id(),
+    };
+    TraceParent {
+        trace_id: context.trace_id,
+        span_id,
+        sampled: match (sampled, tracing) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        },
+    }
+}
+
+>>>>>>> main
 /// A child of the current span that is not made current (an `http.client` span): a
 /// record of the toolkit's, or an SDK span under an SDK parent and a plain client.
 #[derive(Debug)]
 pub(crate) struct ChildSpan(Current);
 
 impl ChildSpan {
-    /// Sets the request's data entries: `http.request.method`, `url`, `server.address`
-    /// and `server.port` (as Sentry's conventions ask: only a port the URL names).
-    pub(crate) fn set_request_data(
-        &self,
-        method: &str,
-        url: String,
-        host: Option<&str>,
-        port: Option<u16>,
-    ) {
-        let mut entries = vec![
-            ("http.request.method", Value::from(method)),
-            ("url", Value::from(url)),
-        ];
-        if let Some(host) = host {
-            entries.push(("server.address", Value::from(host)));
-        }
-        if let Some(port) = port {
-            entries.push(("server.port", Value::from(port)));
-        }
-        span::set_data_entries(&self.0, entries);
-    }
-
-    /// Finishes the child with the response's HTTP status (`http.response.status_code`)
-    /// and `status`.
-    pub(crate) fn finish_with_response(self, code: u16, status: SpanStatus) {
-        span::set_data_entries(
-            &self.0,
-            vec![("http.response.status_code", Value::from(code))],
-        );
+    /// Finishes the child with `status`, its data entries written first, all at once.
+    pub(crate) fn finish_with_data(self, data: Vec<(&'static str, Value)>, status: SpanStatus) {
+        span::set_data_entries(&self.0, data);
         self.finish(status);
     }
 
@@ -77,9 +117,9 @@ impl ChildSpan {
 
 /// A child of the current span with `op` and `description`, when the current span records;
 /// it is not made current. `None` when nothing would be recorded.
-pub(crate) fn start_child(op: &'static str, description: &str) -> Option<ChildSpan> {
+pub(crate) fn start_child(op: &'static str, description: String) -> Option<ChildSpan> {
     let spec = DynamicSpec {
-        name: Cow::Owned(description.to_owned()),
+        name: Cow::Owned(description),
         op: Cow::Borrowed(op),
         kind: SpanKind::Span,
         sample_rate: None,

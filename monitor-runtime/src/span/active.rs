@@ -292,7 +292,7 @@ fn root(
         tail.map(Pending::new),
     );
     if let Some(tail) = tail {
-        super::tail::register(&node.trace, tail.budget());
+        node.trace.register_pending(tail.budget());
     }
     Some(ActiveSpan {
         current: Current::Recorded(node),
@@ -370,7 +370,11 @@ fn upstream_of_sdk(parent: &TransactionOrSpan) -> Upstream {
 /// said before it panicked.
 pub(crate) fn finish(current: Current, status: SpanStatus, force: bool) {
     match current {
-        Current::Recorded(node) => node.finish(status, force),
+        Current::Recorded(node) => {
+            if let Some(done) = node.finish(status, force) {
+                super::transaction::finish(done);
+            }
+        }
         Current::Unsampled(_) => {}
         Current::Sdk(span) => {
             if force || span.get_status().is_none() {

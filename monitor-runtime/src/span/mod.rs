@@ -19,6 +19,7 @@
 //! | `guard.rs`, `instrument.rs` | entering a span around sync code and futures |
 
 mod active;
+mod budget;
 mod context;
 mod current;
 pub(crate) mod graft;

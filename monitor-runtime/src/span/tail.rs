@@ -3,7 +3,7 @@
 //! them, their status is an error, or they ran longer than the `slow` threshold.
 //!
 //! Two kinds of roots:
-//! - **the toolkit's own** (`#[monitored]`, `PerformanceMonitor`): a [`Trace`] whose head is
+//! - **the toolkit's own** (`#[monitored]`, `PerformanceMonitor`): a `Trace` whose head is
 //!   `Keep::Pending`, recorded by the same code as a sampled one; its records are charged to
 //!   the budget in chunks, and it is decided when its root finishes
 //!   (`transaction::finish`);
@@ -12,52 +12,28 @@
 //!   draw did not sample ([`note_sdk`]); when the SDK sends one, the envelope hook decides
 //!   ([`decide_envelope`]), after the toolkit's grafts joined it.
 //!
-//! The budget is shared by every pending toolkit trace; when a charge takes it over, the
-//! oldest pending traces are closed and their records freed until it fits again. Nothing
-//! waits: the locks are held for a push, a pop or a decision.
+//! The budget (`budget.rs`) is shared by every pending toolkit trace; when a charge takes
+//! it over, the oldest pending traces are closed and their records freed until it fits
+//! again. Nothing waits: the locks are held for a push, a pop or a decision.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use sentry::protocol::{self, Context, Envelope, EnvelopeItem, SpanId, SpanStatus, TraceId, Value};
+use sentry::protocol::{self, Context, Envelope, EnvelopeItem, SpanId, SpanStatus, TraceId};
 use serde::Serialize;
 
-use super::trace::{Record, Trace};
+use super::budget;
+pub(crate) use super::budget::Pending;
 use crate::sampling::TailSampling;
 
-/// What one record costs the budget (its size, and its share of the buffer's slack).
-pub(crate) const RECORD_COST: usize = 2 * std::mem::size_of::<Record>();
-/// Records are charged this many at a time, so that most spans touch no shared counter.
-const CHUNK_RECORDS: usize = 16;
 /// SDK transactions remembered at most (those never sent are forgotten oldest first).
 const MAX_SDK_ENTRIES: usize = 65_536;
 
 /// The tag that marks a transaction kept by tail sampling, and the one saying why.
 pub(crate) const TAG: &str = "sampling";
 pub(crate) const REASON_TAG: &str = "sampling.reason";
-
-/// The tail state of one pending toolkit trace.
-#[derive(Debug)]
-pub(crate) struct Pending {
-    pub(crate) settings: TailSampling,
-    error: AtomicBool,
-}
-
-impl Pending {
-    pub(crate) fn new(settings: TailSampling) -> Pending {
-        Pending {
-            settings,
-            error: AtomicBool::new(false),
-        }
-    }
-
-    /// An error event was captured inside the trace.
-    pub(crate) fn note_error(&self) {
-        self.error.store(true, Ordering::Relaxed);
-    }
-}
 
 /// Why a trace was kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,15 +80,15 @@ fn decide(
     (took > slow).then_some(Reason::Slow)
 }
 
-/// The decision for a finished toolkit trace whose root is `root`.
-pub(crate) fn decide_trace(pending: &Pending, root: &Record) -> Option<Reason> {
-    let reason = decide(
-        &pending.settings,
-        pending.error.load(Ordering::Relaxed),
-        root.status,
-        root.start,
-        root.end,
-    );
+/// The decision for a finished toolkit trace whose root ended with `status`, having run
+/// from `start` to `end`.
+pub(crate) fn decide_trace(
+    pending: &Pending,
+    status: Option<SpanStatus>,
+    start: SystemTime,
+    end: Option<SystemTime>,
+) -> Option<Reason> {
+    let reason = decide(&pending.settings, pending.error(), status, start, end);
     count(reason);
     reason
 }
@@ -125,22 +101,10 @@ pub(crate) fn mark(transaction: &mut protocol::Transaction<'static>, reason: Rea
         .insert(REASON_TAG.to_owned(), reason.as_str().to_owned());
 }
 
-// ---------------------------------------------------------------------------------------
-// The budget of pending toolkit traces.
-
-/// Bytes charged by pending traces.
-static HELD: AtomicUsize = AtomicUsize::new(0);
-/// Pending traces, oldest first (dead entries are skipped and pruned).
-static QUEUE: Mutex<VecDeque<Weak<Trace>>> = Mutex::new(VecDeque::new());
-/// Pending traces not finished or dropped yet.
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
 static KEPT_ERROR: AtomicU64 = AtomicU64::new(0);
 static KEPT_STATUS: AtomicU64 = AtomicU64::new(0);
 static KEPT_SLOW: AtomicU64 = AtomicU64::new(0);
 static NOT_KEPT: AtomicU64 = AtomicU64::new(0);
-static DROPPED_OVER_BUDGET: AtomicU64 = AtomicU64::new(0);
-static SPANS_OVER_CAP: AtomicU64 = AtomicU64::new(0);
 
 fn count(reason: Option<Reason>) {
     let counter = match reason {
@@ -150,97 +114,6 @@ fn count(reason: Option<Reason>) {
         None => &NOT_KEPT,
     };
     counter.fetch_add(1, Ordering::Relaxed);
-}
-
-fn queue() -> MutexGuard<'static, VecDeque<Weak<Trace>>> {
-    QUEUE.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Enters a new pending trace, charged for its first chunk of records.
-pub(crate) fn register(trace: &Arc<Trace>, budget: usize) {
-    LIVE.fetch_add(1, Ordering::Relaxed);
-    {
-        let mut queue = queue();
-        // Finished traces leave dead entries behind; prune them when they outnumber the
-        // live ones, so the queue stays proportional to what is pending.
-        if queue.len() > 2 * LIVE.load(Ordering::Relaxed) + 64 {
-            queue.retain(|entry| entry.strong_count() > 0);
-        }
-        queue.push_back(Arc::downgrade(trace));
-    }
-    let first = CHUNK_RECORDS * RECORD_COST;
-    trace.lock().charged = first;
-    charge(first, budget);
-}
-
-/// How much more a trace holding `charged` bytes for `needed` must charge, in chunks.
-pub(crate) fn shortfall(needed: usize, charged: usize) -> usize {
-    if needed <= charged {
-        return 0;
-    }
-    (needed - charged).max(CHUNK_RECORDS * RECORD_COST)
-}
-
-/// Charges `bytes` to the budget (the trace recorded them in its buffer's `charged`
-/// already), then drops the oldest pending traces until the budget holds.
-pub(crate) fn charge(bytes: usize, budget: usize) {
-    if bytes == 0 {
-        return;
-    }
-    let held = HELD.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    if held > budget {
-        evict_until(budget);
-    }
-}
-
-#[cold]
-fn evict_until(budget: usize) {
-    while HELD.load(Ordering::Relaxed) > budget {
-        let Some(oldest) = queue().pop_front() else {
-            return;
-        };
-        let Some(trace) = oldest.upgrade() else {
-            continue;
-        };
-        let freed = {
-            let mut buffer = trace.lock();
-            if buffer.closed {
-                continue;
-            }
-            buffer.closed = true;
-            let charged = std::mem::take(&mut buffer.charged);
-            (std::mem::take(&mut buffer.records), charged)
-        };
-        DROPPED_OVER_BUDGET.fetch_add(1, Ordering::Relaxed);
-        release(freed.1);
-        drop(freed.0);
-    }
-}
-
-/// Gives back what a pending trace charged, when it is finished or dropped.
-pub(crate) fn release(charged: usize) {
-    HELD.fetch_sub(charged, Ordering::Relaxed);
-    LIVE.fetch_sub(1, Ordering::Relaxed);
-}
-
-/// A span a pending trace could not keep: over its cap.
-pub(crate) fn span_over_cap() {
-    SPANS_OVER_CAP.fetch_add(1, Ordering::Relaxed);
-}
-
-/// About what a value costs in memory.
-pub(crate) fn approximate_size(value: &Value) -> usize {
-    match value {
-        Value::String(text) => 24 + text.len(),
-        Value::Array(items) => 24 + items.iter().map(approximate_size).sum::<usize>(),
-        Value::Object(map) => {
-            24 + map
-                .iter()
-                .map(|(key, value)| 24 + key.len() + approximate_size(value))
-                .sum::<usize>()
-        }
-        _ => 16,
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -420,13 +293,13 @@ pub struct TailHealth {
 /// The counters now.
 pub(crate) fn health() -> TailHealth {
     TailHealth {
-        pending_traces: LIVE.load(Ordering::Relaxed),
-        pending_bytes: HELD.load(Ordering::Relaxed),
+        pending_traces: budget::live(),
+        pending_bytes: budget::held(),
         kept_error: KEPT_ERROR.load(Ordering::Relaxed),
         kept_status: KEPT_STATUS.load(Ordering::Relaxed),
         kept_slow: KEPT_SLOW.load(Ordering::Relaxed),
         not_kept: NOT_KEPT.load(Ordering::Relaxed),
-        dropped_over_budget: DROPPED_OVER_BUDGET.load(Ordering::Relaxed),
-        spans_over_cap: SPANS_OVER_CAP.load(Ordering::Relaxed),
+        dropped_over_budget: budget::dropped_over_budget(),
+        spans_over_cap: budget::spans_over_cap(),
     }
 }

@@ -20,14 +20,29 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::SystemTime;
 
 use sentry::protocol::{SpanId, SpanStatus, TraceId, Value};
 use sentry::{Client, Hub};
 
-use super::{ids, tail};
+use super::budget::{self, Evict, Pending};
+use super::ids;
 use crate::registry::FnSite;
+
+/// What one record costs tail sampling's budget (its size, and its share of the buffer's
+/// slack).
+const RECORD_COST: usize = 2 * std::mem::size_of::<Record>();
+/// Records are charged this many at a time, so that most spans touch no shared counter.
+const CHUNK_RECORDS: usize = 16;
+
+/// How much more a trace holding `charged` bytes for `needed` must charge, in chunks.
+fn shortfall(needed: usize, charged: usize) -> usize {
+    if needed <= charged {
+        return 0;
+    }
+    (needed - charged).max(CHUNK_RECORDS * RECORD_COST)
+}
 
 /// A name or operation: borrowed for functions' static names, owned for names built at
 /// run time ([`PerformanceMonitor`](crate::PerformanceMonitor)).
@@ -153,7 +168,7 @@ pub(crate) struct Trace {
     pub(crate) head: Head,
     pub(crate) sink: Sink,
     /// Tail sampling's state, for a trace recorded although its head did not sample it.
-    pub(crate) tail: Option<super::tail::Pending>,
+    pub(crate) tail: Option<Pending>,
     buffer: Mutex<Buffer>,
 }
 
@@ -174,8 +189,8 @@ pub(crate) struct Buffer {
 impl Buffer {
     /// What a pending trace must charge to the budget now, recorded as charged.
     fn charge_due(&mut self) -> usize {
-        let needed = self.records.len() * tail::RECORD_COST + self.extra_bytes;
-        let due = tail::shortfall(needed, self.charged);
+        let needed = self.records.len() * RECORD_COST + self.extra_bytes;
+        let due = shortfall(needed, self.charged);
         self.charged += due;
         due
     }
@@ -214,7 +229,7 @@ impl Trace {
         head: Head,
         sink: Sink,
         root: Record,
-        tail: Option<super::tail::Pending>,
+        tail: Option<Pending>,
     ) -> Node {
         let span_id = root.span_id;
         let mut records = Vec::with_capacity(4);
@@ -259,6 +274,16 @@ impl Trace {
         })
     }
 
+    /// Enters this pending trace into tail sampling's budget, charged for its first chunk
+    /// of records.
+    pub(crate) fn register_pending(self: &Arc<Self>, budget: usize) {
+        let first = CHUNK_RECORDS * RECORD_COST;
+        self.lock().charged = first;
+        let weak: Weak<Trace> = Arc::downgrade(self);
+        let weak: Weak<dyn Evict> = weak;
+        budget::register(weak, first, budget);
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, Buffer> {
         // A panic while the lock was held cannot leave a record half-written (every
         // write is a plain field store), so a poisoned buffer is still good.
@@ -282,7 +307,7 @@ impl Trace {
             if buffer.closed || buffer.records.len() >= limit {
                 buffer.dropped = buffer.dropped.saturating_add(1);
                 if self.tail.is_some() && !buffer.closed {
-                    tail::span_over_cap();
+                    budget::span_over_cap();
                 }
                 return None;
             }
@@ -291,7 +316,7 @@ impl Trace {
             (buffer.records.len() - 1, charge)
         };
         if let Some(pending) = &self.tail {
-            tail::charge(charge, pending.settings.budget());
+            budget::charge(charge, pending.settings.budget());
         }
         Some(Node {
             trace: Arc::clone(self),
@@ -332,7 +357,7 @@ impl Node {
     }
 
     pub(crate) fn set_data(&self, key: &str, value: Value) {
-        let size = 24 + key.len() + tail::approximate_size(&value);
+        let size = 24 + key.len() + budget::approximate_size(&value);
         self.with_extra(size, |extra| {
             extra.data.insert(key.to_owned(), value);
         });
@@ -341,7 +366,7 @@ impl Node {
     pub(crate) fn extend_data(&self, entries: Vec<(&str, Value)>) {
         let size = entries
             .iter()
-            .map(|(key, value)| 24 + key.len() + tail::approximate_size(value))
+            .map(|(key, value)| 24 + key.len() + budget::approximate_size(value))
             .sum();
         self.with_extra(size, |extra| {
             for (key, value) in entries {
@@ -371,7 +396,7 @@ impl Node {
             }
         };
         if let Some(pending) = &self.trace.tail {
-            tail::charge(charge, pending.settings.budget());
+            budget::charge(charge, pending.settings.budget());
         }
     }
 
@@ -380,32 +405,63 @@ impl Node {
     }
 
     /// Finishes the span with `status` unless one was set before (`force` overrides it).
-    /// Finishing a transaction's root sends the transaction, or hands it to the tail
-    /// decision; finishing twice does nothing.
-    pub(crate) fn finish(self, status: SpanStatus, force: bool) {
+    /// Finishing a transaction's root closes it and returns what the caller sends or hands
+    /// to the tail decision (`transaction::finish`); finishing twice does nothing.
+    #[must_use]
+    pub(crate) fn finish(self, status: SpanStatus, force: bool) -> Option<Finished> {
         let end = SystemTime::now();
         let mut buffer = self.trace.lock();
         if buffer.closed {
-            return;
+            return None;
         }
-        let Some(record) = buffer.records.get_mut(self.index as usize) else {
-            return;
-        };
+        let record = buffer.records.get_mut(self.index as usize)?;
         if record.end.is_some() {
-            return;
+            return None;
         }
         record.end = Some(end);
         if force || record.status.is_none() {
             record.status = Some(status);
         }
         if !self.is_transaction() {
-            return;
+            return None;
         }
         buffer.closed = true;
         let records = std::mem::take(&mut buffer.records);
         let dropped = buffer.dropped;
         let charged = std::mem::take(&mut buffer.charged);
         drop(buffer);
-        super::transaction::finish(&self.trace, records, dropped, charged);
+        Some(Finished {
+            trace: self.trace,
+            records,
+            dropped,
+            charged,
+        })
+    }
+}
+
+/// A transaction whose root finished: its records, taken from the closed buffer.
+pub(crate) struct Finished {
+    pub(crate) trace: Arc<Trace>,
+    pub(crate) records: Vec<Record>,
+    /// Spans not kept (over the cap, or after the close).
+    pub(crate) dropped: u32,
+    /// What a pending trace had charged to tail sampling's budget.
+    pub(crate) charged: usize,
+}
+
+impl Evict for Trace {
+    fn evict(&self) -> Option<usize> {
+        let (records, charged) = {
+            let mut buffer = self.lock();
+            if buffer.closed {
+                return None;
+            }
+            buffer.closed = true;
+            let charged = std::mem::take(&mut buffer.charged);
+            (std::mem::take(&mut buffer.records), charged)
+        };
+        // Freed outside the lock.
+        drop(records);
+        Some(charged)
     }
 }

@@ -10,15 +10,23 @@ use std::sync::Arc;
 use sentry::protocol::{self, Envelope, EnvelopeHeaders, SpanId, TraceContext, Value};
 use sentry::{Client, Hub};
 
+use super::budget;
 use super::ids;
 use super::tail;
-use super::trace::{Extra, Keep, Link, Record, Sink, Trace};
+use super::trace::{Extra, Finished, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
 use crate::trace_context::trace_state::{self, ClientFacts};
 
 /// Called once, when a transaction's root finished: sends what was recorded, or, for a
 /// trace tail sampling recorded, decides first (`charged`: what it held of the budget).
-pub(crate) fn finish(trace: &Trace, records: Vec<Record>, dropped: u32, charged: usize) {
+pub(crate) fn finish(done: Finished) {
+    let Finished {
+        trace,
+        records,
+        dropped,
+        charged,
+    } = done;
+    let trace = &*trace;
     let Sink::Transaction {
         client,
         hub,
@@ -34,10 +42,10 @@ pub(crate) fn finish(trace: &Trace, records: Vec<Record>, dropped: u32, charged:
     let reason = match (trace.head.keep, &trace.tail) {
         (Keep::Sampled, _) => None,
         (Keep::Pending, Some(pending)) => {
-            tail::release(charged);
+            budget::release(charged);
             match records
                 .first()
-                .and_then(|root| tail::decide_trace(pending, root))
+                .and_then(|root| tail::decide_trace(pending, root.status, root.start, root.end))
             {
                 Some(reason) => Some(reason),
                 None => return,

@@ -216,6 +216,12 @@ fn with_store<R>(f: impl FnOnce(&mut Store) -> R) -> R {
     f(store().get_or_insert_with(Store::default))
 }
 
+/// Whether this process knows `trace` already: its head's facts were noted or its context
+/// frozen.
+pub(crate) fn knows(trace: TraceId) -> bool {
+    with_store(|store| store.get(trace).is_some())
+}
+
 /// Records what the head of `trace` sampled it with, unless the trace is known already (a
 /// nested transaction of the same trace, or a continued one).
 pub(crate) fn note_head(trace: TraceId, transaction: &str, sample_rate: f32) {
