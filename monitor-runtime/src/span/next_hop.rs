@@ -34,7 +34,11 @@ pub(crate) fn current_parent(tracing: bool) -> Option<TraceParent> {
 /// A toolkit span as the parent of the next hop; a root heading its trace first records
 /// what it was sampled with, so the trace's context carries the rate and the name.
 pub(crate) fn span_parent(current: &Current) -> TraceParent {
-    if let Some(head) = super::head_of(current) {
+    // The head's facts (a copy of its name, under the trace's lock) are read only while
+    // the trace is unknown here: once per trace, not once per outgoing request.
+    if !trace_state::knows(current.trace_id())
+        && let Some(head) = super::head_of(current)
+    {
         trace_state::note_head(current.trace_id(), &head.name, head.sample_rate);
     }
     TraceParent {
