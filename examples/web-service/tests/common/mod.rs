@@ -22,6 +22,19 @@ pub const USER: &str = "user-token";
 /// The organisation without members (its `/stats` divides by zero).
 pub const EMPTY_ORG: i64 = 3;
 
+/// The route of the stats endpoint, as its transactions are named.
+pub const STATS_ROUTE: &str = "GET /api/v1/organisations/{id}/stats";
+
+/// The span tree of the stats endpoint's 500 for [`EMPTY_ORG`] (`SpanTree` format).
+pub const STATS_500_TREE: &str = "GET /api/v1/organisations/{id}/stats (http.server) internal_error\n\
+     \x20 web_service::db::Db::user_by_token (db.query) ok\n\
+     \x20 web_service::routes::organisations::stats (http.handler) internal_error\n\
+     \x20   web_service::service::OrganisationService::stats (service) internal_error\n\
+     \x20     web_service::db::Db::count_members (db.query) ok\n\
+     \x20     web_service::db::Db::total_deals (db.query) ok\n\
+     \x20     web_service::service::OrganisationService::get (service) ok\n\
+     \x20       web_service::db::Db::organisation (db.query) ok\n";
+
 /// A migrated database in a temporary directory, and the router over it.
 pub struct TestApp {
     /// The state (for direct database access, e.g. adding users).
