@@ -235,6 +235,9 @@ def measure(name, binary, env_extra, args, sink_port):
                 "rss_mib": peak_rss_kib(service.pid) / 1024,
                 "sent": events.get("sent", 0) - events_before.get("sent", 0),
                 "dropped": events.get("dropped", 0) - events_before.get("dropped", 0),
+                # SDK transactions tail sampling did not keep: not a loss, counted apart.
+                "tail_not_kept": events.get("tail_not_kept", 0)
+                - events_before.get("tail_not_kept", 0),
                 "sink_envelopes": sink.get("envelopes") if sink else None,
             }
         finally:

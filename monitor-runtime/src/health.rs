@@ -27,6 +27,7 @@
 //!         "ignored_transaction": 0, "before_send_transaction": 0
 //!       },
 //!       "discarded_by_hook": 0,
+//!       "tail_not_kept": 0,
 //!       "received": 1524,
 //!       "destinations": [
 //!         {
@@ -69,7 +70,8 @@
 //! - `events.received` counts the envelopes the application produced; for each destination,
 //!   `sent + Σ dropped + discarded_by_hook` adds up to it once the transport is flushed
 //!   (transactions the filters drop count in `discarded_by_hook` there, and under their
-//!   filter's reason here).
+//!   filter's reason here; envelopes tail sampling emptied, SDK transactions its decision
+//!   did not keep, count there too, and here in `tail_not_kept`, outside `dropped`).
 //! - `last_transport_error` is the remote destination's latest failure (else the first one
 //!   any destination reports), with its time in `last_transport_error_at`;
 //!   `last_transport_success_at` is that destination's (or, with no failure anywhere, the
@@ -194,8 +196,13 @@ pub struct EventsHealth {
     /// Events and transactions the filters dropped before sending.
     pub filtered: FilterSnapshot,
     /// Envelopes the preparation hook decided not to send for another reason than the
-    /// filters.
+    /// filters and tail sampling.
     pub discarded_by_hook: u64,
+    /// Envelopes not sent because they held only SDK transactions (a `sentry-tower`
+    /// request's) that tail sampling did not keep. Not a loss, so not in `dropped`: the
+    /// toolkit's own transactions that tail sampling does not keep never become envelopes
+    /// (both kinds are in `tail_sampling.not_kept`).
+    pub tail_not_kept: u64,
     /// Envelopes the application produced and handed to the transport.
     pub received: u64,
     /// Counters of each destination.
@@ -263,6 +270,7 @@ pub fn health() -> HealthReport {
                     dropped_by_reason: BTreeMap::new(),
                     filtered: FilterSnapshot::default(),
                     discarded_by_hook: 0,
+                    tail_not_kept: 0,
                     received: 0,
                     destinations: Vec::new(),
                 },
@@ -334,10 +342,13 @@ fn events(state: &RuntimeState) -> EventsHealth {
         }
     }
     // Transactions the filters drop are discarded by the envelope hook, which the
-    // transport counts too: each is counted once, under its filter's reason.
+    // transport counts too: each is counted once, under its filter's reason. Envelopes
+    // tail sampling emptied are discarded there as well, and are not a loss.
+    let tail_not_kept = state.tail_not_kept.get();
     let discarded_by_hook = transport
         .discarded_by_hook
-        .saturating_sub(filtered.transactions());
+        .saturating_sub(filtered.transactions())
+        .saturating_sub(tail_not_kept);
     let filter_reasons = [
         ("below_level", filtered.below_level),
         ("http_4xx", filtered.http_4xx),
@@ -358,6 +369,7 @@ fn events(state: &RuntimeState) -> EventsHealth {
         dropped_by_reason,
         filtered,
         discarded_by_hook,
+        tail_not_kept,
         received: transport.received,
         destinations: transport.destinations,
     }

@@ -50,6 +50,8 @@ pub(crate) struct RuntimeState {
     pub(crate) mode: Mode,
     pub(crate) transport: Arc<TransportStats>,
     pub(crate) filter: Arc<FilterStats>,
+    /// Envelopes tail sampling emptied: SDK transactions its decision did not keep.
+    pub(crate) tail_not_kept: Arc<crate::span::tail::NotKept>,
     pub(crate) warnings: Vec<String>,
     /// The client `init` bound; `None` for the `testing` capture, which owns its client.
     pub(crate) client: Option<Arc<sentry::Client>>,
@@ -293,6 +295,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
 
     let transport_stats = Arc::new(TransportStats::default());
     let filter_stats = Arc::new(FilterStats::default());
+    let tail_not_kept = Arc::new(crate::span::tail::NotKept::default());
     let scrubber = Arc::new(resolved.scrubber());
 
     let sdk_dsn: Option<Dsn> = match resolved.dsn() {
@@ -396,12 +399,14 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
     // thread, then given their trace's context, and prepared like every envelope.
     let hook: transport::EnvelopeHook = {
         let filter_stats = filter_stats.clone();
+        let tail_not_kept = tail_not_kept.clone();
         Arc::new(move |envelope, deadline| {
             // Toolkit spans grafted under SDK spans join their transaction first, so they
             // are filtered and prepared with it (and freed if it is dropped).
             let envelope = crate::span::graft::merge(envelope);
-            // SDK transactions the head did not sample are kept or dropped by tail sampling.
-            let envelope = crate::span::tail::decide_envelope(envelope)?;
+            // SDK transactions the head did not sample are kept or dropped by tail
+            // sampling; an envelope it empties is counted apart (not a loss).
+            let envelope = crate::span::tail::decide_envelope(envelope, &tail_not_kept)?;
             let envelope = transactions.apply(envelope, &filter_stats)?;
             let envelope = propagation::envelope::with_trace_header(envelope, &facts);
             Some(preparer.prepare(envelope, deadline))
@@ -428,6 +433,7 @@ pub(crate) fn build(config: Config, destination: Destination) -> Result<Built, C
             mode,
             transport: transport_stats,
             filter: filter_stats,
+            tail_not_kept,
             warnings,
             client: None,
             logging_installed: false,

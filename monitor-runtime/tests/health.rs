@@ -93,6 +93,7 @@ fn health_reports_every_state_in_the_documented_shape() {
                         "before_send_transaction": 0
                     },
                     "discarded_by_hook": 0,
+                    "tail_not_kept": 0,
                     "received": 0,
                     "destinations": []
                 },

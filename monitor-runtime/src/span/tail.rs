@@ -191,9 +191,27 @@ pub(crate) fn note_error(trace_id: TraceId, pending: Option<&Pending>) {
     }
 }
 
+/// Envelopes of one client that tail sampling emptied: each held only SDK transactions its
+/// decision did not keep. The health report counts them apart from the envelopes lost
+/// (`events.tail_not_kept`): not sending them is what tail sampling is for.
+#[derive(Debug, Default)]
+pub(crate) struct NotKept(AtomicU64);
+
+impl NotKept {
+    fn record(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many so far.
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Removes from `envelope` the SDK transactions the head did not sample and tail sampling
-/// does not keep; marks those it keeps. `None` when nothing is left to send.
-pub(crate) fn decide_envelope(envelope: Envelope) -> Option<Envelope> {
+/// does not keep; marks those it keeps. `None` when nothing is left to send, counted in
+/// `not_kept`.
+pub(crate) fn decide_envelope(envelope: Envelope, not_kept: &NotKept) -> Option<Envelope> {
     if !ACTIVE.load(Ordering::Relaxed)
         || !envelope
             .items()
@@ -216,6 +234,9 @@ pub(crate) fn decide_envelope(envelope: Envelope) -> Option<Envelope> {
                 out.add_item(other);
             }
         }
+    }
+    if !kept_any {
+        not_kept.record();
     }
     kept_any.then_some(out)
 }
