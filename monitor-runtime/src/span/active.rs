@@ -28,7 +28,7 @@ use super::graft::{self, Under};
 use super::ids;
 use super::spec::{SpanKind, SpanSpec};
 use super::tail::Pending;
-use super::trace::{Head, Keep, Record, Sink, Trace};
+use super::trace::{EXTERNAL, Head, Keep, Record, Sink, Trace};
 use super::tracer::{self, TracerState};
 use crate::trace_context::headers::TraceParent;
 
@@ -119,7 +119,7 @@ fn start_under(spec: SpanSpec<'_>, parent: &Current) -> Option<ActiveSpan> {
     }
     let current = match parent {
         Current::Recorded(node) => {
-            Current::Recorded(node.trace.start_child(node.span_id, spec.names())?)
+            Current::Recorded(node.trace.start_child(node.index, spec.names())?)
         }
         Current::Unsampled(_) => return None,
         Current::Sdk(span) => {
@@ -244,11 +244,10 @@ fn root(
             .map(|sampler| sampler.rate_of(|| spec.name_str(), parent_sampled, spec.sample_rate())),
         None => plain_client_rate(client, &spec, upstream.as_ref()),
     };
-    let sampled = rate.is_some_and(|rate| ids::sample(f64::from(rate)));
-    let (trace_id, span_id) = match &upstream {
-        Some(up) => (up.trace_id, ids::span_id()),
-        None => ids::trace_and_span_id(),
-    };
+    // Nothing random is drawn: the decision and the ids derive from the root's serial.
+    let serial = ids::root_serial();
+    let sampled = rate.is_some_and(|rate| serial.sample(f64::from(rate)));
+    let upstream_trace = upstream.as_ref().map(|up| up.trace_id);
     let parent_span_id = upstream.as_ref().map(|up| up.parent_span_id);
     let head = upstream.is_none();
     // Not sampled, but tail sampling records it anyway (and decides at its end).
@@ -259,8 +258,8 @@ fn root(
     if !sampled && tail.is_none() {
         return Some(ActiveSpan {
             current: Current::Unsampled(Unrecorded {
-                trace_id,
-                span_id,
+                upstream: upstream_trace,
+                serial,
                 sampled: if rate.is_some() {
                     Some(false)
                 } else {
@@ -273,7 +272,8 @@ fn root(
         });
     }
     let node = Trace::transaction(
-        trace_id,
+        upstream_trace.unwrap_or_else(|| serial.trace_id()),
+        serial.span_seed(),
         Head {
             keep: if sampled {
                 Keep::Sampled
@@ -288,7 +288,7 @@ fn root(
             tracer: tracer.cloned(),
             parent_span_id,
         },
-        Record::new(span_id, parent_span_id, spec.names()),
+        Record::new(EXTERNAL, spec.names()),
         tail.map(Pending::new),
     );
     if let Some(tail) = tail {

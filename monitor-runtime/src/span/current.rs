@@ -14,6 +14,7 @@ use std::mem::ManuallyDrop;
 use sentry::TransactionOrSpan;
 use sentry::protocol::{SpanId, SpanStatus, TraceContext, TraceId};
 
+use super::ids::RootSerial;
 use super::trace::{Keep, Node, Sink};
 
 /// A span made current by the toolkit.
@@ -29,10 +30,14 @@ pub(crate) enum Current {
 }
 
 /// A span that is not recorded, and what a trace continuing it must know.
+///
+/// Its ids are not drawn: they derive from its serial when something reads them (a log
+/// line, an event, an outgoing request), the same at every read.
 #[derive(Clone, Debug)]
 pub(crate) struct Unrecorded {
-    pub(crate) trace_id: TraceId,
-    pub(crate) span_id: SpanId,
+    /// The trace it continues; `None` when it heads its own, whose id is its serial's.
+    pub(crate) upstream: Option<TraceId>,
+    pub(crate) serial: RootSerial,
     /// The head's decision: `Some(false)` not sampled, `None` deferred (tracing is off
     /// where the trace started, so a service downstream decides).
     pub(crate) sampled: Option<bool>,
@@ -44,6 +49,16 @@ pub(crate) struct Unrecorded {
     /// Whether this root heads its trace (it continues no upstream span): propagation
     /// then records its decision for the trace's dynamic sampling context.
     pub(crate) head: bool,
+}
+
+impl Unrecorded {
+    pub(crate) fn trace_id(&self) -> TraceId {
+        self.upstream.unwrap_or_else(|| self.serial.trace_id())
+    }
+
+    pub(crate) fn span_id(&self) -> SpanId {
+        self.serial.span_id()
+    }
 }
 
 /// Whether a span's trace is sent: what propagation tells the services downstream.
@@ -72,15 +87,15 @@ impl Current {
     pub(crate) fn trace_id(&self) -> TraceId {
         match self {
             Current::Recorded(node) => node.trace.trace_id,
-            Current::Unsampled(span) => span.trace_id,
+            Current::Unsampled(span) => span.trace_id(),
             Current::Sdk(span) => span.get_trace_context().trace_id,
         }
     }
 
     pub(crate) fn span_id(&self) -> SpanId {
         match self {
-            Current::Recorded(node) => node.span_id,
-            Current::Unsampled(span) => span.span_id,
+            Current::Recorded(node) => node.span_id(),
+            Current::Unsampled(span) => span.span_id(),
             Current::Sdk(TransactionOrSpan::Transaction(tx)) => tx.get_trace_context().span_id,
             Current::Sdk(TransactionOrSpan::Span(span)) => span.get_span_id(),
         }
@@ -108,7 +123,7 @@ impl Current {
     pub(crate) fn trace_context(&self) -> TraceContext {
         match self {
             Current::Recorded(node) => TraceContext {
-                span_id: node.span_id,
+                span_id: node.span_id(),
                 trace_id: node.trace.trace_id,
                 parent_span_id: match &node.trace.sink {
                     Sink::Transaction { parent_span_id, .. } if node.index == 0 => *parent_span_id,
@@ -117,8 +132,8 @@ impl Current {
                 ..TraceContext::default()
             },
             Current::Unsampled(span) => TraceContext {
-                span_id: span.span_id,
-                trace_id: span.trace_id,
+                span_id: span.span_id(),
+                trace_id: span.trace_id(),
                 ..TraceContext::default()
             },
             Current::Sdk(TransactionOrSpan::Transaction(tx)) => tx.get_trace_context(),

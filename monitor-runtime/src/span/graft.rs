@@ -22,7 +22,7 @@ use sentry::protocol::{self, Context, Envelope, EnvelopeItem, SpanId};
 
 use super::current::is_sampled;
 use super::spec::SpanSpec;
-use super::trace::{MAX_SPANS, Node, Sink, Trace};
+use super::trace::{EXTERNAL, MAX_SPANS, Node, Sink, Trace};
 
 /// Grafts waiting for their transaction, at most.
 pub(crate) const MAX_PENDING: usize = 1_024;
@@ -77,10 +77,10 @@ fn start(graft: Option<&Arc<Trace>>, spec: SpanSpec<'_>) -> Under {
     let Some(graft) = graft else {
         return Under::Unsampled;
     };
-    let Sink::Graft { sdk_parent } = graft.sink else {
+    let Sink::Graft { .. } = graft.sink else {
         return Under::Lost;
     };
-    match graft.start_child(sdk_parent, spec.names()) {
+    match graft.start_child(EXTERNAL, spec.names()) {
         Some(node) => Under::Child(node),
         None => Under::Lost,
     }
@@ -197,15 +197,15 @@ fn merge_into(transaction: &mut protocol::Transaction<'static>) {
         // end times keeps that true however late the transport prepares the envelope.
         let ended_by = transaction.timestamp;
         transaction.spans.extend(
-            records
-                .into_iter()
-                .filter(|record| {
+            (0..)
+                .zip(records)
+                .filter(|(_, record)| {
                     record
                         .end
                         .is_some_and(|end| ended_by.is_none_or(|ended| end <= ended))
                 })
                 .take(room)
-                .map(|record| super::transaction::span(trace_id, record)),
+                .map(|(index, record)| super::transaction::span(&graft, index, record)),
         );
     }
     if !others.is_empty() {
@@ -225,11 +225,11 @@ mod tests {
 
     #[test]
     fn the_oldest_grafts_are_evicted_past_the_bound() {
-        let first = Trace::graft(ids::trace_and_span_id().0, ids::span_id());
+        let first = Trace::graft(ids::root_serial().trace_id(), ids::root_serial().span_id());
         register(first.clone());
         let evicted_before = evicted();
         for _ in 0..MAX_PENDING {
-            register(Trace::graft(ids::trace_and_span_id().0, ids::span_id()));
+            register(Trace::graft(ids::root_serial().trace_id(), ids::root_serial().span_id()));
         }
         assert!(first.lock().closed, "the oldest graft was closed");
         assert!(evicted() > evicted_before);
@@ -238,7 +238,7 @@ mod tests {
         assert!(
             first
                 .start_child(
-                    ids::span_id(),
+                    EXTERNAL,
                     Names::Text(Box::new(("op".into(), "name".into())))
                 )
                 .is_none()

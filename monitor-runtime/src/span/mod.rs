@@ -30,6 +30,7 @@ mod next_hop;
 mod parent;
 mod remote;
 mod spec;
+mod records;
 pub(crate) mod tail;
 mod trace;
 mod tracer;

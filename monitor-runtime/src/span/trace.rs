@@ -4,9 +4,10 @@
 //! full clone into its transaction when it finishes. The
 //! toolkit records a span as one [`Record`] pushed into its transaction's buffer: the name
 //! and operation of a `#[monitored]` function are `&'static str`, so starting and finishing
-//! a span takes the buffer's lock twice and allocates nothing (the buffer grows by
-//! doubling). Records become the protocol's spans once, when the transaction is sent
-//! (`transaction.rs`).
+//! a span takes the buffer's lock twice and allocates nothing (the buffer is a list of
+//! chunks that never move, `records.rs`). A record holds no ids: a span's id is derived
+//! from its trace's seed and its index (`ids::span_at`), its parent is an index. Records
+//! become the protocol's spans once, when the transaction is sent (`transaction.rs`).
 //!
 //! A [`Trace`] is one of two things ([`Sink`]):
 //! - a transaction of the toolkit's own, whose root is record 0 and which is sent when that
@@ -28,6 +29,7 @@ use sentry::{Client, Hub};
 
 use super::budget::{self, Evict, Pending};
 use super::ids;
+use super::records::Records;
 use crate::registry::FnSite;
 
 /// What one record costs tail sampling's budget (its size, and its share of the buffer's
@@ -95,11 +97,15 @@ impl Names {
 /// The operation of a monitored function that names none.
 pub(crate) const DEFAULT_OP: &str = "function";
 
+/// The parent of a record that is not in its trace: a transaction root's upstream span
+/// (or none), a graft's SDK span.
+pub(crate) const EXTERNAL: u32 = u32::MAX;
+
 /// One span as recorded.
 #[derive(Debug)]
 pub(crate) struct Record {
-    pub(crate) span_id: SpanId,
-    pub(crate) parent_span_id: Option<SpanId>,
+    /// The index of the parent span in the same trace, or [`EXTERNAL`].
+    pub(crate) parent: u32,
     pub(crate) names: Names,
     pub(crate) start: SystemTime,
     pub(crate) end: Option<SystemTime>,
@@ -165,6 +171,8 @@ pub(crate) enum Sink {
 #[derive(Debug)]
 pub(crate) struct Trace {
     pub(crate) trace_id: TraceId,
+    /// What the span ids of its records are derived from (`ids::span_at`).
+    seed: u64,
     pub(crate) head: Head,
     pub(crate) sink: Sink,
     /// Tail sampling's state, for a trace recorded although its head did not sample it.
@@ -174,7 +182,7 @@ pub(crate) struct Trace {
 
 #[derive(Debug)]
 pub(crate) struct Buffer {
-    pub(crate) records: Vec<Record>,
+    pub(crate) records: Records<Record>,
     /// Set once the records were taken (sent, merged or dropped): later spans are lost,
     /// as the SDK loses spans finished after their transaction.
     pub(crate) closed: bool,
@@ -201,14 +209,12 @@ impl Buffer {
 pub(crate) struct Node {
     pub(crate) trace: Arc<Trace>,
     pub(crate) index: u32,
-    pub(crate) span_id: SpanId,
 }
 
 impl Record {
-    pub(crate) fn new(span_id: SpanId, parent: Option<SpanId>, names: Names) -> Record {
+    pub(crate) fn new(parent: u32, names: Names) -> Record {
         Record {
-            span_id,
-            parent_span_id: parent,
+            parent,
             names,
             start: SystemTime::now(),
             end: None,
@@ -223,41 +229,38 @@ impl Record {
 }
 
 impl Trace {
-    /// A new transaction of the toolkit's whose root is `root`.
+    /// A new transaction of the toolkit's whose root is `root` (span 0 of span-id seed
+    /// `seed`).
     pub(crate) fn transaction(
         trace_id: TraceId,
+        seed: u64,
         head: Head,
         sink: Sink,
         root: Record,
         tail: Option<Pending>,
     ) -> Node {
-        let span_id = root.span_id;
-        let mut records = Vec::with_capacity(4);
-        records.push(root);
         let trace = Arc::new(Trace {
             trace_id,
+            seed,
             head,
             sink,
             tail,
             buffer: Mutex::new(Buffer {
-                records,
+                records: Records::with_first(root),
                 closed: false,
                 dropped: 0,
                 charged: 0,
                 extra_bytes: 0,
             }),
         });
-        Node {
-            trace,
-            index: 0,
-            span_id,
-        }
+        Node { trace, index: 0 }
     }
 
     /// A new, empty graft under the SDK span `sdk_parent` of trace `trace_id`.
     pub(crate) fn graft(trace_id: TraceId, sdk_parent: SpanId) -> Arc<Trace> {
         Arc::new(Trace {
             trace_id,
+            seed: ids::span_seed(),
             head: Head {
                 keep: Keep::Sampled,
                 sample_rate: f32::NAN,
@@ -265,7 +268,7 @@ impl Trace {
             sink: Sink::Graft { sdk_parent },
             tail: None,
             buffer: Mutex::new(Buffer {
-                records: Vec::with_capacity(8),
+                records: Records::with_room(),
                 closed: false,
                 dropped: 0,
                 charged: 0,
@@ -284,18 +287,34 @@ impl Trace {
         budget::register(weak, first, budget);
     }
 
+    /// The span id of record `index`.
+    #[inline]
+    pub(crate) fn span_id_at(&self, index: u32) -> SpanId {
+        ids::span_at(self.seed, index)
+    }
+
+    /// The span id of the parent of a record whose parent is `parent`.
+    pub(crate) fn parent_id(&self, parent: u32) -> Option<SpanId> {
+        if parent != EXTERNAL {
+            return Some(self.span_id_at(parent));
+        }
+        match &self.sink {
+            Sink::Transaction { parent_span_id, .. } => *parent_span_id,
+            Sink::Graft { sdk_parent } => Some(*sdk_parent),
+        }
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, Buffer> {
         // A panic while the lock was held cannot leave a record half-written (every
         // write is a plain field store), so a poisoned buffer is still good.
         self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts a span under `parent` (a span of this trace, or the graft's SDK parent);
-    /// `None` when the trace is closed or full.
+    /// Starts a span under `parent` (the index of a span of this trace, or [`EXTERNAL`]
+    /// for the graft's SDK parent); `None` when the trace is closed or full.
     #[inline]
-    pub(crate) fn start_child(self: &Arc<Self>, parent: SpanId, names: Names) -> Option<Node> {
-        let span_id = ids::span_id();
-        let record = Record::new(span_id, Some(parent), names);
+    pub(crate) fn start_child(self: &Arc<Self>, parent: u32, names: Names) -> Option<Node> {
+        let record = Record::new(parent, names);
         let (index, charge) = {
             let mut buffer = self.lock();
             // Record 0 of a transaction is its root, not one of its spans.
@@ -311,22 +330,28 @@ impl Trace {
                 }
                 return None;
             }
-            buffer.records.push(record);
+            let index = buffer.records.push(record);
             let charge = self.tail.as_ref().map_or(0, |_| buffer.charge_due());
-            (buffer.records.len() - 1, charge)
+            (index, charge)
         };
         if let Some(pending) = &self.tail {
             budget::charge(charge, pending.settings.budget());
         }
         Some(Node {
             trace: Arc::clone(self),
-            index: u32::try_from(index).unwrap_or(u32::MAX),
-            span_id,
+            // Below the span cap, far below `EXTERNAL`.
+            index: u32::try_from(index).unwrap_or(EXTERNAL - 1),
         })
     }
 }
 
 impl Node {
+    /// This span's id.
+    #[inline]
+    pub(crate) fn span_id(&self) -> SpanId {
+        self.trace.span_id_at(self.index)
+    }
+
     /// Runs `f` on this span's record, unless its trace was closed.
     fn with_record<R>(&self, f: impl FnOnce(&mut Record) -> R) -> Option<R> {
         let mut buffer = self.trace.lock();
@@ -442,7 +467,7 @@ impl Node {
 /// A transaction whose root finished: its records, taken from the closed buffer.
 pub(crate) struct Finished {
     pub(crate) trace: Arc<Trace>,
-    pub(crate) records: Vec<Record>,
+    pub(crate) records: Records<Record>,
     /// Spans not kept (over the cap, or after the close).
     pub(crate) dropped: u32,
     /// What a pending trace had charged to tail sampling's budget.

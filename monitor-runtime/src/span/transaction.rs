@@ -13,6 +13,7 @@ use sentry::{Client, Hub};
 use super::budget;
 use super::ids;
 use super::tail;
+use super::records::Records;
 use super::trace::{Extra, Finished, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
 use crate::trace_context::trace_state::{self, ClientFacts};
@@ -65,21 +66,22 @@ pub(crate) fn finish(done: Finished) {
 /// The protocol transaction of `records` (record 0 is the root); `None` if there is none.
 pub(crate) fn build(
     trace: &Trace,
-    records: Vec<Record>,
+    records: Records<Record>,
     parent_span_id: Option<SpanId>,
 ) -> Option<protocol::Transaction<'static>> {
     let mut records = records.into_iter();
     let root = records.next()?;
-    let spans = records
-        .filter(|record| record.end.is_some())
-        .map(|record| span(trace.trace_id, record))
+    let spans = (1..)
+        .zip(records)
+        .filter(|(_, record)| record.end.is_some())
+        .map(|(index, record)| span(trace, index, record))
         .collect();
     let Extra { tags, data, links } = root.extra.map(|extra| *extra).unwrap_or_default();
     let (op, name) = root.names.into_strings();
     // Every field is spelled out: the protocol types' `Default` draws random ids from the
     // SDK's ChaCha generator (and a UUID from the OS) only to have them overwritten.
     let mut context = TraceContext {
-        span_id: root.span_id,
+        span_id: trace.span_id_at(0),
         trace_id: trace.trace_id,
         parent_span_id,
         op: Some(op),
@@ -112,14 +114,15 @@ pub(crate) fn build(
     Some(transaction)
 }
 
-/// A finished child record as a protocol span.
-pub(crate) fn span(trace_id: sentry::protocol::TraceId, record: Record) -> protocol::Span {
+/// A finished child record (record `index` of `trace`) as a protocol span.
+pub(crate) fn span(trace: &Trace, index: u32, record: Record) -> protocol::Span {
+    let parent_span_id = trace.parent_id(record.parent);
     let Extra { tags, data, links } = record.extra.map(|extra| *extra).unwrap_or_default();
     let (op, name) = record.names.into_strings();
     let mut span = protocol::Span {
-        span_id: record.span_id,
-        trace_id,
-        parent_span_id: record.parent_span_id,
+        span_id: trace.span_id_at(index),
+        trace_id: trace.trace_id,
+        parent_span_id,
         same_process_as_parent: None,
         op: Some(op),
         description: (!name.is_empty()).then_some(name),
