@@ -216,3 +216,92 @@ fn the_setting_and_counters_show_in_health() {
     assert!(after.kept_error > before.kept_error);
     assert!(after.not_kept > before.not_kept);
 }
+
+/// What code running inside a pending trace read: ids and the outgoing `sentry-trace`.
+struct ReadWhilePending {
+    trace_id: String,
+    root_id: String,
+    outer_id: String,
+    inner_id: String,
+    header_of_inner: String,
+}
+
+#[monitored(name = "pending.root")]
+fn pending_root(spans: u32) -> Result<ReadWhilePending, String> {
+    let root = span::current_span().expect("the root is current");
+    // Enough siblings to cross several of the buffer's chunks before the spans read.
+    for n in 0..spans {
+        query(n);
+    }
+    let (outer_id, (inner_id, header_of_inner)) = pending_outer();
+    monitor_runtime::capture_message("failed after the reads", Level::Error);
+    Ok(ReadWhilePending {
+        trace_id: root.trace_id().to_string(),
+        root_id: root.span_id().to_string(),
+        outer_id,
+        inner_id,
+        header_of_inner,
+    })
+}
+
+#[monitored(name = "pending.outer")]
+fn pending_outer() -> (String, (String, String)) {
+    let outer = span::current_span().expect("outer is current");
+    let inner = pending_inner();
+    query(1);
+    (outer.span_id().to_string(), inner)
+}
+
+#[monitored(name = "pending.inner")]
+fn pending_inner() -> (String, String) {
+    let inner = span::current_span().expect("inner is current");
+    let header = span::trace_headers()
+        .into_iter()
+        .find(|(name, _)| *name == "sentry-trace")
+        .map(|(_, value)| value)
+        .expect("a sentry-trace header");
+    (inner.span_id().to_string(), header)
+}
+
+#[test]
+fn a_kept_trace_shows_the_ids_read_while_it_was_pending() {
+    let (read, captured) = tail(TailSampling::errors()).run(|| pending_root(40));
+    let read = read.expect("ok");
+    // While pending, the propagated decision is the head's, with the span's real id.
+    assert_eq!(
+        read.header_of_inner,
+        format!("{}-{}-0", read.trace_id, read.inner_id)
+    );
+    let tx = captured.transaction("pending.root");
+    assert_eq!(tags(&captured, "pending.root"), (Some("tail"), Some("error")));
+    assert_eq!(tx.trace_id(), read.trace_id);
+    assert_eq!(tx.root().span_id.to_string(), read.root_id);
+    assert_eq!(
+        trace_of(captured.events()[0]),
+        read.trace_id,
+        "the event is in the kept trace"
+    );
+    // The whole tree, parents by id.
+    let spans = tx.spans();
+    assert_eq!(spans.len(), 40 + 3, "{}", tx.tree());
+    let outer = tx.span("pending.outer");
+    let inner = tx.span("pending.inner");
+    assert_eq!(outer.span_id.to_string(), read.outer_id);
+    assert_eq!(inner.span_id.to_string(), read.inner_id);
+    assert_eq!(outer.parent_span_id, Some(tx.root().span_id));
+    assert_eq!(inner.parent_span_id, Some(outer.span_id));
+    let under_root = tx.children_of(tx.root().span_id);
+    assert_eq!(under_root.len(), 41, "40 queries and outer");
+    let under_outer: Vec<String> = tx
+        .children_of(outer.span_id)
+        .into_iter()
+        .map(|span| span.name)
+        .collect();
+    assert_eq!(under_outer, ["pending.inner", "tail_sampling::query"]);
+    // Every span id in the transaction is distinct.
+    let mut ids: Vec<_> = spans.iter().map(|span| span.span_id).collect();
+    ids.push(tx.root().span_id);
+    ids.sort_unstable_by_key(ToString::to_string);
+    ids.dedup();
+    assert_eq!(ids.len(), 44);
+}

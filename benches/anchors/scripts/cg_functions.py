@@ -22,7 +22,7 @@ import sys
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CG = ROOT / "target" / "bench-anchors" / "cg"
+CG = pathlib.Path(os.environ.get("CGDIR", str(ROOT / "target" / "bench-anchors" / "cg")))
 N1 = int(os.environ.get("N1", 1000))
 N2 = int(os.environ.get("N2", 6000))
 LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*?)(?:\s+\[[^\]]*\])?$")
