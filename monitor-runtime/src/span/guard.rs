@@ -81,8 +81,10 @@ impl Drop for SpanGuard {
 #[inline(never)]
 fn leave(entered: Entered) {
     let mine = match current::swap(entered.previous) {
-        // Nothing to finish: the common case of an unsampled root.
-        None | Some(Current::Unsampled(_)) => return,
+        None => return,
+        // Nothing to finish: the common case of an unsampled root. Bound by value, so
+        // that returning drops an `Unrecorded` (nothing to do), not the whole enum.
+        Some(Current::Unsampled(_unrecorded)) => return,
         Some(mine) => mine,
     };
     if std::thread::panicking() {
