@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 
-use sentry::Hub;
 use sentry::protocol::{SpanStatus, Value};
 
 use super::headers::TraceParent;
@@ -66,7 +65,7 @@ pub(crate) fn start_child(op: &'static str, description: String) -> Option<Child
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
 #[cfg(feature = "tower")]
 pub(crate) fn scope_trace_id() -> Option<sentry::protocol::TraceId> {
-    Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
+    sentry::Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
         .map(|span| span.get_trace_context().trace_id)
 }
 
