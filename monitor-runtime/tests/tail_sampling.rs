@@ -273,7 +273,10 @@ fn a_kept_trace_shows_the_ids_read_while_it_was_pending() {
         format!("{}-{}-0", read.trace_id, read.inner_id)
     );
     let tx = captured.transaction("pending.root");
-    assert_eq!(tags(&captured, "pending.root"), (Some("tail"), Some("error")));
+    assert_eq!(
+        tags(&captured, "pending.root"),
+        (Some("tail"), Some("error"))
+    );
     assert_eq!(tx.trace_id(), read.trace_id);
     assert_eq!(tx.root().span_id.to_string(), read.root_id);
     assert_eq!(

@@ -249,7 +249,6 @@ fn root(
     let sampled = rate.is_some_and(|rate| serial.sample(f64::from(rate)));
     let upstream_trace = upstream.as_ref().map(|up| up.trace_id);
     let parent_span_id = upstream.as_ref().map(|up| up.parent_span_id);
-    let head = upstream.is_none();
     // Not sampled, but tail sampling records it anyway (and decides at its end).
     let tail = match tracer {
         Some(tracer) if !sampled && rate.is_some() && tracer.tail.is_on() => Some(tracer.tail),
@@ -257,17 +256,17 @@ fn root(
     };
     if !sampled && tail.is_none() {
         return Some(ActiveSpan {
-            current: Current::Unsampled(Unrecorded {
-                upstream: upstream_trace,
-                serial,
-                sampled: if rate.is_some() {
-                    Some(false)
-                } else {
-                    parent_sampled
-                },
-                sample_rate: rate.unwrap_or(f32::NAN),
-                site: spec.site(),
-                head,
+            current: Current::Unsampled({
+                let sampled = match rate {
+                    Some(_) => Some(false),
+                    None => parent_sampled,
+                };
+                match upstream_trace {
+                    None => {
+                        Unrecorded::head(serial, spec.site(), rate.unwrap_or(f32::NAN), sampled)
+                    }
+                    Some(trace_id) => Unrecorded::continuing(serial, trace_id, sampled),
+                }
             }),
         });
     }

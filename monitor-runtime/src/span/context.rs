@@ -39,15 +39,17 @@ pub(crate) fn head_of(current: &Current) -> Option<HeadFacts> {
             let name = node.trace.lock().records.first()?.names.name().to_owned();
             Some(HeadFacts { name, sample_rate })
         }
-        Current::Unsampled(span) if span.head && !span.sample_rate.is_nan() => Some(HeadFacts {
-            name: span
-                .site
-                .map(crate::registry::FnSite::name)
-                .unwrap_or_default()
-                .to_owned(),
-            sample_rate: span.sample_rate,
-        }),
-        Current::Unsampled(_) | Current::Sdk(_) => None,
+        Current::Unsampled(span) => {
+            let (site, sample_rate) = span.head_of_trace()?;
+            (!sample_rate.is_nan()).then(|| HeadFacts {
+                name: site
+                    .map(crate::registry::FnSite::name)
+                    .unwrap_or_default()
+                    .to_owned(),
+                sample_rate,
+            })
+        }
+        Current::Sdk(_) => None,
     }
 }
 

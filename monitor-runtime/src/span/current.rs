@@ -32,32 +32,114 @@ pub(crate) enum Current {
 /// A span that is not recorded, and what a trace continuing it must know.
 ///
 /// Its ids are not drawn: they derive from its serial when something reads them (a log
-/// line, an event, an outgoing request), the same at every read.
-#[derive(Clone, Debug)]
+/// line, an event, an outgoing request), the same at every read. Four words (no more than
+/// the SDK's span handle), so that moving the current span in and out of the
+/// thread-local stays cheap.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Unrecorded {
-    /// The trace it continues; `None` when it heads its own, whose id is its serial's.
-    pub(crate) upstream: Option<TraceId>,
-    pub(crate) serial: RootSerial,
-    /// The head's decision: `Some(false)` not sampled, `None` deferred (tracing is off
-    /// where the trace started, so a service downstream decides).
-    pub(crate) sampled: Option<bool>,
-    /// The rate the head decided at; NaN when unknown.
-    pub(crate) sample_rate: f32,
-    /// The monitored function that started the root (its name is the DSC's
-    /// `transaction`).
-    pub(crate) site: Option<&'static crate::registry::FnSite>,
-    /// Whether this root heads its trace (it continues no upstream span): propagation
-    /// then records its decision for the trace's dynamic sampling context.
-    pub(crate) head: bool,
+    origin: Origin,
+    serial: RootSerial,
+}
+
+/// Where an unrecorded root's trace comes from, and the decision it propagates.
+#[derive(Clone, Copy, Debug)]
+enum Origin {
+    /// It heads its trace (its id is the serial's): propagation then records its
+    /// decision for the trace's dynamic sampling context.
+    Head {
+        /// The monitored function that started it (its name is the DSC's `transaction`).
+        site: Option<&'static crate::registry::FnSite>,
+        /// The rate the head decided at; NaN when unknown.
+        rate: f32,
+        sampled: Decision,
+    },
+    /// It continues a trace from upstream.
+    Upstream {
+        trace_id: TraceId,
+        sampled: Decision,
+    },
+}
+
+/// `Option<bool>` in one byte that leaves room for the enclosing enums' tags.
+#[derive(Clone, Copy, Debug)]
+enum Decision {
+    NotSampled,
+    Sampled,
+    Deferred,
+}
+
+impl Decision {
+    fn of(sampled: Option<bool>) -> Decision {
+        match sampled {
+            Some(false) => Decision::NotSampled,
+            Some(true) => Decision::Sampled,
+            None => Decision::Deferred,
+        }
+    }
 }
 
 impl Unrecorded {
+    /// A root that heads its trace, started by `site` at `rate` (NaN when unknown).
+    pub(crate) fn head(
+        serial: RootSerial,
+        site: Option<&'static crate::registry::FnSite>,
+        rate: f32,
+        sampled: Option<bool>,
+    ) -> Unrecorded {
+        Unrecorded {
+            origin: Origin::Head {
+                site,
+                rate,
+                sampled: Decision::of(sampled),
+            },
+            serial,
+        }
+    }
+
+    /// A root continuing the trace `trace_id` from upstream.
+    pub(crate) fn continuing(
+        serial: RootSerial,
+        trace_id: TraceId,
+        sampled: Option<bool>,
+    ) -> Unrecorded {
+        Unrecorded {
+            origin: Origin::Upstream {
+                trace_id,
+                sampled: Decision::of(sampled),
+            },
+            serial,
+        }
+    }
+
     pub(crate) fn trace_id(&self) -> TraceId {
-        self.upstream.unwrap_or_else(|| self.serial.trace_id())
+        match self.origin {
+            Origin::Head { .. } => self.serial.trace_id(),
+            Origin::Upstream { trace_id, .. } => trace_id,
+        }
     }
 
     pub(crate) fn span_id(&self) -> SpanId {
         self.serial.span_id()
+    }
+
+    /// The decision it propagates: `Some(false)` not sampled, `None` deferred (tracing is
+    /// off where the trace started, so a service downstream decides).
+    pub(crate) fn sampled(&self) -> Option<bool> {
+        let (Origin::Head { sampled, .. } | Origin::Upstream { sampled, .. }) = self.origin;
+        match sampled {
+            Decision::NotSampled => Some(false),
+            Decision::Sampled => Some(true),
+            Decision::Deferred => None,
+        }
+    }
+
+    /// When it heads its trace: the function that started it and the head's rate (NaN
+    /// when unknown).
+    pub(crate) fn head_of_trace(&self) -> Option<(Option<&'static crate::registry::FnSite>, f32)> {
+        match self.origin {
+            Origin::Head { site, rate, .. } => Some((site, rate)),
+            Origin::Upstream { .. } => None,
+        }
     }
 }
 
@@ -110,7 +192,7 @@ impl Current {
                 Keep::Pending => Sampling::NotSampled,
                 Keep::Sampled => Sampling::Sampled,
             },
-            Current::Unsampled(span) => match span.sampled {
+            Current::Unsampled(span) => match span.sampled() {
                 Some(true) => Sampling::Sampled,
                 Some(false) => Sampling::NotSampled,
                 None => Sampling::Deferred,
@@ -277,4 +359,33 @@ pub(crate) fn get() -> Option<Current> {
 #[allow(deprecated)]
 pub(crate) fn is_sampled(span: &TransactionOrSpan) -> bool {
     span.is_sampled()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_span_is_five_words() {
+        // Moved in and out of the thread-local on every enter and leave: an unrecorded
+        // root is no bigger than the SDK's span handle, the largest variant.
+        assert!(std::mem::size_of::<Unrecorded>() <= std::mem::size_of::<TransactionOrSpan>());
+        assert!(std::mem::size_of::<Option<Current>>() <= 40);
+    }
+
+    #[test]
+    fn an_unrecorded_root_reads_the_same_ids_every_time() {
+        let serial = super::super::ids::root_serial();
+        let head = Unrecorded::head(serial, None, 0.1, Some(false));
+        assert_eq!(head.trace_id(), head.trace_id());
+        assert_eq!(head.span_id(), serial.span_id());
+        assert_eq!(head.sampled(), Some(false));
+        assert_eq!(head.head_of_trace().map(|(_, rate)| rate), Some(0.1));
+        let upstream = TraceId::from([7; 16]);
+        let continuing = Unrecorded::continuing(serial, upstream, None);
+        assert_eq!(continuing.trace_id(), upstream);
+        assert_eq!(continuing.span_id(), head.span_id());
+        assert_eq!(continuing.sampled(), None);
+        assert!(continuing.head_of_trace().is_none());
+    }
 }

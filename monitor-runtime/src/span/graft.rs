@@ -229,7 +229,10 @@ mod tests {
         register(first.clone());
         let evicted_before = evicted();
         for _ in 0..MAX_PENDING {
-            register(Trace::graft(ids::root_serial().trace_id(), ids::root_serial().span_id()));
+            register(Trace::graft(
+                ids::root_serial().trace_id(),
+                ids::root_serial().span_id(),
+            ));
         }
         assert!(first.lock().closed, "the oldest graft was closed");
         assert!(evicted() > evicted_before);

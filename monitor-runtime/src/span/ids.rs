@@ -127,7 +127,10 @@ thread_local! {
 #[cold]
 fn new_block() -> u64 {
     // The first number of a block has its low bits set to 1, so 0 stays "no block".
-    NEXT_BLOCK.fetch_add(1, Ordering::Relaxed).wrapping_mul(BLOCK) | 1
+    NEXT_BLOCK
+        .fetch_add(1, Ordering::Relaxed)
+        .wrapping_mul(BLOCK)
+        | 1
 }
 
 #[inline(always)]

@@ -101,13 +101,13 @@ impl<T> Records<T> {
 
 impl<T> IntoIterator for Records<T> {
     type Item = T;
-    type IntoIter = std::iter::Chain<
-        std::vec::IntoIter<T>,
-        std::iter::Flatten<std::vec::IntoIter<Vec<T>>>,
-    >;
+    type IntoIter =
+        std::iter::Chain<std::vec::IntoIter<T>, std::iter::Flatten<std::vec::IntoIter<Vec<T>>>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.first.into_iter().chain(self.rest.into_iter().flatten())
+        self.first
+            .into_iter()
+            .chain(self.rest.into_iter().flatten())
     }
 }
 

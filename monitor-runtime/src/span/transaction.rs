@@ -12,8 +12,8 @@ use sentry::{Client, Hub};
 
 use super::budget;
 use super::ids;
-use super::tail;
 use super::records::Records;
+use super::tail;
 use super::trace::{Extra, Finished, Keep, Link, Record, Sink, Trace};
 use super::tracer::TracerState;
 use crate::trace_context::trace_state::{self, ClientFacts};
