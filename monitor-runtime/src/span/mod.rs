@@ -11,10 +11,11 @@
 //! | `active.rs` | the start: parent lookup, the sampling decision, what is built |
 //! | `current.rs` | the thread-local current span and what a span is ([`Sampling`]) |
 //! | `trace.rs` | the recorder: one buffer of plain records per transaction |
+//! | `records.rs` | that buffer: chunks that never move |
 //! | `transaction.rs` | records to the protocol's transaction, the DSC, sending |
 //! | `graft.rs` | toolkit spans under an SDK span, merged into its transaction |
 //! | `tracer.rs` | what the toolkit knows about the bound client |
-//! | `ids.rs` | trace and span ids, sampling draws: a per-thread generator |
+//! | `ids.rs` | trace and span ids, sampling draws: roots' serials, spans' seeds |
 //! | `context.rs` | [`SpanHandle`], and what propagation reads |
 //! | `guard.rs`, `instrument.rs` | entering a span around sync code and futures |
 
