@@ -12,6 +12,7 @@ function can appear on several rows, once per source file it inlines);
 --by-function drops the file and sums those rows per function.
 --vs OTHER_CASE prints CASE minus OTHER_CASE per function (where the
 difference between two cases goes), largest differences first.
+CGDIR=DIR reads the callgrind outputs of another run (a copied census binary's).
 (Inclusive costs are unreliable here: callgrind attributes inlined frames and
 the toggle-collect region inconsistently; prefer self costs.)
 """
