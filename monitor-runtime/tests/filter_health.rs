@@ -3,6 +3,9 @@
 //!
 //! Its own test binary: `init` binds process-wide state.
 
+#[path = "support/events_file.rs"]
+mod events_file;
+
 use monitor_runtime::sentry::Level;
 use monitor_runtime::{Config, PerformanceMonitor, health, init_with};
 
@@ -49,12 +52,9 @@ fn filtered_transactions_and_errors_are_counted_by_reason() {
     );
     assert_eq!(events["dropped"], 5);
     drop(guard);
-    let lines = std::fs::read_to_string(dir.join("events.jsonl")).expect("events file");
-    let names: Vec<String> = lines
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter_map(|item| item["payload"]["transaction"].as_str().map(str::to_owned))
-        .collect();
-    assert_eq!(names, ["GET /api"]);
+    assert_eq!(
+        events_file::transaction_names(&dir.join("events.jsonl")),
+        ["GET /api"]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,6 +7,9 @@
 #[path = "support/sdk.rs"]
 mod sdk;
 
+#[path = "support/events_file.rs"]
+mod events_file;
+
 use std::time::Duration;
 
 use monitor_runtime::sampling::TailSampling;
@@ -58,12 +61,9 @@ fn sdk_transactions_tail_sampling_drops_are_not_counted_as_lost() {
     assert_eq!(json["sentry"]["events"]["tail_not_kept"], 4);
     drop(guard);
 
-    let lines = std::fs::read_to_string(dir.join("events.jsonl")).expect("events file");
-    let names: Vec<String> = lines
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter_map(|item| item["payload"]["transaction"].as_str().map(str::to_owned))
-        .collect();
-    assert_eq!(names, ["GET /orders/3"]);
+    assert_eq!(
+        events_file::transaction_names(&dir.join("events.jsonl")),
+        ["GET /orders/3"]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
