@@ -41,6 +41,7 @@ pub use current::Sampling;
 #[doc(hidden)]
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
+pub(crate) use instrument::PollHooks;
 pub use parent::IntoParent;
 #[doc(hidden)]
 pub use spec::SpanKind;
