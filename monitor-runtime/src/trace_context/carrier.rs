@@ -87,6 +87,14 @@ pub trait Injector {
         None
     }
 
+    /// Sets header `name` to `value`, borrowed. The default calls [`Injector::set`] with
+    /// a copy; implement it when the carrier copies the text into a value of its own
+    /// anyway (header maps do, so the toolkit's trace header goes from the stack into the
+    /// map's value with no `String` in between).
+    fn set_str(&mut self, name: &str, value: &str) {
+        self.set(name, value.to_owned());
+    }
+
     /// Sets header `name` to a value prepared once for many requests. The default calls
     /// [`Injector::set`] with its text; implement it when the carrier can keep a shared
     /// value (header maps keep its checked `HeaderValue`).
@@ -201,7 +209,11 @@ impl Extractor for Vec<(String, String)> {
 /// entry) are skipped rather than sent broken.
 impl Injector for HeaderMap {
     fn set(&mut self, name: &str, value: String) {
-        let (Some(name), Ok(value)) = (header_name(name), HeaderValue::from_str(&value)) else {
+        self.set_str(name, &value);
+    }
+
+    fn set_str(&mut self, name: &str, value: &str) {
+        let (Some(name), Ok(value)) = (header_name(name), HeaderValue::from_str(value)) else {
             return;
         };
         self.insert(name, value);
@@ -245,6 +257,10 @@ impl<T: Injector + ?Sized> Injector for &mut T {
 
     fn get_existing(&self, name: &str) -> Option<&str> {
         (**self).get_existing(name)
+    }
+
+    fn set_str(&mut self, name: &str, value: &str) {
+        (**self).set_str(name, value);
     }
 
     fn set_prepared(&mut self, name: &str, value: &PreparedValue) {

@@ -101,41 +101,122 @@ impl TraceParent {
 
     /// The `sentry-trace` value.
     pub fn to_sentry_trace(&self) -> String {
-        let mut out = String::with_capacity(32 + 1 + 16 + 2);
-        push_hex(&mut out, &self.trace_id);
-        out.push('-');
-        push_hex(&mut out, &self.span_id);
-        match self.sampled {
-            Some(true) => out.push_str("-1"),
-            Some(false) => out.push_str("-0"),
-            None => {}
-        }
-        out
+        self.write_sentry_trace(&mut HeaderText::new()).to_owned()
     }
 
     /// The `traceparent` value. A deferred decision is sent as "not sampled", W3C having
     /// no third state; the receiver of `sentry-trace` still gets the deferral.
     pub fn to_traceparent(&self) -> String {
-        let mut out = String::with_capacity(2 + 1 + 32 + 1 + 16 + 3);
-        out.push_str("00-");
-        push_hex(&mut out, &self.trace_id);
-        out.push('-');
-        push_hex(&mut out, &self.span_id);
-        out.push_str(if self.sampled == Some(true) {
-            "-01"
+        self.write_traceparent(&mut HeaderText::new()).to_owned()
+    }
+
+    /// The `sentry-trace` value, written into `text` (no allocation).
+    pub(crate) fn write_sentry_trace<'t>(&self, text: &'t mut HeaderText) -> &'t str {
+        text.push_id(&self.trace_id);
+        text.push(b"-");
+        text.push_id(&self.span_id);
+        match self.sampled {
+            Some(true) => text.push(b"-1"),
+            Some(false) => text.push(b"-0"),
+            None => {}
+        }
+        text.as_str()
+    }
+
+    /// The `traceparent` value, written into `text` (no allocation).
+    pub(crate) fn write_traceparent<'t>(&self, text: &'t mut HeaderText) -> &'t str {
+        text.push(b"00-");
+        text.push_id(&self.trace_id);
+        text.push(b"-");
+        text.push_id(&self.span_id);
+        text.push(if self.sampled == Some(true) {
+            b"-01"
         } else {
-            "-00"
+            b"-00"
         });
-        out
+        text.as_str()
     }
 }
 
-/// Appends an id in lowercase hex, as its `Display` writes it but without the hex
-/// string and formatter `Display` goes through (an allocation and a few thousand
-/// instructions per header). The ids expose their bytes only to `Hash` (they are arrays:
-/// hashed as a length then the bytes), which is what is read here; an id hashed any other
-/// way falls back to `Display`.
-pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
+/// A trace header's value on the stack: `sentry-trace` and `traceparent` are at most 55
+/// ASCII bytes, and a request's header map copies the value anyway.
+pub(crate) struct HeaderText {
+    buf: [u8; 64],
+    len: usize,
+    /// An id written through its `Display` (see [`id_bytes`]), in the rare case.
+    spilled: Option<String>,
+}
+
+impl HeaderText {
+    pub(crate) fn new() -> HeaderText {
+        HeaderText {
+            buf: [0; 64],
+            len: 0,
+            spilled: None,
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        match &mut self.spilled {
+            Some(spilled) => spilled.push_str(std::str::from_utf8(bytes).unwrap_or_default()),
+            None => match self.buf.get_mut(self.len..self.len + bytes.len()) {
+                Some(slot) => {
+                    slot.copy_from_slice(bytes);
+                    self.len += bytes.len();
+                }
+                None => self.spill(std::str::from_utf8(bytes).unwrap_or_default()),
+            },
+        }
+    }
+
+    /// Appends an id in lowercase hex, two digits per byte from a table.
+    fn push_id<I: Hash + fmt::Display>(&mut self, id: &I) {
+        let Some((bytes, len)) = id_bytes(id) else {
+            self.spill(&id.to_string());
+            return;
+        };
+        let mut hex = [0u8; 32];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(&bytes[..len]) {
+            pair.copy_from_slice(&HEX_PAIRS[usize::from(*byte)]);
+        }
+        self.push(&hex[..len * 2]);
+    }
+
+    fn spill(&mut self, rest: &str) {
+        let spilled = self.spilled.get_or_insert_with(|| {
+            std::str::from_utf8(&self.buf[..self.len])
+                .unwrap_or_default()
+                .to_owned()
+        });
+        spilled.push_str(rest);
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match &self.spilled {
+            Some(spilled) => spilled,
+            // Only ASCII digits, letters and dashes are pushed.
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
+        }
+    }
+}
+
+/// Every byte's two lowercase hex digits.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [HEX[byte >> 4], HEX[byte & 0xf]];
+        byte += 1;
+    }
+    pairs
+};
+
+/// The bytes of a trace or span id. The ids expose them only to `Hash` (they are arrays:
+/// hashed as a length then the bytes), which is what is read here, rather than going
+/// through `Display`'s hex string and formatter (an allocation and a few thousand
+/// instructions per header). `None` for an id hashed any other way.
+fn id_bytes<I: Hash>(id: &I) -> Option<([u8; 16], usize)> {
     /// Keeps the bytes an id hashes.
     #[derive(Default)]
     struct Bytes {
@@ -162,21 +243,9 @@ pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
         fn write_usize(&mut self, _length_prefix: usize) {}
     }
 
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut bytes = Bytes::default();
     id.hash(&mut bytes);
-    if bytes.overflow || (bytes.len != 8 && bytes.len != 16) {
-        use fmt::Write;
-        let _ = write!(out, "{id}");
-        return;
-    }
-    let mut hex = [0u8; 32];
-    for (pair, byte) in hex.chunks_exact_mut(2).zip(&bytes.buf[..bytes.len]) {
-        pair[0] = HEX[usize::from(byte >> 4)];
-        pair[1] = HEX[usize::from(byte & 0xf)];
-    }
-    // Always ASCII digits and letters.
-    out.push_str(std::str::from_utf8(&hex[..bytes.len * 2]).unwrap_or_default());
+    (!bytes.overflow && (bytes.len == 8 || bytes.len == 16)).then_some((bytes.buf, bytes.len))
 }
 
 fn is_lower_hex(text: &str) -> bool {
@@ -224,11 +293,33 @@ mod tests {
     fn ids_are_written_as_display_writes_them() {
         for _ in 0..100 {
             let (trace, span) = (TraceId::default(), SpanId::default());
-            let mut out = String::new();
-            push_hex(&mut out, &trace);
-            push_hex(&mut out, &span);
-            assert_eq!(out, format!("{trace}{span}"));
+            let mut text = HeaderText::new();
+            text.push_id(&trace);
+            text.push_id(&span);
+            assert_eq!(text.as_str(), format!("{trace}{span}"));
         }
+    }
+
+    #[test]
+    fn an_id_hashed_otherwise_is_written_through_display() {
+        /// Hashes as a string, not as the bytes of an array.
+        #[derive(Hash)]
+        struct Odd(&'static str);
+        impl fmt::Display for Odd {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        let mut text = HeaderText::new();
+        text.push(b"00-");
+        text.push_id(&Odd(
+            "a-rather-long-identifier-that-hashes-as-a-string-of-58-bytes",
+        ));
+        text.push(b"-01");
+        assert_eq!(
+            text.as_str(),
+            "00-a-rather-long-identifier-that-hashes-as-a-string-of-58-bytes-01"
+        );
     }
 
     #[test]

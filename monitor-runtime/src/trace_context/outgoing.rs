@@ -4,7 +4,7 @@
 //! `SpanHandle::trace_headers()`) all write through here, each naming its parent.
 
 use super::carrier::Injector;
-use super::headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT, TraceParent};
+use super::headers::{BAGGAGE, HeaderText, SENTRY_TRACE, TRACEPARENT, TraceParent};
 use super::settings::PropagationSettings;
 use super::trace_state::{self, ClientFacts, Outgoing};
 
@@ -45,20 +45,30 @@ pub(crate) fn header_list(
         .collect()
 }
 
-/// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`.
+/// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`. The
+/// values are written from the stack (`sentry-trace`, `traceparent`) or shared
+/// (`baggage`, prepared once per trace), so a header map's own values are the only copies.
 pub(crate) fn write_headers<I: Injector + ?Sized>(
     carrier: &mut I,
     parent: TraceParent,
     traceparent: bool,
 ) {
-    carrier.set(SENTRY_TRACE, parent.to_sentry_trace());
     let frozen = trace_state::freeze(parent.trace_id, parent.sampled, ClientFacts::current);
-    match frozen.outgoing(carrier.get_existing(BAGGAGE)) {
+    // Read before anything is written: a fresh header map answers without hashing.
+    let baggage = frozen.outgoing(carrier.get_existing(BAGGAGE));
+    carrier.set_str(
+        SENTRY_TRACE,
+        parent.write_sentry_trace(&mut HeaderText::new()),
+    );
+    match baggage {
         Outgoing::Prepared(value) if value.is_empty() => {}
         Outgoing::Prepared(value) => carrier.set_prepared(BAGGAGE, value),
         Outgoing::Merged(value) => carrier.set(BAGGAGE, value),
     }
     if traceparent {
-        carrier.set(TRACEPARENT, parent.to_traceparent());
+        carrier.set_str(
+            TRACEPARENT,
+            parent.write_traceparent(&mut HeaderText::new()),
+        );
     }
 }
