@@ -44,15 +44,16 @@ impl PreparedValue {
 
 /// The trace headers' names, parsed at compile time: header maps skip parsing them.
 fn known_name(name: &str) -> Option<HeaderName> {
-    static NAMES: [(&str, HeaderName); 3] = [
-        (SENTRY_TRACE, HeaderName::from_static(SENTRY_TRACE)),
-        (BAGGAGE, HeaderName::from_static(BAGGAGE)),
-        (TRACEPARENT, HeaderName::from_static(TRACEPARENT)),
-    ];
-    NAMES
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, header)| header.clone())
+    static SENTRY_TRACE_NAME: HeaderName = HeaderName::from_static(SENTRY_TRACE);
+    static BAGGAGE_NAME: HeaderName = HeaderName::from_static(BAGGAGE);
+    static TRACEPARENT_NAME: HeaderName = HeaderName::from_static(TRACEPARENT);
+    let known = match name {
+        SENTRY_TRACE => &SENTRY_TRACE_NAME,
+        BAGGAGE => &BAGGAGE_NAME,
+        TRACEPARENT => &TRACEPARENT_NAME,
+        _ => return None,
+    };
+    Some(known.clone())
 }
 
 fn header_name(name: &str) -> Option<HeaderName> {
@@ -220,6 +221,9 @@ impl Injector for HeaderMap {
     }
 
     fn get_existing(&self, name: &str) -> Option<&str> {
+        if self.is_empty() {
+            return None;
+        }
         match known_name(name) {
             Some(name) => HeaderMap::get(self, name)?.to_str().ok(),
             None => Extractor::get(self, name),

@@ -7,7 +7,6 @@
 //!   (`SENTRY_PROPAGATE_TRACEPARENT`), for downstreams instrumented with OpenTelemetry;
 //!   read when no `sentry-trace` header is present.
 
-use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use sentry::protocol::{SpanId, TraceId};
@@ -101,103 +100,66 @@ impl TraceParent {
 
     /// The `sentry-trace` value.
     pub fn to_sentry_trace(&self) -> String {
-        self.write_sentry_trace(&mut HeaderText::new()).to_owned()
+        self.with_sentry_trace(str::to_owned)
     }
 
     /// The `traceparent` value. A deferred decision is sent as "not sampled", W3C having
     /// no third state; the receiver of `sentry-trace` still gets the deferral.
     pub fn to_traceparent(&self) -> String {
-        self.write_traceparent(&mut HeaderText::new()).to_owned()
+        self.with_traceparent(str::to_owned)
     }
 
-    /// The `sentry-trace` value, written into `text` (no allocation).
-    pub(crate) fn write_sentry_trace<'t>(&self, text: &'t mut HeaderText) -> &'t str {
-        text.push_id(&self.trace_id);
-        text.push(b"-");
-        text.push_id(&self.span_id);
-        match self.sampled {
-            Some(true) => text.push(b"-1"),
-            Some(false) => text.push(b"-0"),
-            None => {}
-        }
-        text.as_str()
-    }
-
-    /// The `traceparent` value, written into `text` (no allocation).
-    pub(crate) fn write_traceparent<'t>(&self, text: &'t mut HeaderText) -> &'t str {
-        text.push(b"00-");
-        text.push_id(&self.trace_id);
-        text.push(b"-");
-        text.push_id(&self.span_id);
-        text.push(if self.sampled == Some(true) {
-            b"-01"
-        } else {
-            b"-00"
-        });
-        text.as_str()
-    }
-}
-
-/// A trace header's value on the stack: `sentry-trace` and `traceparent` are at most 55
-/// ASCII bytes, and a request's header map copies the value anyway.
-pub(crate) struct HeaderText {
-    buf: [u8; 64],
-    len: usize,
-    /// An id written through its `Display` (see [`id_bytes`]), in the rare case.
-    spilled: Option<String>,
-}
-
-impl HeaderText {
-    pub(crate) fn new() -> HeaderText {
-        HeaderText {
-            buf: [0; 64],
-            len: 0,
-            spilled: None,
-        }
-    }
-
-    fn push(&mut self, bytes: &[u8]) {
-        match &mut self.spilled {
-            Some(spilled) => spilled.push_str(std::str::from_utf8(bytes).unwrap_or_default()),
-            None => match self.buf.get_mut(self.len..self.len + bytes.len()) {
-                Some(slot) => {
-                    slot.copy_from_slice(bytes);
-                    self.len += bytes.len();
-                }
-                None => self.spill(std::str::from_utf8(bytes).unwrap_or_default()),
-            },
-        }
-    }
-
-    /// Appends an id in lowercase hex, two digits per byte from a table.
-    fn push_id<I: Hash + fmt::Display>(&mut self, id: &I) {
-        let Some((bytes, len)) = id_bytes(id) else {
-            self.spill(&id.to_string());
-            return;
+    /// Runs `f` with the `sentry-trace` value, written on the stack (a header map copies
+    /// it into a value of its own anyway).
+    pub(crate) fn with_sentry_trace<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let flag = match self.sampled {
+            Some(true) => "-1",
+            Some(false) => "-0",
+            None => "",
         };
-        let mut hex = [0u8; 32];
-        for (pair, byte) in hex.chunks_exact_mut(2).zip(&bytes[..len]) {
-            pair.copy_from_slice(&HEX_PAIRS[usize::from(*byte)]);
+        let (Some(trace), Some(span)) = (id_bytes(&self.trace_id), id_bytes(&self.span_id)) else {
+            return f(&format!("{}-{}{flag}", self.trace_id, self.span_id));
+        };
+        let mut text = [0u8; 51];
+        let len = write_hex(&mut text, 0, &trace);
+        text[len] = b'-';
+        let mut len = write_hex(&mut text, len + 1, &span);
+        for &byte in flag.as_bytes() {
+            text[len] = byte;
+            len += 1;
         }
-        self.push(&hex[..len * 2]);
+        // Hex digits and dashes only.
+        f(std::str::from_utf8(&text[..len]).unwrap_or_default())
     }
 
-    fn spill(&mut self, rest: &str) {
-        let spilled = self.spilled.get_or_insert_with(|| {
-            std::str::from_utf8(&self.buf[..self.len])
-                .unwrap_or_default()
-                .to_owned()
-        });
-        spilled.push_str(rest);
+    /// Runs `f` with the `traceparent` value, written on the stack.
+    pub(crate) fn with_traceparent<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let flags = if self.sampled == Some(true) {
+            "-01"
+        } else {
+            "-00"
+        };
+        let (Some(trace), Some(span)) = (id_bytes(&self.trace_id), id_bytes(&self.span_id)) else {
+            return f(&format!("00-{}-{}{flags}", self.trace_id, self.span_id));
+        };
+        let mut text = [0u8; 55];
+        text[..3].copy_from_slice(b"00-");
+        let len = write_hex(&mut text, 3, &trace);
+        text[len] = b'-';
+        let len = write_hex(&mut text, len + 1, &span);
+        text[len..len + 3].copy_from_slice(flags.as_bytes());
+        f(std::str::from_utf8(&text[..len + 3]).unwrap_or_default())
     }
+}
 
-    pub(crate) fn as_str(&self) -> &str {
-        match &self.spilled {
-            Some(spilled) => spilled,
-            // Only ASCII digits, letters and dashes are pushed.
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
-        }
+/// Writes `bytes` in lowercase hex into `out` from `at`, two digits per byte from a
+/// table; returns where it stopped.
+fn write_hex(out: &mut [u8], at: usize, bytes: &[u8]) -> usize {
+    let end = at + 2 * bytes.len();
+    for (pair, byte) in out[at..end].chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(*byte)]);
     }
+    end
 }
 
 /// Every byte's two lowercase hex digits.
@@ -216,7 +178,7 @@ static HEX_PAIRS: [[u8; 2]; 256] = {
 /// hashed as a length then the bytes), which is what is read here, rather than going
 /// through `Display`'s hex string and formatter (an allocation and a few thousand
 /// instructions per header). `None` for an id hashed any other way.
-fn id_bytes<I: Hash>(id: &I) -> Option<([u8; 16], usize)> {
+fn id_bytes<I: Hash>(id: &I) -> Option<IdBytes> {
     /// Keeps the bytes an id hashes.
     #[derive(Default)]
     struct Bytes {
@@ -245,7 +207,24 @@ fn id_bytes<I: Hash>(id: &I) -> Option<([u8; 16], usize)> {
 
     let mut bytes = Bytes::default();
     id.hash(&mut bytes);
-    (!bytes.overflow && (bytes.len == 8 || bytes.len == 16)).then_some((bytes.buf, bytes.len))
+    (!bytes.overflow && (bytes.len == 8 || bytes.len == 16)).then_some(IdBytes {
+        buf: bytes.buf,
+        len: bytes.len,
+    })
+}
+
+/// The 8 or 16 bytes of an id.
+struct IdBytes {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl std::ops::Deref for IdBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 fn is_lower_hex(text: &str) -> bool {
@@ -291,35 +270,33 @@ mod tests {
 
     #[test]
     fn ids_are_written_as_display_writes_them() {
-        for _ in 0..100 {
-            let (trace, span) = (TraceId::default(), SpanId::default());
-            let mut text = HeaderText::new();
-            text.push_id(&trace);
-            text.push_id(&span);
-            assert_eq!(text.as_str(), format!("{trace}{span}"));
+        for sampled in [Some(true), Some(false), None] {
+            let parent = TraceParent {
+                trace_id: TraceId::default(),
+                span_id: SpanId::default(),
+                sampled,
+            };
+            let flag = match sampled {
+                Some(true) => "-1",
+                Some(false) => "-0",
+                None => "",
+            };
+            let (trace, span) = (parent.trace_id, parent.span_id);
+            assert_eq!(parent.to_sentry_trace(), format!("{trace}-{span}{flag}"));
+            let flags = if sampled == Some(true) { "01" } else { "00" };
+            assert_eq!(
+                parent.to_traceparent(),
+                format!("00-{trace}-{span}-{flags}")
+            );
         }
     }
 
     #[test]
-    fn an_id_hashed_otherwise_is_written_through_display() {
-        /// Hashes as a string, not as the bytes of an array.
-        #[derive(Hash)]
-        struct Odd(&'static str);
-        impl fmt::Display for Odd {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.0)
-            }
-        }
-        let mut text = HeaderText::new();
-        text.push(b"00-");
-        text.push_id(&Odd(
-            "a-rather-long-identifier-that-hashes-as-a-string-of-58-bytes",
-        ));
-        text.push(b"-01");
-        assert_eq!(
-            text.as_str(),
-            "00-a-rather-long-identifier-that-hashes-as-a-string-of-58-bytes-01"
-        );
+    fn only_the_bytes_of_an_array_are_taken_for_an_id() {
+        assert_eq!(id_bytes(&[7u8; 8]).as_deref(), Some(&[7u8; 8][..]));
+        // Hashed as a string, or too long: written through `Display` instead.
+        assert!(id_bytes(&"0123456789abcdef").is_none());
+        assert!(id_bytes(&[1u8; 32]).is_none());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `SpanHandle::trace_headers()`) all write through here, each naming its parent.
 
 use super::carrier::Injector;
-use super::headers::{BAGGAGE, HeaderText, SENTRY_TRACE, TRACEPARENT, TraceParent};
+use super::headers::{BAGGAGE, SENTRY_TRACE, TRACEPARENT, TraceParent};
 use super::settings::PropagationSettings;
 use super::trace_state::{self, ClientFacts, Outgoing};
 
@@ -56,19 +56,13 @@ pub(crate) fn write_headers<I: Injector + ?Sized>(
     let frozen = trace_state::freeze(parent.trace_id, parent.sampled, ClientFacts::current);
     // Read before anything is written: a fresh header map answers without hashing.
     let baggage = frozen.outgoing(carrier.get_existing(BAGGAGE));
-    carrier.set_str(
-        SENTRY_TRACE,
-        parent.write_sentry_trace(&mut HeaderText::new()),
-    );
+    parent.with_sentry_trace(|value| carrier.set_str(SENTRY_TRACE, value));
     match baggage {
         Outgoing::Prepared(value) if value.is_empty() => {}
         Outgoing::Prepared(value) => carrier.set_prepared(BAGGAGE, value),
         Outgoing::Merged(value) => carrier.set(BAGGAGE, value),
     }
     if traceparent {
-        carrier.set_str(
-            TRACEPARENT,
-            parent.write_traceparent(&mut HeaderText::new()),
-        );
+        parent.with_traceparent(|value| carrier.set_str(TRACEPARENT, value));
     }
 }

@@ -240,11 +240,14 @@ thread_local! {
     static LAST: RefCell<Option<Last>> = const { RefCell::new(None) };
 }
 
-/// `Some(frozen context, if any)` when this thread read `trace` in the current generation.
-fn last(trace: TraceId) -> Option<Option<Arc<Frozen>>> {
+/// `Some(f(frozen context, if any))` when this thread read `trace` in the current
+/// generation.
+fn last<R>(trace: TraceId, f: impl FnOnce(Option<&Arc<Frozen>>) -> R) -> Option<R> {
     let rotation = ROTATIONS.load(Ordering::Relaxed);
     LAST.with_borrow(|last| match last {
-        Some(last) if last.trace == trace && last.rotation == rotation => Some(last.frozen.clone()),
+        Some(last) if last.trace == trace && last.rotation == rotation => {
+            Some(f(last.frozen.as_ref()))
+        }
         _ => None,
     })
 }
@@ -272,7 +275,7 @@ fn read(trace: TraceId) -> Option<Result<Arc<Frozen>, HeadFacts>> {
 /// Whether this process knows `trace` already: its head's facts were noted or its context
 /// frozen.
 pub(crate) fn knows(trace: TraceId) -> bool {
-    last(trace).is_some() || read(trace).is_some()
+    last(trace, |_| ()).is_some() || read(trace).is_some()
 }
 
 /// Records what the head of `trace` sampled it with, unless the trace is known already (a
@@ -326,7 +329,7 @@ pub(crate) fn freeze(
 /// The frozen context of `trace` if there is one, else what its head recorded; freezes
 /// nothing (an error event alone does not fix the trace's context).
 pub(crate) fn lookup(trace: TraceId) -> Option<Result<Arc<Frozen>, HeadFacts>> {
-    if let Some(Some(frozen)) = last(trace) {
+    if let Some(Some(frozen)) = last(trace, |frozen| frozen.cloned()) {
         return Some(Ok(frozen));
     }
     read(trace)
