@@ -77,8 +77,7 @@ impl Target<'_> {
             text.push_str(host);
             if let Some(port) = self.port {
                 text.push(':');
-                let mut digits = [0u8; 5];
-                text.push_str(decimal(port, &mut digits));
+                push_decimal(&mut text, port);
             }
         }
         text.push_str(if self.path.is_empty() { "/" } else { self.path });
@@ -86,8 +85,9 @@ impl Target<'_> {
     }
 }
 
-/// `n` in decimal, written into `digits`.
-fn decimal(mut n: u16, digits: &mut [u8; 5]) -> &str {
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, mut n: u16) {
+    let mut digits = [0u8; 5];
     let mut at = digits.len();
     loop {
         at -= 1;
@@ -97,8 +97,7 @@ fn decimal(mut n: u16, digits: &mut [u8; 5]) -> &str {
             break;
         }
     }
-    // Always ASCII digits.
-    std::str::from_utf8(&digits[at..]).unwrap_or_default()
+    out.extend(digits[at..].iter().map(|&digit| char::from(digit)));
 }
 
 impl HttpClientSpan {

@@ -15,7 +15,6 @@
 //! The trace's frozen dynamic sampling context is kept per trace in `trace_state`, which
 //! needs only the trace id from here.
 
-use sentry::Hub;
 use sentry::protocol::SpanStatus;
 
 use super::headers::TraceParent;
@@ -78,7 +77,7 @@ pub(crate) fn start_http_child() -> Option<ChildSpan> {
 /// The trace of the span on the hub's scope (a `sentry-tower` request transaction).
 #[cfg(feature = "tower")]
 pub(crate) fn scope_trace_id() -> Option<sentry::protocol::TraceId> {
-    Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
+    sentry::Hub::with_active(|hub| hub.configure_scope(|scope| scope.get_span()))
         .map(|span| span.get_trace_context().trace_id)
 }
 

@@ -117,19 +117,17 @@ impl TraceParent {
             Some(false) => "-0",
             None => "",
         };
-        let (Some(trace), Some(span)) = (id_bytes(&self.trace_id), id_bytes(&self.span_id)) else {
+        let (Some(trace), Some(span)) = (id_bytes::<16>(&self.trace_id), id_bytes(&self.span_id))
+        else {
             return f(&format!("{}-{}{flag}", self.trace_id, self.span_id));
         };
         let mut text = [0u8; 51];
-        let len = write_hex(&mut text, 0, &trace);
-        text[len] = b'-';
-        let mut len = write_hex(&mut text, len + 1, &span);
-        for &byte in flag.as_bytes() {
-            text[len] = byte;
-            len += 1;
-        }
+        text[..32].copy_from_slice(hex(trace).as_flattened());
+        text[32] = b'-';
+        text[33..49].copy_from_slice(hex::<8>(span).as_flattened());
+        text[49..49 + flag.len()].copy_from_slice(flag.as_bytes());
         // Hex digits and dashes only.
-        f(std::str::from_utf8(&text[..len]).unwrap_or_default())
+        f(std::str::from_utf8(&text[..49 + flag.len()]).unwrap_or_default())
     }
 
     /// Runs `f` with the `traceparent` value, written on the stack.
@@ -139,27 +137,23 @@ impl TraceParent {
         } else {
             "-00"
         };
-        let (Some(trace), Some(span)) = (id_bytes(&self.trace_id), id_bytes(&self.span_id)) else {
+        let (Some(trace), Some(span)) = (id_bytes::<16>(&self.trace_id), id_bytes(&self.span_id))
+        else {
             return f(&format!("00-{}-{}{flags}", self.trace_id, self.span_id));
         };
         let mut text = [0u8; 55];
         text[..3].copy_from_slice(b"00-");
-        let len = write_hex(&mut text, 3, &trace);
-        text[len] = b'-';
-        let len = write_hex(&mut text, len + 1, &span);
-        text[len..len + 3].copy_from_slice(flags.as_bytes());
-        f(std::str::from_utf8(&text[..len + 3]).unwrap_or_default())
+        text[3..35].copy_from_slice(hex(trace).as_flattened());
+        text[35] = b'-';
+        text[36..52].copy_from_slice(hex::<8>(span).as_flattened());
+        text[52..].copy_from_slice(flags.as_bytes());
+        f(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
-/// Writes `bytes` in lowercase hex into `out` from `at`, two digits per byte from a
-/// table; returns where it stopped.
-fn write_hex(out: &mut [u8], at: usize, bytes: &[u8]) -> usize {
-    let end = at + 2 * bytes.len();
-    for (pair, byte) in out[at..end].chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(*byte)]);
-    }
-    end
+/// `bytes` in lowercase hex, two digits per byte from a table.
+fn hex<const N: usize>(bytes: [u8; N]) -> [[u8; 2]; N] {
+    bytes.map(|byte| HEX_PAIRS[usize::from(byte)])
 }
 
 /// Every byte's two lowercase hex digits.
@@ -177,17 +171,16 @@ static HEX_PAIRS: [[u8; 2]; 256] = {
 /// The bytes of a trace or span id. The ids expose them only to `Hash` (they are arrays:
 /// hashed as a length then the bytes), which is what is read here, rather than going
 /// through `Display`'s hex string and formatter (an allocation and a few thousand
-/// instructions per header). `None` for an id hashed any other way.
-fn id_bytes<I: Hash>(id: &I) -> Option<IdBytes> {
+/// instructions per header). `None` for an id hashed any other way than as `N` bytes.
+fn id_bytes<const N: usize>(id: &impl Hash) -> Option<[u8; N]> {
     /// Keeps the bytes an id hashes.
-    #[derive(Default)]
-    struct Bytes {
-        buf: [u8; 16],
+    struct Bytes<const N: usize> {
+        buf: [u8; N],
         len: usize,
         overflow: bool,
     }
 
-    impl Hasher for Bytes {
+    impl<const N: usize> Hasher for Bytes<N> {
         fn finish(&self) -> u64 {
             0
         }
@@ -205,26 +198,13 @@ fn id_bytes<I: Hash>(id: &I) -> Option<IdBytes> {
         fn write_usize(&mut self, _length_prefix: usize) {}
     }
 
-    let mut bytes = Bytes::default();
+    let mut bytes = Bytes {
+        buf: [0; N],
+        len: 0,
+        overflow: false,
+    };
     id.hash(&mut bytes);
-    (!bytes.overflow && (bytes.len == 8 || bytes.len == 16)).then_some(IdBytes {
-        buf: bytes.buf,
-        len: bytes.len,
-    })
-}
-
-/// The 8 or 16 bytes of an id.
-struct IdBytes {
-    buf: [u8; 16],
-    len: usize,
-}
-
-impl std::ops::Deref for IdBytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
+    (!bytes.overflow && bytes.len == N).then_some(bytes.buf)
 }
 
 fn is_lower_hex(text: &str) -> bool {
@@ -270,7 +250,7 @@ mod tests {
 
     #[test]
     fn ids_are_written_as_display_writes_them() {
-        for sampled in [Some(true), Some(false), None] {
+        for sampled in [Some(true), Some(false), None].repeat(50) {
             let parent = TraceParent {
                 trace_id: TraceId::default(),
                 span_id: SpanId::default(),
@@ -293,10 +273,11 @@ mod tests {
 
     #[test]
     fn only_the_bytes_of_an_array_are_taken_for_an_id() {
-        assert_eq!(id_bytes(&[7u8; 8]).as_deref(), Some(&[7u8; 8][..]));
-        // Hashed as a string, or too long: written through `Display` instead.
-        assert!(id_bytes(&"0123456789abcdef").is_none());
-        assert!(id_bytes(&[1u8; 32]).is_none());
+        assert_eq!(id_bytes::<8>(&[7u8; 8]), Some([7u8; 8]));
+        // Hashed as a string, too long or too short: written through `Display` instead.
+        assert!(id_bytes::<16>(&"0123456789abcdef").is_none());
+        assert!(id_bytes::<16>(&[1u8; 32]).is_none());
+        assert!(id_bytes::<16>(&[1u8; 8]).is_none());
     }
 
     #[test]
