@@ -15,9 +15,9 @@ use sentry::protocol::{Map, Value};
 pub(crate) struct RequestFacts {
     /// `METHOD URL`: the span's description. The URL starts after the method and a space.
     text: String,
-    method_len: usize,
-    /// Where the host is in `text`, when the URL names one.
-    host: Option<Range<usize>>,
+    method_len: u32,
+    /// Where the host is in `text` (start, end), when the URL names one.
+    host: Option<(u32, u32)>,
     /// The port the URL names, if any (`server.port` only for a port written out).
     port: Option<u16>,
     /// The response's HTTP status, once it is in.
@@ -38,10 +38,12 @@ impl RequestFacts {
             host.as_ref()
                 .is_none_or(|host| text.get(host.clone()).is_some())
         );
+        // Offsets past `u32` (a URL of 4 GiB) read as nothing rather than as another part.
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         RequestFacts {
+            method_len: offset(method_len),
+            host: host.map(|host| (offset(host.start), offset(host.end))),
             text,
-            method_len,
-            host,
             port,
             status: None,
         }
@@ -54,17 +56,22 @@ impl RequestFacts {
 
     /// The request's method.
     pub(crate) fn method(&self) -> &str {
-        self.text.get(..self.method_len).unwrap_or_default()
+        self.text
+            .get(..self.method_len as usize)
+            .unwrap_or_default()
     }
 
     /// The URL as the span shows it (no query, no credentials).
     pub(crate) fn url(&self) -> &str {
-        self.text.get(self.method_len + 1..).unwrap_or_default()
+        self.text
+            .get(self.method_len as usize + 1..)
+            .unwrap_or_default()
     }
 
     /// The URL's host.
     pub(crate) fn host(&self) -> Option<&str> {
-        self.text.get(self.host.clone()?)
+        let (start, end) = self.host?;
+        self.text.get(start as usize..end as usize)
     }
 
     /// The data entries of the span, as Sentry's span conventions name them:
