@@ -2,39 +2,14 @@
 //! `main() -> Result<(), ConfigError>` prints the readable message with the exact reason,
 //! and nothing it prints carries a DSN secret or a URL password.
 
+mod common;
+
 use std::ffi::OsStr;
-use std::process::{Command, Output};
+
+use common::{quickstart, text};
 
 const FORM: &str = "expected a DSN like https://<public key>@<host>/<project id> \
                     (empty or unset for local mode)";
-
-fn quickstart<'a>(vars: impl IntoIterator<Item = (&'a str, &'a OsStr)>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
-    for var in [
-        "SENTRY_DSN",
-        "SENTRY_SPOTLIGHT",
-        "SENTRY_DEBUG",
-        "SENTRY_RELEASE",
-        "SENTRY_SAMPLE_RATE",
-        "RUST_LOG",
-        "LOG_FORMAT",
-        "MONITOR_EVENTS_FILE",
-    ] {
-        command.env_remove(var);
-    }
-    command.env("SENTRY_ENVIRONMENT", "development");
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    command.output().expect("run the quickstart")
-}
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn bad_dsns_fail_with_the_readable_message_and_the_exact_reason() {

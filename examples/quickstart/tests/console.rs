@@ -2,39 +2,24 @@
 //! `SENTRY_DEBUG=true` turns it on, no fake DSN in local mode, and no DSN secret or URL
 //! password on any line, the SDK's own debug lines included (issues 8 and 9).
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
 use std::thread;
+
+use common::{quickstart, text};
 
 const DSN_SECRET: &str = "planted0dsn0secret0b7e";
 const SPOTLIGHT_PASSWORD: &str = "planted-spotlight-pw-41c";
 
 fn run(env: &[(&str, &str)]) -> (String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
-    for name in [
-        "SENTRY_DSN",
-        "SENTRY_SPOTLIGHT",
-        "SENTRY_DEBUG",
-        "RUST_LOG",
-        "MONITOR_EVENTS_FILE",
-    ] {
-        command.env_remove(name);
-    }
-    command.env("SENTRY_ENVIRONMENT", "development");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().expect("run the quickstart");
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
+    let output = quickstart(env.iter().copied());
+    let (stdout, stderr) = text(&output);
+    assert!(
+        output.status.success(),
+        "quickstart failed:\n{stdout}\n{stderr}"
     );
-    assert!(status.success(), "quickstart failed:\n{stdout}\n{stderr}");
     (stdout, stderr)
 }
 

@@ -1,7 +1,9 @@
 //! The quickstart as a user runs it: no DSN, so local mode. Its stderr shows one line per
 //! event and transaction, and `MONITOR_EVENTS_FILE` receives them as JSON lines.
 
-use std::process::Command;
+mod common;
+
+use common::{quickstart, text};
 
 #[test]
 fn local_mode_prints_and_records_the_error_and_the_transaction() {
@@ -10,15 +12,8 @@ fn local_mode_prints_and_records_the_error_and_the_transaction() {
     let events_file = dir.join("events.jsonl");
     let _ = std::fs::remove_file(&events_file);
 
-    let output = Command::new(env!("CARGO_BIN_EXE_quickstart"))
-        .env_remove("SENTRY_DSN")
-        .env_remove("RUST_LOG")
-        .env("SENTRY_ENVIRONMENT", "development")
-        .env("MONITOR_EVENTS_FILE", &events_file)
-        .output()
-        .expect("run the quickstart");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = quickstart([("MONITOR_EVENTS_FILE", &events_file)]);
+    let (stdout, stderr) = text(&output);
     assert!(
         output.status.success(),
         "quickstart failed:\n{stdout}\n{stderr}"
