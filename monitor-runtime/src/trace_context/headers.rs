@@ -154,7 +154,7 @@ impl TraceParent {
 }
 
 /// A header value's bytes, aligned so that checking them as UTF-8 goes a word at a time
-/// from the first byte (a third of the bytewise cost).
+/// from the first byte (half the bytewise cost).
 #[repr(align(16))]
 struct Aligned<const N: usize>([u8; N]);
 
