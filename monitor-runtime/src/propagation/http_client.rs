@@ -13,9 +13,6 @@ use super::span_link::{self, ChildSpan};
 use crate::span::RequestFacts;
 use crate::trace_context::settings::PropagationSettings;
 
-/// The span operation of outgoing HTTP requests.
-pub const OP: &str = "http.client";
-
 /// An outgoing HTTP request: an `http.client` span, child of the current span, and the
 /// trace headers for the request.
 ///

@@ -47,14 +47,17 @@ impl ChildSpan {
     }
 }
 
+/// The span operation of outgoing HTTP requests.
+const HTTP_CLIENT_OP: &str = "http.client";
+
 /// The names an `http.client` record starts with: a static site, so that starting the
 /// record allocates nothing. Its description is its request's (`RequestFacts`), set
 /// when the span finishes and written when the transaction is converted; an SDK child
 /// gets it when it finishes too.
 static HTTP_CLIENT_SITE: FnSite = FnSite {
-    explicit_name: Some(super::http_client::OP),
+    explicit_name: Some(HTTP_CLIENT_OP),
     path_of_nested_item: crate::__private::path_of(http_client_site),
-    op: Some(super::http_client::OP),
+    op: Some(HTTP_CLIENT_OP),
     sample_rate: None,
     module: module_path!(),
     file: file!(),
