@@ -76,7 +76,12 @@ pub(crate) fn build(
         .filter(|(_, record)| record.end.is_some())
         .map(|(index, record)| span(trace, index, record))
         .collect();
-    let Extra { tags, data, links } = root.extra.map(|extra| *extra).unwrap_or_default();
+    let Extra {
+        tags,
+        data,
+        links,
+        request: _, // only `http.client` children have one
+    } = root.extra.map(|extra| *extra).unwrap_or_default();
     let (op, name) = root.names.into_strings();
     // Every field is spelled out: the protocol types' `Default` draws random ids from the
     // SDK's ChaCha generator (and a UUID from the OS) only to have them overwritten.
@@ -117,15 +122,25 @@ pub(crate) fn build(
 /// A finished child record (record `index` of `trace`) as a protocol span.
 pub(crate) fn span(trace: &Trace, index: u32, record: Record) -> protocol::Span {
     let parent_span_id = trace.parent_id(record.parent);
-    let Extra { tags, data, links } = record.extra.map(|extra| *extra).unwrap_or_default();
+    let Extra {
+        tags,
+        mut data,
+        links,
+        request,
+    } = record.extra.map(|extra| *extra).unwrap_or_default();
     let (op, name) = record.names.into_strings();
+    // An `http.client` span's description and data are its request's.
+    let description = match request {
+        Some(request) => Some(request.into_data(&mut data)),
+        None => (!name.is_empty()).then_some(name),
+    };
     let mut span = protocol::Span {
         span_id: trace.span_id_at(index),
         trace_id: trace.trace_id,
         parent_span_id,
         same_process_as_parent: None,
         op: Some(op),
-        description: (!name.is_empty()).then_some(name),
+        description,
         timestamp: record.end,
         start_timestamp: record.start,
         status: record.status,
