@@ -132,6 +132,13 @@ struct State {
     /// Some envelope was given up on because of the shutdown deadline. Not a phase: a
     /// delivery can also give up on its own while the queue drains.
     gave_up: bool,
+    /// Threads waiting on `work`. A push wakes one only when one waits: a condition
+    /// variable's notify is a system call even with nobody to wake, and the application's
+    /// thread would otherwise pay it for every envelope.
+    idle_threads: usize,
+    /// Callers waiting on `progress` (flush, shutdown). A delivery announces itself only
+    /// when one waits, so that the worker's thread does not pay a system call per envelope.
+    progress_waiters: usize,
 }
 
 impl State {
@@ -249,11 +256,13 @@ impl Shared {
             if left.is_zero() {
                 return (state, false);
             }
+            state.progress_waiters += 1;
             state = self
                 .progress
                 .wait_timeout(state, left)
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
+            state.progress_waiters -= 1;
         }
     }
 }
@@ -338,6 +347,8 @@ impl Worker {
                 phase: Phase::Open,
                 running: threads,
                 gave_up: false,
+                idle_threads: 0,
+                progress_waiters: 0,
             }),
             work: Condvar::new(),
             progress: Condvar::new(),
@@ -392,8 +403,11 @@ impl Worker {
         } else {
             state.queue.push_back(envelope);
             state.accepted += 1;
+            let wake = state.idle_threads > 0;
             drop(state);
-            self.shared.work.notify_one();
+            if wake {
+                self.shared.work.notify_one();
+            }
             return;
         };
         drop(state);
@@ -498,10 +512,12 @@ fn run<S: Sink>(shared: &Shared, index: usize, make_sink: &(dyn Fn() -> S + Send
                 if state.phase >= Phase::Closing {
                     break None;
                 }
+                state.idle_threads += 1;
                 state = shared
                     .work
                     .wait(state)
                     .unwrap_or_else(PoisonError::into_inner);
+                state.idle_threads -= 1;
             }
         };
         let Some(envelope) = envelope else { break };
@@ -528,8 +544,11 @@ fn run<S: Sink>(shared: &Shared, index: usize, make_sink: &(dyn Fn() -> S + Send
                 }
             }
         }
+        let announce = state.progress_waiters > 0;
         drop(state);
-        shared.progress.notify_all();
+        if announce {
+            shared.progress.notify_all();
+        }
     }
     let mut state = shared.lock();
     shared.thread_done(&mut state);
