@@ -204,14 +204,22 @@ impl Scrubber {
         if env.items().next().is_none() {
             return env;
         }
-        let mut out = Envelope::new();
-        if *env.headers() != EnvelopeHeaders::new() {
-            out = out.with_headers(self.scrub_headers(env.headers()));
-        }
+        let mut out = self.scrubbed_shell(&env);
         for item in env.into_items() {
             out.add_item(self.scrub_item(item));
         }
         out
+    }
+
+    /// An envelope without items, with the headers of `env` scrubbed: what
+    /// [`scrub_envelope`](Self::scrub_envelope) fills with the scrubbed items, and what a
+    /// caller rebuilding the envelope anyway fills with [`scrub_item`](Self::scrub_item)'s.
+    pub(crate) fn scrubbed_shell(&self, env: &Envelope) -> Envelope {
+        let out = Envelope::new();
+        if *env.headers() == EnvelopeHeaders::new() {
+            return out;
+        }
+        out.with_headers(self.scrub_headers(env.headers()))
     }
 
     /// The envelope headers with the transaction name of their dynamic sampling context
