@@ -37,9 +37,10 @@ ROLES = [
     ("transport: sentry-remote", "monitor_runtime::transport::http::RemoteSink"),
     ("transport: sentry-console", "monitor_runtime::transport::console::ConsoleSink"),
     ("transport: sentry-prepare", "monitor_runtime::transport::Stage"),
-    # Before sqlx: the application's workers run sqlx's async half too.
+    # SQLite itself runs only on sqlx's worker threads (which also name tokio's worker
+    # module, through what they share with the application's runtime).
+    ("sqlx-sqlite worker", "sqlite3VdbeExec"),
     ("application (tokio worker)", "tokio::runtime::scheduler::multi_thread::worker"),
-    ("sqlx-sqlite worker", "sqlx_sqlite::connection::worker"),
     ("SDK batcher", "sentry_core::client::batcher"),
     ("SDK session flusher", "sentry_core::session"),
     ("main", "web_service::main"),
@@ -80,8 +81,15 @@ def main():
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--out", default=None)
+    parser.add_argument(
+        "--summarize", action="store_true",
+        help="only summarise the profiles already in --out (no run)",
+    )
     args = parser.parse_args()
     out = pathlib.Path(args.out or e2e.OUT / "callgrind" / args.config)
+    if args.summarize:
+        summarize(out, args.config, args.requests, None)
+        return
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 
@@ -131,26 +139,31 @@ def main():
             sink.terminate()
             sink.wait(timeout=10)
 
+    summarize(out, args.config, args.requests, elapsed)
+
+
+def summarize(out, config, count, elapsed):
     # `callgrind.out.<pid>.1-<thread>`: the dump of the measured requests, one per thread
     # (`callgrind.out.<pid>-<thread>` are the rest of the run, written at exit).
     dumps = sorted(p for p in out.iterdir() if re.search(r"\.1-\d+$", p.name))
     rows = {}
     for path in dumps:
         name = role(path)
-        count = total(path)
-        if count == 0:
+        instructions = total(path)
+        if instructions == 0:
             continue
         entry = rows.setdefault(name, [0, 0])
-        entry[0] += count
+        entry[0] += instructions
         entry[1] += 1
     grand = sum(v[0] for v in rows.values())
-    print(f"configuration {args.config}: {args.requests} requests in {elapsed:.0f} s under "
-          f"callgrind; {grand / args.requests:,.0f} instructions/request in user space")
+    took = f" in {elapsed:.0f} s" if elapsed else ""
+    print(f"configuration {config}: {count} requests{took} under callgrind; "
+          f"{grand / count:,.0f} instructions/request in user space")
     print()
     print("| threads | count | instructions/request |")
     print("|---|---:|---:|")
-    for name, (count, threads) in sorted(rows.items(), key=lambda kv: -kv[1][0]):
-        print(f"| {name} | {threads} | {count / args.requests:,.0f} |")
+    for name, (total_ir, threads) in sorted(rows.items(), key=lambda kv: -kv[1][0]):
+        print(f"| {name} | {threads} | {total_ir / count:,.0f} |")
     print()
     print(f"- profiles: {out}")
 

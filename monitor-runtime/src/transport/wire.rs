@@ -184,7 +184,13 @@ mod tests {
     #[test]
     fn a_transaction_is_the_sdks_json_plus_its_source() {
         use sentry::protocol::{Span, User};
+        use std::time::{Duration, SystemTime};
+        // Times a float holds exactly: JSON parsed back compares equal (the current time's
+        // last digit may not survive serde_json's default float parsing).
+        let at = |ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms);
         let span = Span {
+            start_timestamp: at(1_500),
+            timestamp: Some(at(2_000)),
             description: Some("SELECT \"quoted\" \u{e9}\n".into()),
             op: Some("db.query".into()),
             data: [("rows".to_owned(), Value::from(3))].into(),
@@ -198,9 +204,14 @@ mod tests {
                 ..User::default()
             }),
             spans: vec![span.clone(), span],
+            start_timestamp: at(1_000),
+            timestamp: Some(at(3_000)),
             ..Transaction::default()
         };
-        let unnamed = Transaction::default();
+        let unnamed = Transaction {
+            start_timestamp: at(1_000),
+            ..Transaction::default()
+        };
         for (transaction, source) in [(full, "url"), (unnamed, "custom")] {
             let mut bytes = Vec::new();
             write_transaction(&transaction, &mut bytes).unwrap();
