@@ -310,6 +310,57 @@ fn the_span_status_follows_the_response_status() {
     assert_eq!(span.data["http.response.status_code"], 503);
 }
 
+/// Under a plain client (`sentry::test`, no toolkit tracer) with an SDK transaction on
+/// the scope, the request's span is an SDK span: the same description and data.
+#[test]
+fn under_a_plain_client_the_http_client_span_is_an_sdk_child_with_the_same_data() {
+    use monitor_runtime::propagation::HttpClientSpan;
+    use monitor_runtime::sentry::protocol::EnvelopeItem;
+    use monitor_runtime::sentry::{self, ClientOptions, TransactionContext};
+
+    let mut headers = HeaderMap::new();
+    let envelopes = sentry::test::with_captured_envelopes_options(
+        || {
+            let tx =
+                sentry::start_transaction(TransactionContext::new("GET /plain", "http.server"));
+            sentry::configure_scope(|scope| scope.set_span(Some(tx.clone().into())));
+            let span =
+                HttpClientSpan::start("POST", "https://u:p@api.example.com:8443/v1/x?k=s3cr3t");
+            assert!(span.is_recording());
+            assert!(span.inject(&mut headers));
+            span.finish(201);
+            sentry::configure_scope(|scope| scope.set_span(None));
+            tx.finish();
+        },
+        ClientOptions::new().traces_sample_rate(1.0),
+    );
+    let tx = envelopes
+        .into_iter()
+        .flat_map(|e| e.into_items())
+        .find_map(|item| match item {
+            EnvelopeItem::Transaction(tx) => Some(tx),
+            _ => None,
+        })
+        .expect("the SDK transaction");
+    assert_eq!(tx.spans.len(), 1);
+    let span = &tx.spans[0];
+    assert_eq!(span.op.as_deref(), Some("http.client"));
+    assert_eq!(
+        span.description.as_deref(),
+        Some("POST https://api.example.com:8443/v1/x")
+    );
+    assert_eq!(span.data["http.request.method"], "POST");
+    assert_eq!(span.data["url"], "https://api.example.com:8443/v1/x");
+    assert_eq!(span.data["server.address"], "api.example.com");
+    assert_eq!(span.data["server.port"], 8443);
+    assert_eq!(span.data["http.response.status_code"], 201);
+    assert_eq!(span.status, Some(SpanStatus::Ok));
+    assert_eq!(
+        header(&headers, "sentry-trace"),
+        format!("{}-{}-1", tx.spans[0].trace_id, span.span_id)
+    );
+}
+
 #[test]
 fn an_unsampled_trace_propagates_its_decision_without_recording_a_span() {
     let seen = Seen::default();

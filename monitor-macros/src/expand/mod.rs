@@ -307,32 +307,43 @@ fn instrumented(cg: &Gen<'_>, future: TokenStream) -> TokenStream {
     let observe = on_output(cg, false, None);
     let capture_frames = cg.options.capture.is_some();
     let busy_time = cg.options.monitored.as_ref().is_some_and(|m| m.busy_time);
-    // A span alone needs no observer: its own wrapper finishes it with the output's status.
-    let observed = if observe.is_empty() && !capture_frames && !busy_time {
-        future
+    let busy = if busy_time {
+        let recording = names::recording();
+        quote!(#recording)
     } else {
-        let busy = if busy_time {
-            let recording = names::recording();
-            quote!(#recording)
-        } else {
-            quote!(false)
-        };
-        quote! {
-            #p::Observed::new(#future, #capture_frames, #busy, move |#out| { #observe })
-        }
+        quote!(false)
     };
+    let observed = !observe.is_empty() || capture_frames || busy_time;
     match cg.options.monitored {
+        // The span's wrapper also observes the output, in the closure that maps it to the
+        // span's status: one generic future per function, not two nested.
+        Some(_) if observed => {
+            let span = names::span();
+            let status = span::status_of(cg, &out);
+            quote! {
+                #prelude
+                #span.instrument_observed(#future, #capture_frames, #busy, move |#out| {
+                    { #observe }
+                    #status
+                }).await
+            }
+        }
+        // A span alone needs no observer: its wrapper finishes it with the output's status.
         Some(_) => {
             let span = names::span();
             let status = span::status_of(cg, &out);
             quote! {
                 #prelude
-                #span.instrument(#observed, |#out| #status).await
+                #span.instrument(#future, |#out| #status).await
             }
         }
+        None if observed => quote! {
+            #prelude
+            #p::Observed::new(#future, #capture_frames, #busy, move |#out| { #observe }).await
+        },
         None => quote! {
             #prelude
-            #observed.await
+            #future.await
         },
     }
 }

@@ -50,29 +50,39 @@ where
 {
     type Output = F::Output;
 
+    // Generic, so copied per annotated function: it only polls and calls the hook; the
+    // frame and busy-time work is in non-generic functions.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        if *this.capture_frames {
-            super::errors::next_generation();
-        }
-        let poll = match this.busy {
-            None => this.inner.poll(cx),
-            Some(busy) => {
-                let started = Instant::now();
-                let poll = this.inner.poll(cx);
-                *busy += started.elapsed();
-                poll
-            }
-        };
-        if let Poll::Ready(output) = &poll {
-            if let Some(busy) = this.busy.take() {
-                super::span::record_busy(busy);
-            }
-            if let Some(hook) = this.hook.take() {
-                hook(output);
-            }
+        let started = before_poll(*this.capture_frames, this.busy);
+        let poll = this.inner.poll(cx);
+        after_poll(this.busy, started, poll.is_ready());
+        if let Poll::Ready(output) = &poll
+            && let Some(hook) = this.hook.take()
+        {
+            hook(output);
         }
         poll
+    }
+}
+
+/// A new `#[capture_errors]` frame if asked, and the start of the poll if busy time counts.
+#[inline(never)]
+fn before_poll(capture_frames: bool, busy: &Option<Duration>) -> Option<Instant> {
+    if capture_frames {
+        super::errors::next_generation();
+    }
+    busy.map(|_| Instant::now())
+}
+
+/// Adds the poll to the busy time; once the future is ready, records it on the current span.
+#[inline(never)]
+fn after_poll(busy: &mut Option<Duration>, started: Option<Instant>, ready: bool) {
+    if let (Some(busy), Some(started)) = (busy.as_mut(), started) {
+        *busy += started.elapsed();
+    }
+    if ready && let Some(busy) = busy.take() {
+        super::span::record_busy(busy);
     }
 }
 

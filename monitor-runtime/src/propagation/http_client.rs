@@ -5,15 +5,13 @@
 
 use std::borrow::Cow;
 
-use sentry::protocol::{SpanStatus, Value};
+use sentry::protocol::SpanStatus;
 
 use super::carrier::Injector;
 use super::headers::TraceParent;
 use super::span_link::{self, ChildSpan};
+use crate::span::RequestFacts;
 use crate::trace_context::settings::PropagationSettings;
-
-/// The span operation of outgoing HTTP requests.
-pub const OP: &str = "http.client";
 
 /// An outgoing HTTP request: an `http.client` span, child of the current span, and the
 /// trace headers for the request.
@@ -41,9 +39,9 @@ pub const OP: &str = "http.client";
 #[derive(Debug)]
 #[must_use = "the span is finished when this is finished or dropped"]
 pub struct HttpClientSpan {
-    /// The span and its request's data entries, written with the status when it finishes
-    /// (one write: the record's data is locked once).
-    span: Option<(ChildSpan, Vec<(&'static str, Value)>)>,
+    /// The span and its request, recorded with the status when it finishes (one write:
+    /// the record is locked once).
+    span: Option<(ChildSpan, RequestFacts)>,
     /// What the callee continues, when the URL is a propagation target.
     propagate: Option<(TraceParent, bool)>,
 }
@@ -57,34 +55,34 @@ struct Target<'a> {
 }
 
 impl Target<'_> {
-    /// `scheme://host[:port]/path`, or only the path for a relative URL.
-    #[cfg(test)]
-    fn display(&self) -> String {
-        let mut out = String::new();
-        self.push_to(&mut out);
-        out
-    }
-
-    /// An upper bound of the displayed URL's length.
-    fn display_len(&self) -> usize {
-        self.scheme.map_or(0, str::len) + self.host.map_or(0, str::len) + self.path.len() + 10
-    }
-
-    /// Appends the URL to `out`, without the formatter (this runs on every request).
-    fn push_to(&self, out: &mut String) {
-        if let (Some(scheme), Some(host)) = (self.scheme, self.host) {
-            out.push_str(scheme);
-            out.push_str("://");
-            out.push_str(host);
+    /// The request's facts: `METHOD scheme://host[:port]/path` (only the path for a
+    /// relative URL) in one allocation, without the formatter (this runs on every request).
+    fn facts(&self, method: &str) -> RequestFacts {
+        let scheme_and_host = self.scheme.zip(self.host);
+        let len = method.len()
+            + 1
+            + scheme_and_host.map_or(0, |(scheme, host)| scheme.len() + 3 + host.len() + 6)
+            + self.path.len().max(1);
+        let mut text = String::with_capacity(len);
+        text.push_str(method);
+        text.push(' ');
+        let mut host_range = None;
+        if let Some((scheme, host)) = scheme_and_host {
+            text.push_str(scheme);
+            text.push_str("://");
+            host_range = Some(text.len()..text.len() + host.len());
+            text.push_str(host);
             if let Some(port) = self.port {
-                out.push(':');
-                push_decimal(out, port);
+                text.push(':');
+                push_decimal(&mut text, port);
             }
         }
-        out.push_str(if self.path.is_empty() { "/" } else { self.path });
+        text.push_str(if self.path.is_empty() { "/" } else { self.path });
+        RequestFacts::new(text, method.len(), host_range, self.port)
     }
 }
 
+/// Appends `n` in decimal.
 fn push_decimal(out: &mut String, mut n: u16) {
     let mut digits = [0u8; 5];
     let mut at = digits.len();
@@ -96,9 +94,7 @@ fn push_decimal(out: &mut String, mut n: u16) {
             break;
         }
     }
-    for &digit in &digits[at..] {
-        out.push(char::from(digit));
-    }
+    out.extend(digits[at..].iter().map(|&digit| char::from(digit)));
 }
 
 impl HttpClientSpan {
@@ -162,16 +158,8 @@ impl HttpClientSpan {
                 propagate: None,
             };
         };
-        // `GET https://host/path`, in one allocation.
-        let mut description = String::with_capacity(method.len() + 1 + target.display_len());
-        description.push_str(method);
-        description.push(' ');
-        target.push_to(&mut description);
-        let span = span_link::start_child(OP, description).map(|span| {
-            let mut url = String::with_capacity(target.display_len());
-            target.push_to(&mut url);
-            (span, request_data(method, url, target.host, target.port))
-        });
+        // The request's facts are built only for a span that records.
+        let span = span_link::start_http_child().map(|span| (span, target.facts(method)));
         let propagate = if propagates {
             let parent = match &span {
                 Some((span, _)) => Some(span.as_parent()),
@@ -209,9 +197,9 @@ impl HttpClientSpan {
 
     /// Finishes the span with the response's HTTP status.
     pub fn finish(mut self, status: u16) {
-        if let Some((span, mut data)) = self.span.take() {
-            data.push(("http.response.status_code", Value::from(status)));
-            span.finish_with_data(data, status_of(status));
+        if let Some((span, mut request)) = self.span.take() {
+            request.status = Some(status);
+            span.finish_request(request, status_of(status));
         }
     }
 
@@ -219,17 +207,17 @@ impl HttpClientSpan {
     /// [`SpanStatus::DeadlineExceeded`] for a timeout, [`SpanStatus::Unavailable`] when the
     /// connection was refused).
     pub fn fail(mut self, status: SpanStatus) {
-        if let Some((span, data)) = self.span.take() {
-            span.finish_with_data(data, status);
+        if let Some((span, request)) = self.span.take() {
+            span.finish_request(request, status);
         }
     }
 }
 
 impl Drop for HttpClientSpan {
     fn drop(&mut self) {
-        if let Some((span, data)) = self.span.take() {
-            span.finish_with_data(
-                data,
+        if let Some((span, request)) = self.span.take() {
+            span.finish_request(
+                request,
                 if std::thread::panicking() {
                     SpanStatus::InternalError
                 } else {
@@ -238,27 +226,6 @@ impl Drop for HttpClientSpan {
             );
         }
     }
-}
-
-/// The request's data entries: `http.request.method`, `url`, `server.address` and
-/// `server.port` (as Sentry's conventions ask: only a port the URL names), with room for
-/// the response's `http.response.status_code`.
-fn request_data(
-    method: &str,
-    url: String,
-    host: Option<&str>,
-    port: Option<u16>,
-) -> Vec<(&'static str, Value)> {
-    let mut entries = Vec::with_capacity(5);
-    entries.push(("http.request.method", Value::from(method)));
-    entries.push(("url", Value::from(url)));
-    if let Some(host) = host {
-        entries.push(("server.address", Value::from(host)));
-    }
-    if let Some(port) = port {
-        entries.push(("server.port", Value::from(port)));
-    }
-    entries
 }
 
 /// The span status of an HTTP response status, as Sentry maps them.
@@ -296,7 +263,10 @@ mod tests {
             port: url.port(),
             path: url.path(),
         };
-        assert_eq!(target.display(), "https://api.example.com:8443/v1/x");
+        let facts = target.facts("GET");
+        assert_eq!(facts.description(), "GET https://api.example.com:8443/v1/x");
+        assert_eq!(facts.url(), "https://api.example.com:8443/v1/x");
+        assert_eq!(facts.host(), Some("api.example.com"));
         let uri: http::Uri = "/only/a/path?x=1".parse().unwrap();
         let relative = Target {
             scheme: uri.scheme_str(),
@@ -304,7 +274,14 @@ mod tests {
             port: None,
             path: uri.path(),
         };
-        assert_eq!(relative.display(), "/only/a/path");
+        assert_eq!(relative.facts("POST").description(), "POST /only/a/path");
+        let bare = Target {
+            scheme: Some("http"),
+            host: Some("h"),
+            port: Some(65535),
+            path: "",
+        };
+        assert_eq!(bare.facts("GET").url(), "http://h:65535/");
     }
 
     #[test]

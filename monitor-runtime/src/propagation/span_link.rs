@@ -5,8 +5,8 @@
 //! - the current span's trace id, span id and sampling decision ([`current_parent`]), and,
 //!   when a toolkit root heads the trace, what it was sampled with, for the trace's dynamic
 //!   sampling context;
-//! - an `http.client` child of the current span, not made current ([`start_child`],
-//!   [`ChildSpan`]);
+//! - an `http.client` child of the current span, not made current ([`start_http_child`],
+//!   [`ChildSpan`]), and its request recorded on it;
 //! - roots that continue a remote parent: [`with_remote_parent`] makes one the parent of
 //!   the first toolkit span started where no toolkit span is current, and
 //!   `span::remote` is what `span::active` calls to start it; `ParentSpan::from(&context)`
@@ -15,14 +15,13 @@
 //! The trace's frozen dynamic sampling context is kept per trace in `trace_state`, which
 //! needs only the trace id from here.
 
-use std::borrow::Cow;
-
-use sentry::protocol::{SpanStatus, Value};
+use sentry::protocol::SpanStatus;
 
 use super::headers::TraceParent;
+use crate::registry::{FnSite, FnSpec};
 pub(crate) use crate::span::current_parent;
 use crate::span::{
-    self, ActiveSpan, Current, DynamicSpec, Parent, ParentSpan, SpanKind, SpanSpec, Upstream,
+    self, ActiveSpan, Current, Parent, ParentSpan, RequestFacts, SpanKind, SpanSpec, Upstream,
 };
 
 /// A child of the current span that is not made current (an `http.client` span): a
@@ -31,9 +30,9 @@ use crate::span::{
 pub(crate) struct ChildSpan(Current);
 
 impl ChildSpan {
-    /// Finishes the child with `status`, its data entries written first, all at once.
-    pub(crate) fn finish_with_data(self, data: Vec<(&'static str, Value)>, status: SpanStatus) {
-        span::set_data_entries(&self.0, data);
+    /// Finishes the child with `status`, its request recorded first.
+    pub(crate) fn finish_request(self, request: RequestFacts, status: SpanStatus) {
+        span::set_request(&self.0, request);
         self.finish(status);
     }
 
@@ -48,16 +47,32 @@ impl ChildSpan {
     }
 }
 
-/// A child of the current span with `op` and `description`, when the current span records;
-/// it is not made current. `None` when nothing would be recorded.
-pub(crate) fn start_child(op: &'static str, description: String) -> Option<ChildSpan> {
-    let spec = DynamicSpec {
-        name: Cow::Owned(description),
-        op: Cow::Borrowed(op),
-        kind: SpanKind::Span,
-        sample_rate: None,
-    };
-    ActiveSpan::start(SpanSpec::Dynamic(&spec))
+/// The span operation of outgoing HTTP requests.
+const HTTP_CLIENT_OP: &str = "http.client";
+
+/// The names an `http.client` record starts with: a static site, so that starting the
+/// record allocates nothing. Its description is its request's (`RequestFacts`), set
+/// when the span finishes and written when the transaction is converted; an SDK child
+/// gets it when it finishes too.
+static HTTP_CLIENT_SITE: FnSite = FnSite {
+    explicit_name: Some(HTTP_CLIENT_OP),
+    path_of_nested_item: crate::__private::path_of(http_client_site),
+    op: Some(HTTP_CLIENT_OP),
+    sample_rate: None,
+    module: module_path!(),
+    file: file!(),
+    line: line!(),
+    macros: &[],
+    spec: FnSpec::NONE,
+    resolved: crate::__private::unresolved(),
+};
+
+fn http_client_site() {}
+
+/// An `http.client` child of the current span, when the current span records; it is not
+/// made current. `None` when nothing would be recorded.
+pub(crate) fn start_http_child() -> Option<ChildSpan> {
+    ActiveSpan::start(SpanSpec::Site(&HTTP_CLIENT_SITE, SpanKind::Span))
         .filter(ActiveSpan::is_recording)
         .map(|active| ChildSpan(active.current))
 }

@@ -1,6 +1,6 @@
 //! Reading a span from outside the span layer: a public [`SpanHandle`], [`ParentSpan`],
 //! and what propagation (`propagation::span_link`) reads besides the current span:
-//! [`head_of`] and [`set_data_entries`]. The trace's dynamic sampling context is propagation's
+//! [`head_of`] and [`set_request`]. The trace's dynamic sampling context is propagation's
 //! (`trace_context::trace_state`, per trace id); roots that head a trace record their
 //! decision there when they are propagated or sent.
 
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::active::Parent;
 use super::current::{self, Current, Sampling};
+use super::request::RequestFacts;
 use super::trace::{Link, Sink};
 
 /// What a root that heads its trace was sampled with.
@@ -51,20 +52,23 @@ pub(crate) fn head_of(current: &Current) -> Option<HeadFacts> {
     }
 }
 
-/// Sets several data entries on a span at once (one lock for a toolkit record).
-pub(crate) fn set_data_entries(current: &Current, entries: Vec<(&str, sentry::protocol::Value)>) {
+/// Records an `http.client` span's request on it: typed on a toolkit record (one lock;
+/// its data entries are built when the transaction is converted), as the description and
+/// data entries of an SDK span.
+pub(crate) fn set_request(current: &Current, request: RequestFacts) {
     match current {
-        Current::Recorded(node) => node.extend_data(entries),
+        Current::Recorded(node) => node.set_request(request),
         Current::Unsampled(_) => {}
         Current::Sdk(TransactionOrSpan::Span(span)) => {
+            span.set_name(request.description());
             let mut data = span.data();
-            for (key, value) in entries {
+            for (key, value) in request.entries() {
                 data.set_data(key.into(), value);
             }
         }
         Current::Sdk(TransactionOrSpan::Transaction(tx)) => {
             let mut data = tx.data();
-            for (key, value) in entries {
+            for (key, value) in request.entries() {
                 data.set_data(key.into(), value);
             }
         }

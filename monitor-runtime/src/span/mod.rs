@@ -29,6 +29,7 @@ mod instrument;
 mod next_hop;
 mod parent;
 mod remote;
+mod request;
 mod spec;
 pub(crate) mod tail;
 mod trace;
@@ -41,6 +42,7 @@ pub use current::Sampling;
 #[doc(hidden)]
 pub use guard::SpanGuard;
 pub use instrument::Instrumented;
+pub(crate) use instrument::PollHooks;
 pub use parent::IntoParent;
 #[doc(hidden)]
 pub use spec::SpanKind;
@@ -48,12 +50,13 @@ pub use tail::TailHealth;
 
 pub(crate) use active::{ActiveSpan, Parent, Upstream, finish};
 pub(crate) use context::{
-    add_link, current_handle, head_of, set_current_status, set_data_entries, to_data,
+    add_link, current_handle, head_of, set_current_status, set_request, to_data,
 };
 pub(crate) use current::is_sampled;
 pub(crate) use current::{Current, get as current, swap, with as with_current};
 pub(crate) use next_hop::{current_parent, span_parent};
 pub(crate) use remote::{remote, replace_remote};
+pub(crate) use request::RequestFacts;
 pub(crate) use spec::{DynamicSpec, SpanSpec};
 pub(crate) use tracer::install;
 

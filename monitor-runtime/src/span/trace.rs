@@ -28,6 +28,7 @@ use sentry::{Client, Hub};
 
 use super::budget::{self, Evict, Pending};
 use super::ids;
+use super::request::RequestFacts;
 use crate::registry::FnSite;
 
 /// What one record costs tail sampling's budget (its size, and its share of the buffer's
@@ -114,6 +115,9 @@ pub(crate) struct Extra {
     pub(crate) tags: BTreeMap<String, String>,
     pub(crate) data: BTreeMap<String, Value>,
     pub(crate) links: Vec<Link>,
+    /// An `http.client` span's request, typed: its data entries and description are built
+    /// when the transaction is converted.
+    pub(crate) request: Option<RequestFacts>,
 }
 
 /// A link to another span (`follows_from`): Sentry's span links.
@@ -363,16 +367,9 @@ impl Node {
         });
     }
 
-    pub(crate) fn extend_data(&self, entries: Vec<(&str, Value)>) {
-        let size = entries
-            .iter()
-            .map(|(key, value)| 24 + key.len() + budget::approximate_size(value))
-            .sum();
-        self.with_extra(size, |extra| {
-            for (key, value) in entries {
-                extra.data.insert(key.to_owned(), value);
-            }
-        });
+    pub(crate) fn set_request(&self, request: RequestFacts) {
+        let size = request.approximate_size();
+        self.with_extra(size, |extra| extra.request = Some(request));
     }
 
     /// Runs `f` on this span's tags, data and links, charging about `size` bytes to tail

@@ -74,7 +74,12 @@ pub(crate) fn build(
         .filter(|record| record.end.is_some())
         .map(|record| span(trace.trace_id, record))
         .collect();
-    let Extra { tags, data, links } = root.extra.map(|extra| *extra).unwrap_or_default();
+    let Extra {
+        tags,
+        data,
+        links,
+        request: _, // only `http.client` children have one
+    } = root.extra.map(|extra| *extra).unwrap_or_default();
     let (op, name) = root.names.into_strings();
     // Every field is spelled out: the protocol types' `Default` draws random ids from the
     // SDK's ChaCha generator (and a UUID from the OS) only to have them overwritten.
@@ -114,15 +119,25 @@ pub(crate) fn build(
 
 /// A finished child record as a protocol span.
 pub(crate) fn span(trace_id: sentry::protocol::TraceId, record: Record) -> protocol::Span {
-    let Extra { tags, data, links } = record.extra.map(|extra| *extra).unwrap_or_default();
+    let Extra {
+        tags,
+        mut data,
+        links,
+        request,
+    } = record.extra.map(|extra| *extra).unwrap_or_default();
     let (op, name) = record.names.into_strings();
+    // An `http.client` span's description and data are its request's.
+    let description = match request {
+        Some(request) => Some(request.into_data(&mut data)),
+        None => (!name.is_empty()).then_some(name),
+    };
     let mut span = protocol::Span {
         span_id: record.span_id,
         trace_id,
         parent_span_id: record.parent_span_id,
         same_process_as_parent: None,
         op: Some(op),
-        description: (!name.is_empty()).then_some(name),
+        description,
         timestamp: record.end,
         start_timestamp: record.start,
         status: record.status,

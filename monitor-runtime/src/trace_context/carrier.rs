@@ -44,15 +44,16 @@ impl PreparedValue {
 
 /// The trace headers' names, parsed at compile time: header maps skip parsing them.
 fn known_name(name: &str) -> Option<HeaderName> {
-    static NAMES: [(&str, HeaderName); 3] = [
-        (SENTRY_TRACE, HeaderName::from_static(SENTRY_TRACE)),
-        (BAGGAGE, HeaderName::from_static(BAGGAGE)),
-        (TRACEPARENT, HeaderName::from_static(TRACEPARENT)),
-    ];
-    NAMES
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, header)| header.clone())
+    static SENTRY_TRACE_NAME: HeaderName = HeaderName::from_static(SENTRY_TRACE);
+    static BAGGAGE_NAME: HeaderName = HeaderName::from_static(BAGGAGE);
+    static TRACEPARENT_NAME: HeaderName = HeaderName::from_static(TRACEPARENT);
+    let known = match name {
+        SENTRY_TRACE => &SENTRY_TRACE_NAME,
+        BAGGAGE => &BAGGAGE_NAME,
+        TRACEPARENT => &TRACEPARENT_NAME,
+        _ => return None,
+    };
+    Some(known.clone())
 }
 
 fn header_name(name: &str) -> Option<HeaderName> {
@@ -85,6 +86,14 @@ pub trait Injector {
     fn get_existing(&self, name: &str) -> Option<&str> {
         let _ = name;
         None
+    }
+
+    /// Sets header `name` to `value`, borrowed. The default calls [`Injector::set`] with
+    /// a copy; implement it when the carrier copies the text into a value of its own
+    /// anyway (header maps do, so the toolkit's trace header goes from the stack into the
+    /// map's value with no `String` in between).
+    fn set_str(&mut self, name: &str, value: &str) {
+        self.set(name, value.to_owned());
     }
 
     /// Sets header `name` to a value prepared once for many requests. The default calls
@@ -201,13 +210,20 @@ impl Extractor for Vec<(String, String)> {
 /// entry) are skipped rather than sent broken.
 impl Injector for HeaderMap {
     fn set(&mut self, name: &str, value: String) {
-        let (Some(name), Ok(value)) = (header_name(name), HeaderValue::from_str(&value)) else {
+        self.set_str(name, &value);
+    }
+
+    fn set_str(&mut self, name: &str, value: &str) {
+        let (Some(name), Ok(value)) = (header_name(name), HeaderValue::from_str(value)) else {
             return;
         };
         self.insert(name, value);
     }
 
     fn get_existing(&self, name: &str) -> Option<&str> {
+        if self.is_empty() {
+            return None;
+        }
         match known_name(name) {
             Some(name) => HeaderMap::get(self, name)?.to_str().ok(),
             None => Extractor::get(self, name),
@@ -245,6 +261,10 @@ impl<T: Injector + ?Sized> Injector for &mut T {
 
     fn get_existing(&self, name: &str) -> Option<&str> {
         (**self).get_existing(name)
+    }
+
+    fn set_str(&mut self, name: &str, value: &str) {
+        (**self).set_str(name, value);
     }
 
     fn set_prepared(&mut self, name: &str, value: &PreparedValue) {

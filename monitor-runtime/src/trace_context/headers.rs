@@ -7,7 +7,6 @@
 //!   (`SENTRY_PROPAGATE_TRACEPARENT`), for downstreams instrumented with OpenTelemetry;
 //!   read when no `sentry-trace` header is present.
 
-use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use sentry::protocol::{SpanId, TraceId};
@@ -101,50 +100,94 @@ impl TraceParent {
 
     /// The `sentry-trace` value.
     pub fn to_sentry_trace(&self) -> String {
-        let mut out = String::with_capacity(32 + 1 + 16 + 2);
-        push_hex(&mut out, &self.trace_id);
-        out.push('-');
-        push_hex(&mut out, &self.span_id);
-        match self.sampled {
-            Some(true) => out.push_str("-1"),
-            Some(false) => out.push_str("-0"),
-            None => {}
-        }
-        out
+        self.with_sentry_trace(str::to_owned)
     }
 
     /// The `traceparent` value. A deferred decision is sent as "not sampled", W3C having
     /// no third state; the receiver of `sentry-trace` still gets the deferral.
     pub fn to_traceparent(&self) -> String {
-        let mut out = String::with_capacity(2 + 1 + 32 + 1 + 16 + 3);
-        out.push_str("00-");
-        push_hex(&mut out, &self.trace_id);
-        out.push('-');
-        push_hex(&mut out, &self.span_id);
-        out.push_str(if self.sampled == Some(true) {
+        self.with_traceparent(str::to_owned)
+    }
+
+    /// Runs `f` with the `sentry-trace` value, written on the stack (a header map copies
+    /// it into a value of its own anyway).
+    pub(crate) fn with_sentry_trace<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let flag = match self.sampled {
+            Some(true) => "-1",
+            Some(false) => "-0",
+            None => "",
+        };
+        let (Some(trace), Some(span)) = (id_bytes::<16>(&self.trace_id), id_bytes(&self.span_id))
+        else {
+            return f(&format!("{}-{}{flag}", self.trace_id, self.span_id));
+        };
+        let mut text = Aligned([0u8; 56]);
+        let text = &mut text.0;
+        text[..32].copy_from_slice(hex(trace).as_flattened());
+        text[32] = b'-';
+        text[33..49].copy_from_slice(hex::<8>(span).as_flattened());
+        text[49..49 + flag.len()].copy_from_slice(flag.as_bytes());
+        // Hex digits and dashes only.
+        f(std::str::from_utf8(&text[..49 + flag.len()]).unwrap_or_default())
+    }
+
+    /// Runs `f` with the `traceparent` value, written on the stack.
+    pub(crate) fn with_traceparent<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let flags = if self.sampled == Some(true) {
             "-01"
         } else {
             "-00"
-        });
-        out
+        };
+        let (Some(trace), Some(span)) = (id_bytes::<16>(&self.trace_id), id_bytes(&self.span_id))
+        else {
+            return f(&format!("00-{}-{}{flags}", self.trace_id, self.span_id));
+        };
+        let mut text = Aligned([0u8; 55]);
+        let text = &mut text.0;
+        text[..3].copy_from_slice(b"00-");
+        text[3..35].copy_from_slice(hex(trace).as_flattened());
+        text[35] = b'-';
+        text[36..52].copy_from_slice(hex::<8>(span).as_flattened());
+        text[52..].copy_from_slice(flags.as_bytes());
+        f(std::str::from_utf8(text).unwrap_or_default())
     }
 }
 
-/// Appends an id in lowercase hex, as its `Display` writes it but without the hex
-/// string and formatter `Display` goes through (an allocation and a few thousand
-/// instructions per header). The ids expose their bytes only to `Hash` (they are arrays:
-/// hashed as a length then the bytes), which is what is read here; an id hashed any other
-/// way falls back to `Display`.
-pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
+/// A header value's bytes, aligned so that checking them as UTF-8 goes a word at a time
+/// from the first byte (half the bytewise cost).
+#[repr(align(16))]
+struct Aligned<const N: usize>([u8; N]);
+
+/// `bytes` in lowercase hex, two digits per byte from a table.
+fn hex<const N: usize>(bytes: [u8; N]) -> [[u8; 2]; N] {
+    bytes.map(|byte| HEX_PAIRS[usize::from(byte)])
+}
+
+/// Every byte's two lowercase hex digits.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [HEX[byte >> 4], HEX[byte & 0xf]];
+        byte += 1;
+    }
+    pairs
+};
+
+/// The bytes of a trace or span id. The ids expose them only to `Hash` (they are arrays:
+/// hashed as a length then the bytes), which is what is read here, rather than going
+/// through `Display`'s hex string and formatter (an allocation and a few thousand
+/// instructions per header). `None` for an id hashed any other way than as `N` bytes.
+fn id_bytes<const N: usize>(id: &impl Hash) -> Option<[u8; N]> {
     /// Keeps the bytes an id hashes.
-    #[derive(Default)]
-    struct Bytes {
-        buf: [u8; 16],
+    struct Bytes<const N: usize> {
+        buf: [u8; N],
         len: usize,
         overflow: bool,
     }
 
-    impl Hasher for Bytes {
+    impl<const N: usize> Hasher for Bytes<N> {
         fn finish(&self) -> u64 {
             0
         }
@@ -162,21 +205,13 @@ pub(crate) fn push_hex<I: Hash + fmt::Display>(out: &mut String, id: &I) {
         fn write_usize(&mut self, _length_prefix: usize) {}
     }
 
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut bytes = Bytes::default();
+    let mut bytes = Bytes {
+        buf: [0; N],
+        len: 0,
+        overflow: false,
+    };
     id.hash(&mut bytes);
-    if bytes.overflow || (bytes.len != 8 && bytes.len != 16) {
-        use fmt::Write;
-        let _ = write!(out, "{id}");
-        return;
-    }
-    let mut hex = [0u8; 32];
-    for (pair, byte) in hex.chunks_exact_mut(2).zip(&bytes.buf[..bytes.len]) {
-        pair[0] = HEX[usize::from(byte >> 4)];
-        pair[1] = HEX[usize::from(byte & 0xf)];
-    }
-    // Always ASCII digits and letters.
-    out.push_str(std::str::from_utf8(&hex[..bytes.len * 2]).unwrap_or_default());
+    (!bytes.overflow && bytes.len == N).then_some(bytes.buf)
 }
 
 fn is_lower_hex(text: &str) -> bool {
@@ -222,13 +257,34 @@ mod tests {
 
     #[test]
     fn ids_are_written_as_display_writes_them() {
-        for _ in 0..100 {
-            let (trace, span) = (TraceId::default(), SpanId::default());
-            let mut out = String::new();
-            push_hex(&mut out, &trace);
-            push_hex(&mut out, &span);
-            assert_eq!(out, format!("{trace}{span}"));
+        for sampled in [Some(true), Some(false), None].repeat(50) {
+            let parent = TraceParent {
+                trace_id: TraceId::default(),
+                span_id: SpanId::default(),
+                sampled,
+            };
+            let flag = match sampled {
+                Some(true) => "-1",
+                Some(false) => "-0",
+                None => "",
+            };
+            let (trace, span) = (parent.trace_id, parent.span_id);
+            assert_eq!(parent.to_sentry_trace(), format!("{trace}-{span}{flag}"));
+            let flags = if sampled == Some(true) { "01" } else { "00" };
+            assert_eq!(
+                parent.to_traceparent(),
+                format!("00-{trace}-{span}-{flags}")
+            );
         }
+    }
+
+    #[test]
+    fn only_the_bytes_of_an_array_are_taken_for_an_id() {
+        assert_eq!(id_bytes::<8>(&[7u8; 8]), Some([7u8; 8]));
+        // Hashed as a string, too long or too short: written through `Display` instead.
+        assert!(id_bytes::<16>(&"0123456789abcdef").is_none());
+        assert!(id_bytes::<16>(&[1u8; 32]).is_none());
+        assert!(id_bytes::<16>(&[1u8; 8]).is_none());
     }
 
     #[test]

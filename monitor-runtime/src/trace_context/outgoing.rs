@@ -45,20 +45,24 @@ pub(crate) fn header_list(
         .collect()
 }
 
-/// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`.
+/// Writes `sentry-trace`, `baggage` and optionally `traceparent` for `parent`. The
+/// values are written from the stack (`sentry-trace`, `traceparent`) or shared
+/// (`baggage`, prepared once per trace), so a header map's own values are the only copies.
 pub(crate) fn write_headers<I: Injector + ?Sized>(
     carrier: &mut I,
     parent: TraceParent,
     traceparent: bool,
 ) {
-    carrier.set(SENTRY_TRACE, parent.to_sentry_trace());
     let frozen = trace_state::freeze(parent.trace_id, parent.sampled, ClientFacts::current);
-    match frozen.outgoing(carrier.get_existing(BAGGAGE)) {
+    // Read before anything is written: a fresh header map answers without hashing.
+    let baggage = frozen.outgoing(carrier.get_existing(BAGGAGE));
+    parent.with_sentry_trace(|value| carrier.set_str(SENTRY_TRACE, value));
+    match baggage {
         Outgoing::Prepared(value) if value.is_empty() => {}
         Outgoing::Prepared(value) => carrier.set_prepared(BAGGAGE, value),
         Outgoing::Merged(value) => carrier.set(BAGGAGE, value),
     }
     if traceparent {
-        carrier.set(TRACEPARENT, parent.to_traceparent());
+        parent.with_traceparent(|value| carrier.set_str(TRACEPARENT, value));
     }
 }

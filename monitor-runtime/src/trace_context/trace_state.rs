@@ -12,8 +12,10 @@
 //! entry read from the old generation moves back to the young one, so traces still in use
 //! survive and forgotten ones (an unsampled request that never called out) age out.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sentry::ClientOptions;
@@ -197,6 +199,7 @@ impl Store {
     fn insert(&mut self, trace: TraceId, entry: Entry) {
         if self.young.len() >= GENERATION && !self.young.contains_key(&trace) {
             self.old = std::mem::take(&mut self.young);
+            ROTATIONS.fetch_add(1, Ordering::Relaxed);
         }
         self.young.insert(trace, entry);
     }
@@ -216,10 +219,63 @@ fn with_store<R>(f: impl FnOnce(&mut Store) -> R) -> R {
     f(store().get_or_insert_with(Store::default))
 }
 
+/// How many times a young generation became the old one.
+static ROTATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// What this thread last read from the store: a trace it knows, and its frozen context
+/// once there is one. A request's outgoing calls come from the thread that runs it, so
+/// the second and later calls of a trace skip the store's lock and lookup.
+///
+/// The entry is trusted only until the store's next rotation: then the store is read
+/// again, which moves the trace back to the young generation, so a trace in use is not
+/// aged out because its reads were answered here. A context, once frozen, never changes,
+/// so the cached one is always the store's.
+struct Last {
+    trace: TraceId,
+    rotation: u64,
+    frozen: Option<Arc<Frozen>>,
+}
+
+thread_local! {
+    static LAST: RefCell<Option<Last>> = const { RefCell::new(None) };
+}
+
+/// `Some(f(frozen context, if any))` when this thread read `trace` in the current
+/// generation.
+fn last<R>(trace: TraceId, f: impl FnOnce(Option<&Arc<Frozen>>) -> R) -> Option<R> {
+    let rotation = ROTATIONS.load(Ordering::Relaxed);
+    LAST.with_borrow(|last| match last {
+        Some(last) if last.trace == trace && last.rotation == rotation => {
+            Some(f(last.frozen.as_ref()))
+        }
+        _ => None,
+    })
+}
+
+/// The store's entry for `trace`, read under its lock, noted as this thread's last.
+fn read(trace: TraceId) -> Option<Result<Arc<Frozen>, HeadFacts>> {
+    let (entry, rotation) = with_store(|store| {
+        let entry = store.get(trace).map(|entry| match entry {
+            Entry::Frozen(frozen) => Ok(frozen.clone()),
+            Entry::Head(head) => Err(head.clone()),
+        });
+        (entry, ROTATIONS.load(Ordering::Relaxed))
+    });
+    if let Some(entry) = &entry {
+        let frozen = entry.as_ref().ok().cloned();
+        LAST.set(Some(Last {
+            trace,
+            rotation,
+            frozen,
+        }));
+    }
+    entry
+}
+
 /// Whether this process knows `trace` already: its head's facts were noted or its context
 /// frozen.
 pub(crate) fn knows(trace: TraceId) -> bool {
-    with_store(|store| store.get(trace).is_some())
+    last(trace, |_| ()).is_some() || read(trace).is_some()
 }
 
 /// Records what the head of `trace` sampled it with, unless the trace is known already (a
@@ -273,10 +329,10 @@ pub(crate) fn freeze(
 /// The frozen context of `trace` if there is one, else what its head recorded; freezes
 /// nothing (an error event alone does not fix the trace's context).
 pub(crate) fn lookup(trace: TraceId) -> Option<Result<Arc<Frozen>, HeadFacts>> {
-    with_store(|store| match store.get(trace)? {
-        Entry::Frozen(frozen) => Some(Ok(frozen.clone())),
-        Entry::Head(head) => Some(Err(head.clone())),
-    })
+    if let Some(Some(frozen)) = last(trace, |frozen| frozen.cloned()) {
+        return Some(Ok(frozen));
+    }
+    read(trace)
 }
 
 #[cfg(test)]
