@@ -17,11 +17,9 @@ Instruction counts leave out the kernel (syscalls, context switches, loopback TC
 """
 import argparse
 import http.client
-import os
 import pathlib
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +28,7 @@ import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import run as e2e  # noqa: E402
-from threads import CONFIGS  # noqa: E402
+from threads import CONFIGS, configured  # noqa: E402
 
 # A thread is named after the first of these functions its profile contains.
 ROLES = [
@@ -93,24 +91,11 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 
-    env = dict(CONFIGS[args.config])
-    sink = None
-    if "SENTRY_DSN" in env:
-        sink, sink_port = e2e.start_sink([args.sink_binary])
-        env["SENTRY_DSN"] = f"http://e2e@127.0.0.1:{sink_port}/1"
+    env, sink, _ = configured(args.config, args.sink_binary)
     try:
         with tempfile.TemporaryDirectory() as db_dir:
             port = e2e.free_port()
-            service_env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": os.environ.get("HOME", ""),
-                "PORT": str(port),
-                "DATABASE_URL": f"sqlite:{db_dir}/e2e.db?mode=rwc",
-                "SENTRY_ENVIRONMENT": "production",
-                "SENTRY_RELEASE": "web-service@e2e",
-                "LOG_LEVEL": "warn",
-                **env,
-            }
+            service_env = e2e.service_env(port, db_dir, env)
             service = subprocess.Popen(
                 ["valgrind", "--tool=callgrind", "--separate-threads=yes",
                  f"--callgrind-out-file={out}/callgrind.out.%p", args.binary],
@@ -129,15 +114,10 @@ def main():
                                check=True, capture_output=True)
                 elapsed = time.time() - started
             finally:
-                service.send_signal(signal.SIGTERM)
-                try:
-                    service.wait(timeout=120)
-                except subprocess.TimeoutExpired:
-                    service.kill()
+                e2e.stop(service, 120)
     finally:
         if sink:
-            sink.terminate()
-            sink.wait(timeout=10)
+            e2e.stop(sink, 10)
 
     summarize(out, args.config, args.requests, elapsed)
 

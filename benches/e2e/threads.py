@@ -42,6 +42,16 @@ CONFIGS = dict(
 )
 
 
+def configured(config, sink_binary, sink=False):
+    """The environment of `config`, and the sink started for it (or `sink`): env, process, port."""
+    env = dict(CONFIGS[config])
+    if "SENTRY_DSN" not in env and not sink:
+        return env, None, None
+    process, port = e2e.start_sink([sink_binary])
+    env["SENTRY_DSN"] = e2e.sink_dsn(port)
+    return env, process, port
+
+
 def thread_cpu(pid):
     """{tid: (name, user seconds, system seconds)} for every thread of `pid`."""
     out = {}
@@ -80,24 +90,11 @@ def main():
     parser.add_argument("--connections", type=int, default=40)
     args = parser.parse_args()
 
-    env = dict(CONFIGS[args.config])
-    sink = sink_port = None
-    if "SENTRY_DSN" in env or args.sink:
-        sink, sink_port = e2e.start_sink([args.sink_binary])
-        env["SENTRY_DSN"] = f"http://e2e@127.0.0.1:{sink_port}/1"
+    env, sink, sink_port = configured(args.config, args.sink_binary, args.sink)
     try:
         with tempfile.TemporaryDirectory() as db_dir:
             port = e2e.free_port()
-            service_env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": os.environ.get("HOME", ""),
-                "PORT": str(port),
-                "DATABASE_URL": f"sqlite:{db_dir}/e2e.db?mode=rwc",
-                "SENTRY_ENVIRONMENT": "production",
-                "SENTRY_RELEASE": "web-service@e2e",
-                "LOG_LEVEL": "warn",
-                **env,
-            }
+            service_env = e2e.service_env(port, db_dir, env)
             service = subprocess.Popen(
                 [args.binary], env=service_env, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, cwd=db_dir,
@@ -132,15 +129,10 @@ def main():
                 health = e2e.get_json(f"http://127.0.0.1:{port}/health/monitoring")
                 sink_stats = e2e.get_json(f"http://127.0.0.1:{sink_port}/stats") if sink_port else None
             finally:
-                service.send_signal(signal.SIGTERM)
-                try:
-                    service.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    service.kill()
+                e2e.stop(service, 15)
     finally:
         if sink:
-            sink.terminate()
-            sink.wait(timeout=10)
+            e2e.stop(sink, 10)
 
     requests = paced["requests"]
     groups = collections.defaultdict(lambda: [0.0, 0, 0.0])

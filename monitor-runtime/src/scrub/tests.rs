@@ -1229,17 +1229,13 @@ fn the_trace_header_loses_secrets_in_its_transaction_name() {
             .with_transaction(name.to_owned())
             .with_release("shop@1.0".to_owned()),
     );
-    let mut envelope = Envelope::new().with_headers(headers);
-    envelope.add_item(Transaction {
-        name: Some(name.to_owned()),
-        ..Default::default()
-    });
-    let envelope = scrubber().scrub_envelope(envelope);
-    let mut wire = Vec::new();
-    envelope
-        .to_writer(&mut wire)
-        .unwrap_or_else(|e| panic!("serialisation failed: {e}"));
-    let wire = String::from_utf8_lossy(&wire);
+    let wire = scrubbed_wire(
+        headers,
+        Transaction {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        },
+    );
     assert_clean(&wire, &["t0k-in-name"], &["shop@1.0", "page=2"]);
     assert_eq!(wire.matches("token=[Filtered]").count(), 2, "{wire}");
 }
@@ -1251,13 +1247,21 @@ fn trace_header_names_with_escapes_lose_their_secrets_too() {
     let name = "say \"token=abc123\"\n";
     let headers = EnvelopeHeaders::new()
         .with_trace(DynamicSamplingContext::new().with_transaction(name.to_owned()));
+    let wire = scrubbed_wire(headers, Transaction::default());
+    assert_clean(&wire, &["abc123"], &["say"]);
+}
+
+/// What goes on the wire for an envelope of `transaction` under `headers`, once scrubbed.
+fn scrubbed_wire(
+    headers: sentry::protocol::EnvelopeHeaders,
+    transaction: Transaction<'static>,
+) -> String {
     let mut envelope = Envelope::new().with_headers(headers);
-    envelope.add_item(Transaction::default());
+    envelope.add_item(transaction);
     let envelope = scrubber().scrub_envelope(envelope);
     let mut wire = Vec::new();
     envelope
         .to_writer(&mut wire)
         .unwrap_or_else(|e| panic!("serialisation failed: {e}"));
-    let wire = String::from_utf8_lossy(&wire);
-    assert_clean(&wire, &["abc123"], &["say"]);
+    String::from_utf8_lossy(&wire).into_owned()
 }
