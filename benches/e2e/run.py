@@ -193,19 +193,37 @@ def load(port, pid, seconds, connections, paced_rate=None, latency_ms=0.0):
     return result
 
 
+def service_env(port, db_dir, extra):
+    """The service's whole environment: a port, a fresh database, production, and `extra`."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:{db_dir}/e2e.db?mode=rwc",
+        "SENTRY_ENVIRONMENT": "production",
+        "SENTRY_RELEASE": "web-service@e2e",
+        "LOG_LEVEL": "warn",
+        **extra,
+    }
+
+
+def stop(process, seconds):
+    """SIGTERM, then SIGKILL if `process` has not exited within `seconds`."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def sink_dsn(sink_port):
+    return f"http://e2e@127.0.0.1:{sink_port}/1"
+
+
 def measure(name, binary, env_extra, args, sink_port):
     with tempfile.TemporaryDirectory() as db_dir:
         port = free_port()
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": os.environ.get("HOME", ""),
-            "PORT": str(port),
-            "DATABASE_URL": f"sqlite:{db_dir}/e2e.db?mode=rwc",
-            "SENTRY_ENVIRONMENT": "production",
-            "SENTRY_RELEASE": "web-service@e2e",
-            "LOG_LEVEL": "warn",
-        }
-        env.update(env_extra)
+        env = service_env(port, db_dir, env_extra)
         service = subprocess.Popen(
             [str(binary)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=db_dir
         )
@@ -241,11 +259,7 @@ def measure(name, binary, env_extra, args, sink_port):
                 "sink_envelopes": sink.get("envelopes") if sink else None,
             }
         finally:
-            service.send_signal(signal.SIGTERM)
-            try:
-                service.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                service.kill()
+            stop(service, 15)
 
 
 def table(results, args, notes):
@@ -312,7 +326,7 @@ def main():
                 port = None
                 if "SENTRY_DSN" in env:
                     port = sink_port
-                    env["SENTRY_DSN"] = f"http://e2e@127.0.0.1:{sink_port}/1"
+                    env["SENTRY_DSN"] = sink_dsn(sink_port)
                 log(f"configuration {name}")
                 results.append(measure(name, binary, env, args, port))
         finally:

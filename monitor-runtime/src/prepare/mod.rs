@@ -56,11 +56,14 @@ impl Preparer {
         if envelope.items().next().is_none() {
             return envelope;
         }
-        let mut prepared = Envelope::new().with_headers(envelope.headers().clone());
+        // One rebuild of the envelope for both steps: the SDK gives no mutable access to
+        // its items, and each rebuild copies the headers (DSN, SDK info, trace context).
+        let mut prepared = self.scrubber.scrubbed_shell(&envelope);
         for item in envelope.into_items() {
-            prepared.add_item(self.prepare_item(item, deadline));
+            let item = self.prepare_item(item, deadline);
+            prepared.add_item(self.scrubber.scrub_item(item));
         }
-        self.scrubber.scrub_envelope(prepared)
+        prepared
     }
 
     /// Until when symbolication may be waited for: no limit before shutdown begins.

@@ -100,6 +100,7 @@
 
 mod automaton;
 mod detect;
+mod header_name;
 mod keys;
 mod pairs;
 mod pattern;

@@ -204,39 +204,33 @@ impl Scrubber {
         if env.items().next().is_none() {
             return env;
         }
-        let mut out = Envelope::new();
-        if *env.headers() != EnvelopeHeaders::new() {
-            out = out.with_headers(self.scrub_headers(env.headers()));
-        }
+        let mut out = self.scrubbed_shell(&env);
         for item in env.into_items() {
             out.add_item(self.scrub_item(item));
         }
         out
     }
 
+    /// An envelope without items, with the headers of `env` scrubbed: what
+    /// [`scrub_envelope`](Self::scrub_envelope) fills with the scrubbed items, and what a
+    /// caller rebuilding the envelope anyway fills with [`scrub_item`](Self::scrub_item)'s.
+    pub(crate) fn scrubbed_shell(&self, env: &Envelope) -> Envelope {
+        let out = Envelope::new();
+        if *env.headers() == EnvelopeHeaders::new() {
+            return out;
+        }
+        out.with_headers(self.scrub_headers(env.headers()))
+    }
+
     /// The envelope headers with the transaction name of their dynamic sampling context
     /// (`trace.transaction`) scrubbed: it repeats the root transaction's name, which the
-    /// transaction item has scrubbed. The SDK's header types have no getters, so the header
-    /// is written as JSON into a buffer the thread keeps, and the name is read from it; only
-    /// a name that changes costs a rebuild of the header through a JSON value.
+    /// transaction item has scrubbed. The SDK's header types have no getters: the name is
+    /// read through their `Serialize` implementations, skipping every other field
+    /// (`header_name`); only a name that changes costs a rebuild of the header through a
+    /// JSON value.
     fn scrub_headers(&self, headers: &EnvelopeHeaders) -> EnvelopeHeaders {
-        thread_local! {
-            static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let dirty = JSON.with(|json| {
-            let Ok(mut json) = json.try_borrow_mut() else {
-                return true;
-            };
-            json.clear();
-            if serde_json::to_writer(&mut *json, headers).is_err() {
-                return true;
-            }
-            match transaction_name(&json) {
-                None => false,
-                Some(Cow::Borrowed(name)) => matches!(self.scrub_str(name), Cow::Owned(_)),
-                Some(Cow::Owned(name)) => matches!(self.scrub_str(&name), Cow::Owned(_)),
-            }
-        });
+        let dirty = super::header_name::transaction_name(headers)
+            .is_some_and(|name| matches!(self.scrub_str(&name), Cow::Owned(_)));
         if !dirty {
             return headers.clone();
         }
@@ -489,35 +483,5 @@ fn strip_session_pii(
     attributes.ip_address = None;
     if distinct_id.as_deref().is_some_and(looks_like_email) {
         *distinct_id = None;
-    }
-}
-
-/// The `trace.transaction` string of serialised envelope headers: borrowed when it has no
-/// escapes. Only the dynamic sampling context (`trace`) has a `transaction` key; the other
-/// headers are an id, a DSN string, the SDK's name, version and lists, and a timestamp.
-pub(super) fn transaction_name(json: &[u8]) -> Option<Cow<'_, str>> {
-    const KEY: &[u8] = b"\"transaction\":\"";
-    let start = json.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
-    let rest = json.get(start..)?;
-    let mut i = 0;
-    let mut escaped = false;
-    while i < rest.len() {
-        match rest[i] {
-            b'\\' => {
-                escaped = true;
-                i += 2;
-            }
-            b'"' => break,
-            _ => i += 1,
-        }
-    }
-    let raw = rest.get(..i)?;
-    if escaped {
-        let quoted = json.get(start - 1..start + i + 1)?;
-        serde_json::from_slice::<String>(quoted)
-            .ok()
-            .map(Cow::Owned)
-    } else {
-        std::str::from_utf8(raw).ok().map(Cow::Borrowed)
     }
 }

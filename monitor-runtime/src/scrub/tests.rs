@@ -1229,36 +1229,39 @@ fn the_trace_header_loses_secrets_in_its_transaction_name() {
             .with_transaction(name.to_owned())
             .with_release("shop@1.0".to_owned()),
     );
-    let mut envelope = Envelope::new().with_headers(headers);
-    envelope.add_item(Transaction {
-        name: Some(name.to_owned()),
-        ..Default::default()
-    });
-    let envelope = scrubber().scrub_envelope(envelope);
-    let mut wire = Vec::new();
-    envelope
-        .to_writer(&mut wire)
-        .unwrap_or_else(|e| panic!("serialisation failed: {e}"));
-    let wire = String::from_utf8_lossy(&wire);
+    let wire = scrubbed_wire(
+        headers,
+        Transaction {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        },
+    );
     assert_clean(&wire, &["t0k-in-name"], &["shop@1.0", "page=2"]);
     assert_eq!(wire.matches("token=[Filtered]").count(), 2, "{wire}");
 }
 
 #[test]
-fn transaction_names_are_read_from_serialised_headers() {
-    use super::protocol::transaction_name as name;
+fn trace_header_names_with_escapes_lose_their_secrets_too() {
+    use sentry::protocol::{DynamicSamplingContext, EnvelopeHeaders};
 
-    assert_eq!(
-        name(br#"{"event_id":"x","trace":{"trace_id":"t","transaction":"GET /a"}}"#).as_deref(),
-        Some("GET /a")
-    );
-    assert_eq!(
-        name(br#"{"trace":{"transaction":"say \"token=abc\""}}"#).as_deref(),
-        Some("say \"token=abc\"")
-    );
-    assert_eq!(name(br#"{"trace":{"trace_id":"t"}}"#), None);
-    assert_eq!(
-        name(br#"{"trace":{"transaction":"unterminated"#).as_deref(),
-        Some("unterminated")
-    );
+    let name = "say \"token=abc123\"\n";
+    let headers = EnvelopeHeaders::new()
+        .with_trace(DynamicSamplingContext::new().with_transaction(name.to_owned()));
+    let wire = scrubbed_wire(headers, Transaction::default());
+    assert_clean(&wire, &["abc123"], &["say"]);
+}
+
+/// What goes on the wire for an envelope of `transaction` under `headers`, once scrubbed.
+fn scrubbed_wire(
+    headers: sentry::protocol::EnvelopeHeaders,
+    transaction: Transaction<'static>,
+) -> String {
+    let mut envelope = Envelope::new().with_headers(headers);
+    envelope.add_item(transaction);
+    let envelope = scrubber().scrub_envelope(envelope);
+    let mut wire = Vec::new();
+    envelope
+        .to_writer(&mut wire)
+        .unwrap_or_else(|e| panic!("serialisation failed: {e}"));
+    String::from_utf8_lossy(&wire).into_owned()
 }

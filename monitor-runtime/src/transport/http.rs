@@ -11,7 +11,7 @@ use std::error::Error as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use sentry::Envelope;
 use sentry::client_report::{Reason as TransportLossReason, Recorder};
 use sentry::protocol::{EnvelopeFilterCallbacks, EnvelopeItem, ItemContainer};
@@ -20,6 +20,9 @@ use sentry::types::Dsn;
 
 use super::queue::{Delivery, ShutdownDeadline, Sink};
 use super::stats::DropReason;
+
+/// The initial capacity of a request body.
+const BODY_CAPACITY: usize = 8 * 1024;
 
 /// The content type Sentry (and Spotlight, which otherwise silently ignores the body) expects.
 pub(crate) const ENVELOPE_CONTENT_TYPE: &str = "application/x-sentry-envelope";
@@ -160,11 +163,12 @@ pub(crate) struct RemoteConfig {
 /// destination runs several, one per thread, each with its own kept-alive connection.
 pub(crate) struct RemoteSink {
     poster: Result<HttpPoster, String>,
-    url: String,
-    auth: Option<HeaderValue>,
+    /// The envelope endpoint, parsed once: a request only clones it.
+    url: reqwest::Url,
+    /// `Content-Type` and `X-Sentry-Auth`, built once: a request only clones them.
+    headers: HeaderMap,
     /// DSN keys, blanked out of every error text we keep.
     secrets: Vec<String>,
-    request_timeout: Duration,
     limiter: Arc<Mutex<RateLimiter>>,
     recorder: Recorder,
 }
@@ -172,6 +176,7 @@ pub(crate) struct RemoteSink {
 impl RemoteSink {
     /// Builds the client; call on the worker thread.
     pub(crate) fn new(config: &RemoteConfig) -> Self {
+        // The client's timeout bounds every request it sends, connection included.
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout);
@@ -199,12 +204,19 @@ impl RemoteSink {
             Some(err) => Err(err),
             None => HttpPoster::new(builder),
         };
+        let mut headers = HeaderMap::with_capacity(2);
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(ENVELOPE_CONTENT_TYPE),
+        );
+        if let Ok(auth) = HeaderValue::from_str(&auth) {
+            headers.insert(HeaderName::from_static("x-sentry-auth"), auth);
+        }
         Self {
             poster,
-            url: config.dsn.envelope_api_url().to_string(),
-            auth: HeaderValue::from_str(&auth).ok(),
+            url: config.dsn.envelope_api_url(),
+            headers,
             secrets,
-            request_timeout: config.request_timeout,
             limiter: Arc::clone(&config.limiter),
             recorder: config.recorder.clone(),
         }
@@ -281,7 +293,9 @@ impl Sink for RemoteSink {
             }
         };
 
-        let mut body = Vec::new();
+        // Most envelopes (a transaction of a few spans, a batch of metrics) fit without the
+        // buffer growing through every power of two.
+        let mut body = Vec::with_capacity(BODY_CAPACITY);
         if let Err(err) = super::wire::write_envelope(&envelope, &mut body) {
             self.recorder
                 .record_lost_data(&envelope, TransportLossReason::InternalError);
@@ -290,15 +304,11 @@ impl Sink for RemoteSink {
                 format!("cannot serialise envelope: {err}"),
             );
         }
-        let mut request = poster
+        let request = poster
             .client()
-            .post(&self.url)
-            .header(CONTENT_TYPE, ENVELOPE_CONTENT_TYPE)
-            .timeout(self.request_timeout)
+            .post(self.url.clone())
+            .headers(self.headers.clone())
             .body(body);
-        if let Some(auth) = &self.auth {
-            request = request.header("X-Sentry-Auth", auth.clone());
-        }
 
         match poster.post(request, deadline) {
             PostResult::DeadlinePassed => Delivery::failed(

@@ -57,6 +57,11 @@ pub use self::stats::{DestinationSnapshot, StatsSnapshot, TransportStats};
 /// destinations catch up. Memory is bounded by capacity × envelope size.
 pub(crate) const DEFAULT_QUEUE_CAPACITY: usize = 2_000;
 
+/// How long the preparation stage waits for more envelopes once it has emptied its queue
+/// (see `WorkerOptions::linger`): under a steady stream of transactions the application's
+/// threads then stop waking it once per envelope, for at most this much added latency.
+const PREPARE_LINGER: Duration = Duration::from_millis(5);
+
 /// Requests the remote destination keeps in flight at once by default.
 pub(crate) const DEFAULT_REMOTE_CONCURRENCY: usize = 4;
 
@@ -307,6 +312,7 @@ impl Destination {
 }
 
 /// The preparation stage's work: run the hook, then hand the envelope to every destination.
+#[derive(Clone)]
 struct Stage {
     hook: Option<EnvelopeHook>,
     destinations: Arc<[Destination]>,
@@ -374,6 +380,7 @@ impl Pipeline {
                     capacity,
                     ledger,
                     overflow_recorder: Some(recorder.clone()),
+                    linger: Duration::ZERO,
                 },
                 move || http::RemoteSink::new(&config),
             )));
@@ -428,12 +435,16 @@ impl Pipeline {
             destinations: Arc::clone(&destinations),
             stats: Arc::clone(stats),
         };
-        let stage = Worker::spawn(
-            "sentry-prepare",
-            capacity,
-            Arc::new(FanOut(ledgers)),
-            settings.remote.is_some().then_some(recorder),
-            move || stage_sink,
+        let stage = Worker::spawn_pool(
+            WorkerOptions {
+                name: "sentry-prepare",
+                threads: 1,
+                capacity,
+                ledger: Arc::new(FanOut(ledgers)),
+                overflow_recorder: settings.remote.is_some().then_some(recorder),
+                linger: PREPARE_LINGER,
+            },
+            move || stage_sink.clone(),
         );
         Self {
             stage,

@@ -12,10 +12,10 @@
 //! (The file sink adds the same field to the transactions it writes, through
 //! [`add_transaction_info`].)
 
-use std::io::{self, Write};
+use std::io;
 
 use sentry::Envelope;
-use sentry::protocol::EnvelopeItem;
+use sentry::protocol::{EnvelopeItem, Transaction};
 use serde_json::{Map, Value};
 
 /// Serialises `envelope` for Sentry, with `transaction_info.source` on transactions.
@@ -31,17 +31,12 @@ pub(crate) fn write_envelope(envelope: &Envelope, out: &mut Vec<u8>) -> io::Resu
     for item in envelope.items() {
         match item {
             EnvelopeItem::Transaction(transaction) => {
-                let Value::Object(mut payload) = serde_json::to_value(transaction)? else {
-                    return Err(io::Error::other("a transaction serialises to an object"));
-                };
-                add_transaction_info(&mut payload);
-                let payload = serde_json::to_vec(&payload)?;
-                writeln!(
-                    out,
-                    r#"{{"type":"transaction","length":{}}}"#,
-                    payload.len()
-                )?;
-                out.extend_from_slice(&payload);
+                let start = out.len();
+                write_transaction(transaction, out)?;
+                let header = format!(r#"{{"type":"transaction","length":{}}}"#, out.len() - start);
+                // The header goes before the payload, whose length it states: one move of
+                // the payload's bytes, instead of a second buffer.
+                out.splice(start..start, header.bytes().chain([b'\n']));
                 out.push(b'\n');
             }
             other => {
@@ -55,6 +50,32 @@ pub(crate) fn write_envelope(envelope: &Envelope, out: &mut Vec<u8>) -> io::Resu
             }
         }
     }
+    Ok(())
+}
+
+/// Writes `transaction` as the SDK does, with `transaction_info` added as its last field.
+///
+/// The SDK's `Transaction` has no field of that name and flattens no map into its object,
+/// so the object it writes never holds one: the field is appended to the bytes, rather than
+/// the payload being turned into a `serde_json::Value` (an allocation per field), edited
+/// and written again.
+fn write_transaction(transaction: &Transaction<'_>, out: &mut Vec<u8>) -> io::Result<()> {
+    let start = out.len();
+    serde_json::to_writer(&mut *out, transaction)?;
+    if out.len() - start < 2 || out.pop() != Some(b'}') {
+        return Err(io::Error::other("a transaction serialises to an object"));
+    }
+    if out.len() - start > 1 {
+        out.push(b',');
+    }
+    let source = transaction
+        .name
+        .as_deref()
+        .map_or("custom", transaction_source);
+    // `source` is one of three fixed ASCII words: nothing to escape.
+    out.extend_from_slice(br#""transaction_info":{"source":""#);
+    out.extend_from_slice(source.as_bytes());
+    out.extend_from_slice(br#""}}"#);
     Ok(())
 }
 
@@ -158,6 +179,50 @@ mod tests {
         // The result still parses as an envelope.
         let parsed = Envelope::from_slice(&bytes).unwrap();
         assert_eq!(parsed.items().count(), 2);
+    }
+
+    #[test]
+    fn a_transaction_is_the_sdks_json_plus_its_source() {
+        use sentry::protocol::{Span, User};
+        use std::time::{Duration, SystemTime};
+        // Times a float holds exactly: JSON parsed back compares equal (the current time's
+        // last digit may not survive serde_json's default float parsing).
+        let at = |ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms);
+        let span = Span {
+            start_timestamp: at(1_500),
+            timestamp: Some(at(2_000)),
+            description: Some("SELECT \"quoted\" \u{e9}\n".into()),
+            op: Some("db.query".into()),
+            data: [("rows".to_owned(), Value::from(3))].into(),
+            ..Span::default()
+        };
+        let full = Transaction {
+            name: Some("GET /orders/42".into()),
+            tags: [("status_code".to_owned(), "200".to_owned())].into(),
+            user: Some(User {
+                id: Some("7".into()),
+                ..User::default()
+            }),
+            spans: vec![span.clone(), span],
+            start_timestamp: at(1_000),
+            timestamp: Some(at(3_000)),
+            ..Transaction::default()
+        };
+        let unnamed = Transaction {
+            start_timestamp: at(1_000),
+            ..Transaction::default()
+        };
+        for (transaction, source) in [(full, "url"), (unnamed, "custom")] {
+            let mut bytes = Vec::new();
+            write_transaction(&transaction, &mut bytes).unwrap();
+            let written: Value = serde_json::from_slice(&bytes).unwrap();
+            let Value::Object(mut expected) = serde_json::to_value(&transaction).unwrap() else {
+                unreachable!()
+            };
+            add_transaction_info(&mut expected);
+            assert_eq!(written, Value::Object(expected));
+            assert_eq!(written["transaction_info"]["source"], source);
+        }
     }
 
     #[test]
