@@ -337,9 +337,13 @@ fn instrumented(cg: &Gen<'_>, future: TokenStream) -> TokenStream {
                 #span.instrument(#future, |#out| #status).await
             }
         }
+        // No span: the same wrapper, observing only.
         None if observed => quote! {
             #prelude
-            #p::Observed::new(#future, #capture_frames, #busy, move |#out| { #observe }).await
+            #p::observe(#future, #capture_frames, move |#out| {
+                { #observe }
+                ::core::option::Option::None
+            }).await
         },
         None => quote! {
             #prelude

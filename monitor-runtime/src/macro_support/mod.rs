@@ -4,8 +4,7 @@
 //!
 //! Each concern has its own module: [`span`] for `#[monitored]`'s span,
 //! [`crumb`](mod@crumb) for `#[breadcrumb]`, [`errors`] for `#[capture_errors]`,
-//! [`call_metrics`] for `#[monitored(metrics)]`, [`observe`] for the future wrapper of async
-//! functions, and [`probe`](mod@probe) for the autoref specialisation that lets generated code treat
+//! [`call_metrics`] for `#[monitored(metrics)]`, and [`probe`](mod@probe) for the autoref specialisation that lets generated code treat
 //! `Result`, `ErrorClass`, `anyhow::Error` and `Debug`-only values differently without
 //! knowing their types. What is the same at every call is data in the function's
 //! [`FnSite`], which the helpers read, so that generated code stays small.
@@ -14,7 +13,6 @@ pub mod call_metrics;
 pub mod crumb;
 pub use crate::cron::expansion as check_in;
 pub mod errors;
-pub mod observe;
 pub mod probe;
 pub mod span;
 
@@ -32,10 +30,9 @@ pub use crate::span::{Instrumented, ParentSpan, SpanGuard, SpanKind};
 pub use call_metrics::CallMetrics;
 pub use crumb::{CrumbCall, CrumbFields, crumb, crumb_begin, crumb_leave};
 pub use errors::{CaptureOptions, CaptureResult, capture_enter, capture_err};
-pub use observe::Observed;
 pub use probe::{ClassProbe, ErrorTypeProbe, EventProbe, OkProbe, StatusProbe, ValueProbe};
 pub use span::{
-    BusyClock, DataValue, Recorder, Started, TagValue, parent_of, record_current, start,
+    BusyClock, DataValue, Recorder, Started, TagValue, observe, parent_of, record_current, start,
     start_under,
 };
 

@@ -142,11 +142,33 @@ impl Started {
         F: Future,
         S: FnOnce(&F::Output) -> Option<SpanStatus>,
     {
-        let hooks = PollHooks {
-            before_poll: capture_frames.then_some(super::errors::next_generation as fn()),
-            on_busy: busy_time.then_some(record_busy as fn(Duration)),
-        };
-        Instrumented::with_hooks(self.span, future, status, hooks)
+        Instrumented::with_hooks(
+            self.span,
+            future,
+            status,
+            poll_hooks(capture_frames, busy_time),
+        )
+    }
+}
+
+/// The future of an async annotated function without a span, observed: `hook` sees its
+/// output when it completes (what the sync expansion does after its body returns). With
+/// `capture_frames`, each poll is a new `#[capture_errors]` frame. Dropped before
+/// completion, the hook is dropped uncalled: what it owns (a pending crumb, a check-in)
+/// records the cancellation.
+#[inline]
+pub fn observe<F, S>(future: F, capture_frames: bool, hook: S) -> Instrumented<F, S>
+where
+    F: Future,
+    S: FnOnce(&F::Output) -> Option<SpanStatus>,
+{
+    Instrumented::with_hooks(None, future, hook, poll_hooks(capture_frames, false))
+}
+
+fn poll_hooks(capture_frames: bool, busy_time: bool) -> PollHooks {
+    PollHooks {
+        before_poll: capture_frames.then_some(super::errors::next_generation as fn()),
+        on_busy: busy_time.then_some(record_busy as fn(Duration)),
     }
 }
 
