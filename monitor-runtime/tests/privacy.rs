@@ -84,6 +84,7 @@ const KEY_RULES: &[&str] = &[
     "AccessKey",
     "secret_key",
     "X-Amz-Signature",
+    "X-Signature",
     "auth_code",
     "customer_iban",
     "card_cvv",
@@ -708,6 +709,17 @@ fn the_plan_covers_every_rule_detector_and_channel() {
 
 #[test]
 fn no_planted_secret_reaches_the_transport() {
+    assert_transport_clean(configure);
+}
+
+/// With default PII on, request headers, cookies and the user are sent: the key rules and
+/// value detectors must still hold for every one of them.
+#[test]
+fn no_planted_secret_reaches_the_transport_with_default_pii() {
+    assert_transport_clean(|config| configure(config).send_default_pii(true));
+}
+
+fn assert_transport_clean(configure: fn(Config) -> Config) {
     let mut plan = plan();
     let ((), captured) = testing::Capture::new()
         .configure(configure)
@@ -750,7 +762,21 @@ fn child_process_plants_every_secret() {
 
 #[test]
 fn no_secret_reaches_files_console_or_log_lines() {
-    let dir = std::env::temp_dir().join(format!("monitor-privacy-{}", std::process::id()));
+    assert_process_output_clean(false);
+}
+
+/// The same with `SENTRY_SEND_DEFAULT_PII=true`: request headers such as `X-Signature` are
+/// then sent, and must still be filtered.
+#[test]
+fn no_secret_reaches_files_console_or_log_lines_with_default_pii() {
+    assert_process_output_clean(true);
+}
+
+fn assert_process_output_clean(default_pii: bool) {
+    let dir = std::env::temp_dir().join(format!(
+        "monitor-privacy-{}-{default_pii}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let events_file: PathBuf = dir.join("events.jsonl");
     let _ = std::fs::remove_file(&events_file);
@@ -766,6 +792,7 @@ fn no_secret_reaches_files_console_or_log_lines() {
         .env_remove("RUST_LOG")
         .env("SENTRY_ENVIRONMENT", "development")
         .env("SENTRY_DEBUG", "true")
+        .env("SENTRY_SEND_DEFAULT_PII", default_pii.to_string())
         .env("SENTRY_ENABLE_LOGS", "true")
         .env("LOG_FORMAT", "json")
         .env("LOG_LEVEL", "info")
